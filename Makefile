@@ -1,0 +1,33 @@
+# eslsh — make deps | build | test | demo | clean
+SWIFT ?= swift
+# Debian packages the build and the tests need; installed only when missing.
+DEB_PACKAGES = libedit-dev pkg-config tmux
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release test demo clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing missing packages:$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+# Runs eslsh against the project's simulated FreeSWITCH on a free loopback port.
+demo: build
+	@scripts/demo.sh .build/debug
+
+clean:
+	rm -rf .build

@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "eslsh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "eslsh", targets: ["eslsh"]),
+        .executable(name: "eslsim", targets: ["eslsim"]),
+        .library(name: "ESLProtocol", targets: ["ESLProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libedit, from Debian's libedit-dev. The shim wraps its variadic C functions.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The wire protocol: decoder, messages, events, encoder, connection. No terminal code.
+        .target(name: "ESLProtocol"),
+        // A FreeSWITCH stand-in that answers the way the captures show.
+        .target(name: "ESLSimulator", dependencies: ["ESLProtocol"]),
+        // Line editing and rendering of messages to text. No sockets.
+        .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit"]),
+        .executableTarget(
+            name: "eslsh",
+            dependencies: [
+                "ESLProtocol", "ConsoleUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "eslsim",
+            dependencies: [
+                "ESLSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ESLProtocolTests",
+            dependencies: ["ESLProtocol", "ESLSimulator"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol"]),
+        .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,289 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The answer to one command: a `command/reply` or, for `api`, usually an `api/response`.
+public enum Response: Sendable, Equatable {
+    case reply(Reply)
+    case api(APIResponse)
+
+    /// `-ERR …` in either form.
+    public var isError: Bool {
+        switch self {
+        case .reply(let reply): return reply.isError
+        case .api(let response): return response.isError
+        }
+    }
+
+    /// The reply text or the API output.
+    public var text: String {
+        switch self {
+        case .reply(let reply): return reply.text
+        case .api(let response): return response.text
+        }
+    }
+}
+
+/// How to reach and authenticate to a switch.
+public struct ConnectOptions: Sendable {
+    public var host: String
+    public var port: Int
+    public var password: String
+    /// With a user (`user@domain`), `userauth` is sent instead of `auth`.
+    public var user: String?
+    /// Bounds the TCP connect, the wait for `auth/request` and the wait for the auth reply, each.
+    public var connectTimeoutMilliseconds: Int
+    /// Events and log lines held for a slow consumer before the oldest are dropped (and counted).
+    public var queueCapacity: Int
+    public var limits: FrameDecoder.Limits
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", user: String? = nil,
+        connectTimeoutMilliseconds: Int = 5000, queueCapacity: Int = 10_000, limits: FrameDecoder.Limits = .init()
+    ) {
+        self.host = host
+        self.port = port
+        self.password = password
+        self.user = user
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.queueCapacity = queueCapacity
+        self.limits = limits
+    }
+}
+
+/// A background job started with `bgapi`; its BACKGROUND_JOB event is its result.
+public final class Job: Sendable {
+    public let uuid: String
+    public let command: String
+    public let started: Deadline
+    let promise = Promise<Event>()
+    /// The server's answer to the `bgapi` itself (`+OK Job-UUID: …`, or `-ERR …` when it was refused).
+    public nonisolated(unsafe) var reply: Response?
+
+    init(uuid: String, command: String) {
+        self.uuid = uuid
+        self.command = command
+        self.started = .now()
+    }
+
+    /// The BACKGROUND_JOB event (its body is the command's output). BACKGROUND_JOB events only arrive
+    /// while the connection is subscribed to them.
+    public func wait(timeout: Duration? = nil) throws(ConnectionError) -> Event {
+        switch promise.wait(until: timeout.map(Deadline.after)) {
+        case .success(let event)?: return event
+        case .failure(let error)?: throw error
+        case nil: throw .timedOut(command: "bgapi \(command)", milliseconds: timeout.map(milliseconds) ?? 0)
+        }
+    }
+
+    public var isDone: Bool { promise.isResolved }
+}
+
+/// An authenticated event socket connection.
+///
+/// One reader thread decodes everything the server sends. Replies are matched to commands in the order
+/// the commands were written — the server answers strictly one command at a time, so order is the
+/// correlation. BACKGROUND_JOB events go to the `Job` that waits for them; everything else (events, log
+/// lines, notices) goes to `inbound`, which never blocks the reader.
+public final class Connection: @unchecked Sendable {
+    public let socket: Socket
+    /// The `+OK accepted` reply (with `Allowed-*` headers after userauth).
+    public let authReply: Reply
+    public let inbound: InboundQueue
+
+    private let state = Monitor()
+    private var waiting: [Promise<Response>] = []
+    private var jobs: [String: Job] = [:]
+    private var ended: ConnectionError?
+    private let writeLock = Monitor()
+
+    init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue) {
+        self.socket = socket
+        self.authReply = authReply
+        self.inbound = inbound
+        let reader = decoder
+        _ = startThread { [self] in self.readLoop(reader) }
+    }
+
+    /// Connects, authenticates and starts the reader. `onInbound` runs on the reader thread after each
+    /// inbound item (to wake a poll loop); keep it short.
+    public static func open(_ options: ConnectOptions, onInbound: (@Sendable () -> Void)? = nil) throws(ConnectError) -> Connection {
+        let socket: Socket
+        do throws(SocketError) {
+            socket = try Socket.connect(host: options.host, port: options.port, timeoutMilliseconds: options.connectTimeoutMilliseconds)
+        } catch {
+            throw .socket(error)
+        }
+        var handshake = Handshake(socket: socket, options: options)
+        let reply = try handshake.run()
+        return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
+                          inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound))
+    }
+
+    /// Why the connection ended, once it has.
+    public var endReason: ConnectionError? { state.withLock { ended } }
+
+    /// Sends a command and waits for its answer. On timeout or cancellation the command stays in line and
+    /// its late answer is discarded, so the next command still gets its own reply.
+    public func send(_ command: Command, timeout: Duration? = nil) throws(ConnectionError) -> Response {
+        let promise = try enqueue(command)
+        switch promise.wait(until: timeout.map(Deadline.after)) {
+        case .success(let response)?: return response
+        case .failure(let error)?: throw error
+        case nil:
+            promise.resolve(.failure(.cancelled))
+            throw .timedOut(command: command.redactedLine, milliseconds: timeout.map(milliseconds) ?? 0)
+        }
+    }
+
+    /// Writes a command without waiting; the returned promise gets its answer.
+    func enqueue(_ command: Command) throws(ConnectionError) -> Promise<Response> {
+        let bytes: [UInt8]
+        do throws(CommandError) { bytes = try command.encode() } catch { throw .encoding(error) }
+        let promise = Promise<Response>()
+        // Registration and write happen under one lock so the reply order equals the write order.
+        let refusal: ConnectionError? = writeLock.withLock {
+            if let ended = state.withLock({ ended }) { return ended }
+            state.withLock { waiting.append(promise) }
+            if !socket.write(bytes) {
+                promise.resolve(.failure(.closed(reason: "connection lost while sending (\(errnoText()))")))
+            }
+            return nil
+        }
+        if let refusal { throw refusal }
+        return promise
+    }
+
+    /// Abandons every command still waiting (Ctrl-C): their waiters get `.cancelled`, late replies are dropped.
+    public func cancelWaiting() {
+        let pending = state.withLock { waiting }
+        for promise in pending { promise.resolve(.failure(.cancelled)) }
+    }
+
+    /// Starts `bgapi` with a Job-UUID chosen here, registered before sending so that even an instant
+    /// BACKGROUND_JOB finds its waiter.
+    public func bgapi(_ command: String, timeout: Duration? = nil) throws(ConnectionError) -> Job {
+        let job = Job(uuid: UUIDText.random(), command: command)
+        state.withLock { jobs[job.uuid] = job }
+        let response: Response
+        do throws(ConnectionError) {
+            response = try send(.bgapi(command, jobUUID: job.uuid), timeout: timeout)
+        } catch {
+            _ = state.withLock { jobs.removeValue(forKey: job.uuid) }
+            throw error
+        }
+        if response.isError { _ = state.withLock { jobs.removeValue(forKey: job.uuid) } }
+        job.reply = response
+        return job
+    }
+
+    /// Jobs started here whose result has not arrived.
+    public var pendingJobs: [Job] { state.withLock { Array(jobs.values) }.sorted { $0.started < $1.started } }
+
+    /// Closes the socket; the reader ends and everything waiting is released.
+    public func close() {
+        socket.shutdown()
+    }
+
+    // MARK: - Reader thread
+
+    private func readLoop(_ start: FrameDecoder) {
+        var decoder = start
+        let size = 256 * 1024
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var failure = drain(&decoder)
+        while failure == nil {
+            let count = socket.read(into: buffer)
+            if count <= 0 {
+                let reason: String
+                if !decoder.isIdle {
+                    reason = "connection to \(socket.peer) closed in the middle of a frame"
+                } else if count == 0 {
+                    reason = state.withLock { notice } ?? "connection closed by \(socket.peer)"
+                } else {
+                    reason = "connection to \(socket.peer) lost: \(errnoText())"
+                }
+                finish(.closed(reason: reason))
+                return
+            }
+            decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            failure = drain(&decoder)
+        }
+        socket.shutdown()
+        finish(.protocolError(failure!))
+    }
+
+    private var notice: String?
+
+    /// Routes every whole frame; returns the framing error that ends the stream, if any.
+    private func drain(_ decoder: inout FrameDecoder) -> DecodeError? {
+        while true {
+            do throws(DecodeError) {
+                guard let frame = try decoder.next() else { return nil }
+                route(Message(frame: frame))
+            } catch {
+                return error
+            }
+        }
+    }
+
+    private func route(_ message: Message) {
+        switch message {
+        case .reply(let reply):
+            deliver(.reply(reply), else: message)
+        case .apiResponse(let response):
+            deliver(.api(response), else: message)
+        case .event(let event, _) where event.name == "BACKGROUND_JOB":
+            if let uuid = event.jobUUID, let job = state.withLock({ jobs.removeValue(forKey: uuid) }) {
+                job.promise.resolve(.success(event))
+            } else {
+                inbound.push(message)
+            }
+        case .disconnect(let disconnect):
+            if disconnect.disposition != .linger {
+                let text = disconnect.text.trimmingLineBreaks.split(separator: "\n").first.map(String.init)
+                state.withLock { notice = "server closed the connection: \(text ?? "disconnect notice")" }
+            }
+            inbound.push(message)
+        default:
+            inbound.push(message)
+        }
+    }
+
+    /// Hands a reply to the oldest waiting command; a reply nobody waits for goes to `inbound`.
+    private func deliver(_ response: Response, else message: Message) {
+        let promise: Promise<Response>? = state.withLock { waiting.isEmpty ? nil : waiting.removeFirst() }
+        if let promise { promise.resolve(.success(response)) } else { inbound.push(message) }
+    }
+
+    private func finish(_ reason: ConnectionError) {
+        let (pending, orphans) = state.withLock { () -> ([Promise<Response>], [Job]) in
+            ended = reason
+            defer { waiting = []; jobs = [:] }
+            return (waiting, Array(jobs.values))
+        }
+        for promise in pending { promise.resolve(.failure(reason)) }
+        for job in orphans { job.promise.resolve(.failure(reason)) }
+        inbound.close(reason)
+    }
+}
+
+func milliseconds(_ duration: Duration) -> Int {
+    let (seconds, attoseconds) = duration.components
+    return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+}
+
+/// Random version-4 UUIDs as text, without Foundation.
+public enum UUIDText {
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+    }
+}

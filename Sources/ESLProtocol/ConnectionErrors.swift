@@ -1,0 +1,78 @@
+/// Why connecting and authenticating failed. Each case is one clear line for the operator.
+public enum ConnectError: Error, Sendable, Equatable, CustomStringConvertible {
+    case socket(SocketError)
+    /// The server's ACL refused this address (`text/rude-rejection`); its text is kept.
+    case rejectedByACL(peer: String, text: String)
+    /// `auth`/`userauth` answered with something other than `+OK accepted`.
+    case authenticationFailed(peer: String, replyText: String)
+    /// The server closed the connection before it asked for authentication.
+    case closedBeforeAuth(peer: String)
+    /// Something accepts connections there but never sent `auth/request` (not an event socket?).
+    case noAuthRequest(peer: String, milliseconds: Int)
+    /// The server stopped answering during authentication.
+    case authTimedOut(peer: String, milliseconds: Int)
+    case protocolError(peer: String, DecodeError)
+    case invalidCredentials(CommandError)
+
+    /// True for refusals of these credentials or this address (as opposed to not reaching the server).
+    public var isRejection: Bool {
+        switch self {
+        case .rejectedByACL, .authenticationFailed, .invalidCredentials: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .socket(let error):
+            return error.description
+        case .rejectedByACL(let peer, let text):
+            let reason = text.trimmingLineBreaks
+            return "\(peer) rejected this client by ACL" + (reason.isEmpty ? "" : ": \(reason.escapedForDisplay)")
+                + " (add this address to the event socket's apply-inbound-acl)"
+        case .authenticationFailed(let peer, let reply):
+            return "authentication failed at \(peer): \(reply.escapedForDisplay) (wrong password or user?)"
+        case .closedBeforeAuth(let peer):
+            return "\(peer) closed the connection before asking for authentication"
+        case .noAuthRequest(let peer, let milliseconds):
+            return "\(peer) accepted the connection but sent no auth/request within \(milliseconds) ms (is this a FreeSWITCH event socket?)"
+        case .authTimedOut(let peer, let milliseconds):
+            return "no answer to authentication from \(peer) within \(milliseconds) ms"
+        case .protocolError(let peer, let error):
+            return "\(peer): \(error.description)"
+        case .invalidCredentials(let error):
+            return "invalid credentials: \(error.description)"
+        }
+    }
+}
+
+/// Why a command on an open connection did not get its answer.
+public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No reply within the reply timeout. The connection stays usable; the late reply is discarded.
+    case timedOut(command: String, milliseconds: Int)
+    /// The connection ended; the reason says how (server notice, lost connection, protocol error).
+    case closed(reason: String)
+    case protocolError(DecodeError)
+    case encoding(CommandError)
+    /// The wait was cancelled by the user; a late reply is discarded.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .timedOut(let command, let milliseconds): return "no reply to '\(command.escapedForDisplay)' within \(milliseconds) ms"
+        case .closed(let reason): return reason
+        case .protocolError(let error): return error.description
+        case .encoding(let error): return error.description
+        case .cancelled: return "cancelled"
+        }
+    }
+}
+
+extension String {
+    var trimmingLineBreaks: String {
+        var text = Substring(self)
+        while let last = text.last, last == "\n" || last == "\r" || last == " " { text.removeLast() }
+        while let first = text.first, first == "\n" || first == "\r" || first == " " { text.removeFirst() }
+        return String(text)
+    }
+}

@@ -1,0 +1,144 @@
+/// The three encodings FreeSWITCH can send events in (`event plain|json|xml …`).
+public enum EventFormat: String, Sendable, CaseIterable {
+    case plain, json, xml
+
+    /// The frame Content-Type that carries events in this format.
+    public var contentType: String { "text/event-\(rawValue)" }
+
+    public init?(contentType: String) {
+        switch contentType.lowercasedASCII {
+        case "text/event-plain": self = .plain
+        case "text/event-json": self = .json
+        case "text/event-xml": self = .xml
+        default: return nil
+        }
+    }
+}
+
+/// One FreeSWITCH event, whatever format it arrived in: ordered headers (multi-values as repeats) and
+/// an optional body. The `Content-Length` that only described the body is not kept as a header, so the
+/// three formats decode to the same model.
+public struct Event: Sendable, Equatable {
+    public var headers: Headers
+    public var body: String?
+
+    public init(headers: Headers, body: String? = nil) {
+        self.headers = headers
+        self.body = body
+    }
+
+    public init(name: String, subclass: String? = nil, headers extra: [Header] = [], body: String? = nil) {
+        var headers = Headers([Header("Event-Name", name)])
+        if let subclass { headers.append("Event-Subclass", subclass) }
+        for header in extra { headers.append(header) }
+        self.init(headers: headers, body: body)
+    }
+
+    public var name: String { headers["Event-Name"] ?? "" }
+    public var subclass: String? { headers["Event-Subclass"] }
+    public var uniqueID: String? { headers["Unique-ID"] }
+    public var jobUUID: String? { headers["Job-UUID"] }
+    public var sequence: Int? { headers["Event-Sequence"].flatMap { Int($0) } }
+
+    public subscript(name: String) -> String? { headers[name] }
+
+    /// Decodes an event frame's body in the given format.
+    public static func decode(_ body: [UInt8], format: EventFormat) throws(DecodeError) -> Event {
+        switch format {
+        case .plain: return try PlainEventCodec.decode(body)
+        case .json: return try JSONEventCodec.decode(body)
+        case .xml: return try XMLEventCodec.decode(body)
+        }
+    }
+
+    /// The event serialised as FreeSWITCH writes it in the given format (the body of an event frame).
+    public func encoded(as format: EventFormat) -> [UInt8] {
+        switch format {
+        case .plain: return PlainEventCodec.encode(self)
+        case .json: return JSONEventCodec.encode(self)
+        case .xml: return XMLEventCodec.encode(self)
+        }
+    }
+
+    /// The whole frame FreeSWITCH sends for this event (note: `Content-Length` first, as the server does).
+    public func frame(as format: EventFormat) -> Frame {
+        let body = encoded(as: format)
+        return Frame(headers: ["Content-Length": String(body.count), "Content-Type": format.contentType], body: body)
+    }
+}
+
+extension String {
+    /// Lowercases ASCII letters only; protocol words are ASCII and this needs no locale tables.
+    public var lowercasedASCII: String {
+        String(decoding: utf8.map(asciiLower), as: UTF8.self)
+    }
+}
+
+/// Plain events: the body is a header block with URL-encoded values, then, when the event has a body,
+/// the block carries its `Content-Length` and the body follows the blank line.
+enum PlainEventCodec {
+    static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
+        try bytes.withUnsafeBufferPointer { (raw) throws(DecodeError) -> Event in
+            var blockEnd = raw.count
+            var bodyStart = raw.count
+            var index = 0
+            while index + 1 < raw.count {
+                if raw[index] == 0x0A, raw[index + 1] == 0x0A {
+                    blockEnd = index + 1
+                    bodyStart = index + 2
+                    break
+                }
+                index += 1
+            }
+            var headers = HeaderParser.parse(raw[0..<blockEnd], decode: true)
+            let declared = headers.values("Content-Length")
+            guard let last = declared.last else { return Event(headers: headers) }
+            let length: Int
+            do throws(DecodeError) {
+                length = try FrameDecoder.parseLength(last, limit: raw.count)
+            } catch {
+                throw .malformedEvent(format: "plain", reason: "inner Content-Length '\(last.escapedForDisplay)' does not fit the frame")
+            }
+            guard bodyStart + length <= raw.count else {
+                throw .malformedEvent(format: "plain", reason: "body shorter than its Content-Length \(length)")
+            }
+            headers.removeLast(named: "Content-Length")
+            let body = String(decoding: UnsafeBufferPointer(rebasing: raw[bodyStart..<(bodyStart + length)]), as: UTF8.self)
+            return Event(headers: headers, body: body)
+        }
+    }
+
+    static func encode(_ event: Event) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(event.headers.count * 40 + (event.body?.utf8.count ?? 0))
+        for header in event.headers {
+            appendLine(header.name, PercentCoding.encode(header.value.isEmpty ? "_undef_" : header.value), to: &out)
+        }
+        if let body = event.body {
+            appendLine("Content-Length", String(body.utf8.count), to: &out)
+            out.append(0x0A)
+            out.append(contentsOf: body.utf8)
+        } else {
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    private static func appendLine(_ name: String, _ value: String, to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: ": ".utf8)
+        out.append(contentsOf: value.utf8)
+        out.append(0x0A)
+    }
+}
+
+extension Headers {
+    /// Removes the last header called `name` (the body length of a decoded event).
+    mutating func removeLast(named name: String) {
+        var copy = list
+        if let index = copy.lastIndex(where: { $0.name.equalsIgnoringASCIICase(name) }) {
+            copy.remove(at: index)
+            self = Headers(copy)
+        }
+    }
+}

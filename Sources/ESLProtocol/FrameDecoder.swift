@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A sans-IO frame decoder: bytes go in with `feed`, whole frames come out of `next`.
+///
+/// It is a two-state machine in the style of hiredis' reader: *header block* (search for the blank
+/// line) and *body* (wait for `Content-Length` bytes). `next()` returning nil means "need more bytes",
+/// which is the normal answer while a frame is incomplete. Chunking never matters: the decoder keeps
+/// every unconsumed byte and resumes its search where it stopped.
+///
+/// Framing uses only the raw bytes; nothing is URL-decoded here, so a `%0A` in a value can never end
+/// a header or a frame. Limits are FreeSWITCH's own (10 MiB header block, 16 MiB body); past them the
+/// decoder fails with a typed error and stays failed, because the stream is out of step from then on.
+public struct FrameDecoder: Sendable {
+    public struct Limits: Sendable, Equatable {
+        public var headerBlock: Int
+        public var body: Int
+        public init(headerBlock: Int = 10 * 1024 * 1024, body: Int = 16 * 1024 * 1024) {
+            self.headerBlock = headerBlock
+            self.body = body
+        }
+    }
+
+    public let limits: Limits
+    private var buffer: [UInt8] = []
+    /// Index of the first byte not yet consumed.
+    private var start = 0
+    /// Where the search for the end of the header block resumes.
+    private var scanFrom = 0
+    /// A parsed header block whose body is still arriving.
+    private var pending: (headers: Headers, length: Int)?
+    private var failure: DecodeError?
+
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
+    }
+
+    /// Bytes received but not yet returned as frames.
+    public var bufferedByteCount: Int { buffer.count - start }
+
+    /// True when no partial frame is buffered (a clean point to stop reading).
+    public var isIdle: Bool { pending == nil && bufferedByteCount == 0 }
+
+    public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next whole frame, nil when more bytes are needed, or the error that ended the stream.
+    public mutating func next() throws(DecodeError) -> Frame? {
+        if let failure { throw failure }
+        if pending == nil {
+            guard try readHeaderBlock() else { return nil }
+        }
+        guard let (headers, length) = pending, buffer.count - start >= length else { return nil }
+        let body = length == 0 ? [] : Array(buffer[start..<(start + length)])
+        start += length
+        scanFrom = start
+        pending = nil
+        compact()
+        return Frame(headers: headers, body: body)
+    }
+
+    /// Finds and parses the next header block; false when it is not complete yet.
+    private mutating func readHeaderBlock() throws(DecodeError) -> Bool {
+        // CR/LF between frames is noise (the server skips it in commands too).
+        while start < buffer.count, buffer[start] == 0x0A || buffer[start] == 0x0D { start += 1 }
+        scanFrom = max(scanFrom, start)
+        guard let (blockEnd, frameStart) = findBlankLine() else {
+            if buffer.count - start > limits.headerBlock {
+                return try fail(.headerBlockTooLarge(limit: limits.headerBlock))
+            }
+            compact()
+            return false
+        }
+        if blockEnd - start > limits.headerBlock {
+            return try fail(.headerBlockTooLarge(limit: limits.headerBlock))
+        }
+        let headers = buffer.withUnsafeBufferPointer { HeaderParser.parse($0[start..<blockEnd]) }
+        let length: Int
+        do throws(DecodeError) {
+            length = try Self.contentLength(of: headers, limit: limits.body)
+        } catch {
+            return try fail(error)
+        }
+        pending = (headers, length)
+        start = frameStart
+        scanFrom = start
+        return true
+    }
+
+    /// The end of the header lines and the start of the body: the first `\n\n` or `\n\r\n`.
+    private mutating func findBlankLine() -> (Int, Int)? {
+        let count = buffer.count
+        let found: (Int, Int)? = buffer.withUnsafeBufferPointer { raw in
+            guard let base = raw.baseAddress else { return nil }
+            var index = scanFrom
+            while index < count {
+                guard let hit = memchr(base + index, 0x0A, count - index) else { return nil }
+                let newline = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if newline + 1 < count, base[newline + 1] == 0x0A { return (newline + 1, newline + 2) }
+                if newline + 2 < count, base[newline + 1] == 0x0D, base[newline + 2] == 0x0A {
+                    return (newline + 1, newline + 3)
+                }
+                if newline + 2 >= count { return nil }  // undecided until more bytes come
+                index = newline + 1
+            }
+            return nil
+        }
+        if found == nil {
+            // Resume just before the end: a terminator may straddle two reads.
+            scanFrom = max(start, count - 2)
+        }
+        return found
+    }
+
+    private mutating func fail(_ error: DecodeError) throws(DecodeError) -> Bool {
+        failure = error
+        buffer = []
+        start = 0
+        scanFrom = 0
+        throw error
+    }
+
+    /// Drops consumed bytes once they are most of the buffer, so memory follows the largest frame.
+    private mutating func compact() {
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+            start = 0
+            scanFrom = 0
+        } else if start > 1 << 16, start * 2 > buffer.count {
+            buffer.removeSubrange(0..<start)
+            scanFrom -= start
+            start = 0
+        }
+    }
+
+    /// The body length a header block announces: 0 when absent; every copy must agree.
+    static func contentLength(of headers: Headers, limit: Int) throws(DecodeError) -> Int {
+        let values = headers.values("Content-Length")
+        guard let first = values.first else { return 0 }
+        let length = try parseLength(first, limit: limit)
+        for other in values.dropFirst() where try parseLength(other, limit: limit) != length {
+            throw .conflictingContentLength(values)
+        }
+        return length
+    }
+
+    /// A plain decimal number, spaces or tabs around it allowed; anything else is an error.
+    static func parseLength(_ text: String, limit: Int) throws(DecodeError) -> Int {
+        let bytes = Array(text.utf8)
+        var lower = 0, upper = bytes.count
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        guard lower < upper else { throw .invalidContentLength(text) }
+        var value = 0
+        for byte in bytes[lower..<upper] {
+            guard byte >= 0x30, byte <= 0x39 else { throw .invalidContentLength(text) }
+            value = value * 10 + Int(byte - 0x30)
+            // Checked per digit so that a 40-digit length cannot overflow.
+            if value > limit {
+                throw .bodyTooLarge(length: upper - lower > 18 ? Int.max : Int(String(decoding: bytes[lower..<upper], as: UTF8.self)) ?? Int.max, limit: limit)
+            }
+        }
+        return value
+    }
+}
+
+/// Splits a header block into lines at the first colon. Shared by frames and plain event bodies.
+enum HeaderParser {
+    /// Parses `Name: value` lines. Spaces and tabs after the colon are skipped and a trailing CR is
+    /// dropped; a line without a colon carries no header and is skipped.
+    static func parse(_ block: Slice<UnsafeBufferPointer<UInt8>>, decode: Bool = false) -> Headers {
+        var list: [Header] = []
+        var lineStart = block.startIndex
+        let end = block.endIndex
+        let base = block.base
+        while lineStart < end {
+            var lineEnd = lineStart
+            while lineEnd < end, base[lineEnd] != 0x0A { lineEnd += 1 }
+            var contentEnd = lineEnd
+            if contentEnd > lineStart, base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            var colon = lineStart
+            while colon < contentEnd, base[colon] != 0x3A { colon += 1 }
+            if colon < contentEnd {
+                var valueStart = colon + 1
+                while valueStart < contentEnd, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: base[lineStart..<colon]), as: UTF8.self)
+                let raw = UnsafeBufferPointer(rebasing: base[valueStart..<contentEnd])
+                if decode {
+                    PercentCoding.appendDecoded(raw, name: name, to: &list)
+                } else {
+                    list.append(Header(name, String(decoding: raw, as: UTF8.self)))
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+        return Headers(list)
+    }
+}

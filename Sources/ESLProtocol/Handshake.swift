@@ -1,0 +1,69 @@
+/// The start of an inbound session, run before the reader thread exists: wait for `auth/request`, send
+/// `auth`/`userauth`, check the reply. Each way it can fail becomes its own `ConnectError`.
+struct Handshake {
+    let socket: Socket
+    let options: ConnectOptions
+    var decoder: FrameDecoder
+
+    init(socket: Socket, options: ConnectOptions) {
+        self.socket = socket
+        self.options = options
+        self.decoder = FrameDecoder(limits: options.limits)
+    }
+
+    mutating func run() throws(ConnectError) -> Reply {
+        let peer = socket.peer
+        let timeout = options.connectTimeoutMilliseconds
+        // Wait for auth/request. Frames of any other kind before it are skipped (a confused proxy's
+        // banner), but a rude rejection ends the attempt with the server's own words.
+        waitForRequest: while true {
+            switch try nextMessage(until: .after(milliseconds: timeout)) {
+            case .authRequest?:
+                break waitForRequest
+            case .rudeRejection(let text)?:
+                throw .rejectedByACL(peer: peer, text: text)
+            case .disconnect?:
+                throw .closedBeforeAuth(peer: peer)
+            case .some:
+                continue
+            case nil:
+                throw .noAuthRequest(peer: peer, milliseconds: timeout)
+            }
+        }
+        let command: Command = options.user.map { .userauth(user: $0, password: options.password) } ?? .auth(password: options.password)
+        let bytes: [UInt8]
+        do throws(CommandError) { bytes = try command.encode() } catch { throw .invalidCredentials(error) }
+        guard socket.write(bytes) else { throw .closedBeforeAuth(peer: peer) }
+        while true {
+            switch try nextMessage(until: .after(milliseconds: timeout)) {
+            case .reply(let reply)?:
+                guard reply.text.lowercasedASCII == "+ok accepted" else {
+                    throw .authenticationFailed(peer: peer, replyText: reply.text)
+                }
+                return reply
+            case .rudeRejection(let text)?:
+                throw .rejectedByACL(peer: peer, text: text)
+            case .some:
+                continue
+            case nil:
+                throw .authTimedOut(peer: peer, milliseconds: timeout)
+            }
+        }
+    }
+
+    /// The next message, nil on timeout; a close before it is `closedBeforeAuth`.
+    private mutating func nextMessage(until deadline: Deadline) throws(ConnectError) -> Message? {
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            do throws(DecodeError) {
+                if let frame = try decoder.next() { return Message(frame: frame) }
+            } catch {
+                throw .protocolError(peer: socket.peer, error)
+            }
+            guard socket.waitReadable(until: deadline) else { return nil }
+            let count = chunk.withUnsafeMutableBytes { socket.read(into: $0) }
+            if count <= 0 { throw .closedBeforeAuth(peer: socket.peer) }
+            decoder.feed(chunk[0..<count])
+        }
+    }
+}

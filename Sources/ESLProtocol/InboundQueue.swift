@@ -1,0 +1,93 @@
+/// What the reader hands to the consumer, in arrival order.
+public enum Inbound: Sendable {
+    case message(Message)
+    /// This many messages were dropped here because the consumer fell behind.
+    case dropped(Int)
+    /// The connection ended; nothing follows.
+    case closed(ConnectionError)
+}
+
+/// A bounded FIFO between the reader thread and a consumer.
+///
+/// The reader must never wait for the consumer: FreeSWITCH kills a listener whose queue overflows, so
+/// a slow terminal must not back-pressure the socket. When full, the oldest message is dropped and
+/// counted; the consumer receives a `.dropped(n)` marker in its place, so a loss is never silent.
+public final class InboundQueue: @unchecked Sendable {
+    public let capacity: Int
+    private let monitor = Monitor()
+    private var ring: [Message?]
+    private var head = 0
+    private var count = 0
+    private var droppedSinceLastPop = 0
+    private var droppedTotalCount = 0
+    private var end: ConnectionError?
+    private var endDelivered = false
+    private let onPush: (@Sendable () -> Void)?
+
+    /// `onPush` runs on the producer's thread after each push (e.g. to wake a poll loop); keep it short.
+    public init(capacity: Int = 10_000, onPush: (@Sendable () -> Void)? = nil) {
+        self.capacity = max(1, capacity)
+        self.ring = Array(repeating: nil, count: self.capacity)
+        self.onPush = onPush
+    }
+
+    public var droppedTotal: Int { monitor.withLock { droppedTotalCount } }
+
+    func push(_ message: Message) {
+        monitor.withLock {
+            if count == capacity {
+                ring[head] = nil
+                head = (head + 1) % capacity
+                count -= 1
+                droppedSinceLastPop += 1
+                droppedTotalCount += 1
+            }
+            ring[(head + count) % capacity] = message
+            count += 1
+            monitor.broadcast()
+        }
+        onPush?()
+    }
+
+    func close(_ reason: ConnectionError) {
+        monitor.withLock {
+            if end == nil { end = reason }
+            monitor.broadcast()
+        }
+        onPush?()
+    }
+
+    /// The next item; waits until the deadline (nil: forever). Returns nil on timeout, and after
+    /// `.closed` has been delivered once.
+    public func next(until deadline: Deadline? = nil) -> Inbound? {
+        monitor.withLock {
+            while true {
+                if let item = popLocked() { return item }
+                if end != nil, endDelivered { return nil }
+                if !monitor.wait(until: deadline) { return popLocked() }
+            }
+        }
+    }
+
+    /// The next item if one is ready.
+    public func poll() -> Inbound? { monitor.withLock { popLocked() } }
+
+    private func popLocked() -> Inbound? {
+        if droppedSinceLastPop > 0 {
+            defer { droppedSinceLastPop = 0 }
+            return .dropped(droppedSinceLastPop)
+        }
+        if count > 0 {
+            let message = ring[head]!
+            ring[head] = nil
+            head = (head + 1) % capacity
+            count -= 1
+            return .message(message)
+        }
+        if let end, !endDelivered {
+            endDelivered = true
+            return .closed(end)
+        }
+        return nil
+    }
+}

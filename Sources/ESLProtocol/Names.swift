@@ -1,0 +1,78 @@
+/// FreeSWITCH's fixed name lists (for completion, validation and the simulator).
+public enum Names {
+    /// Core event names in enum order (`SWITCH_EVENT_*`), `ALL` last.
+    public static let events: [String] = """
+        CUSTOM CLONE CHANNEL_CREATE CHANNEL_DESTROY CHANNEL_STATE CHANNEL_CALLSTATE CHANNEL_ANSWER CHANNEL_HANGUP \
+        CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE CHANNEL_HOLD CHANNEL_UNHOLD CHANNEL_BRIDGE \
+        CHANNEL_UNBRIDGE CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_OUTGOING CHANNEL_PARK CHANNEL_UNPARK \
+        CHANNEL_APPLICATION CHANNEL_ORIGINATE CHANNEL_UUID API LOG INBOUND_CHAN OUTBOUND_CHAN STARTUP SHUTDOWN PUBLISH \
+        UNPUBLISH TALK NOTALK SESSION_CRASH MODULE_LOAD MODULE_UNLOAD DTMF MESSAGE PRESENCE_IN NOTIFY_IN PRESENCE_OUT \
+        PRESENCE_PROBE MESSAGE_WAITING MESSAGE_QUERY ROSTER CODEC BACKGROUND_JOB DETECTED_SPEECH DETECTED_TONE \
+        PRIVATE_COMMAND HEARTBEAT TRAP ADD_SCHEDULE DEL_SCHEDULE EXE_SCHEDULE RE_SCHEDULE RELOADXML NOTIFY \
+        PHONE_FEATURE PHONE_FEATURE_SUBSCRIBE SEND_MESSAGE RECV_MESSAGE REQUEST_PARAMS CHANNEL_DATA GENERAL COMMAND \
+        SESSION_HEARTBEAT CLIENT_DISCONNECTED SERVER_DISCONNECTED SEND_INFO RECV_INFO RECV_RTCP_MESSAGE \
+        SEND_RTCP_MESSAGE CALL_SECURE NAT RECORD_START RECORD_STOP PLAYBACK_START PLAYBACK_STOP CALL_UPDATE FAILURE \
+        SOCKET_DATA MEDIA_BUG_START MEDIA_BUG_STOP CONFERENCE_DATA_QUERY CONFERENCE_DATA CALL_SETUP_REQ \
+        CALL_SETUP_RESULT CALL_DETAIL DEVICE_STATE TEXT SHUTDOWN_REQUESTED CERT_RELOAD ALL
+        """.split(separator: " ").map(String.init)
+
+    /// The events `myevents` subscribes to for one call.
+    public static let sessionEvents: [String] = """
+        CHANNEL_ANSWER CHANNEL_APPLICATION CHANNEL_BRIDGE CHANNEL_CREATE CHANNEL_DATA CHANNEL_DESTROY CHANNEL_EXECUTE \
+        CHANNEL_EXECUTE_COMPLETE CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE CHANNEL_ORIGINATE CHANNEL_UUID CHANNEL_OUTGOING \
+        CHANNEL_PARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_STATE CHANNEL_UNBRIDGE CHANNEL_UNPARK \
+        DETECTED_SPEECH DTMF NOTALK TALK
+        """.split(separator: " ").map(String.init)
+
+    /// Words the server's `log` command accepts, with their levels (DISABLE is -1).
+    public static let logLevels: [(name: String, level: Int)] = [
+        ("DISABLE", -1), ("CONSOLE", 0), ("ALERT", 1), ("CRIT", 2), ("ERR", 3),
+        ("WARNING", 4), ("NOTICE", 5), ("INFO", 6), ("DEBUG", 7),
+    ]
+
+    /// The level the server's `log` command gives a word or number, nil when it rejects it
+    /// (`error` is not a level word; 64 is rejected; numbers above 64 become 63).
+    public static func logLevel(_ text: String) -> Int? {
+        if let entry = logLevels.first(where: { $0.name.equalsIgnoringASCIICase(text) }) { return entry.level }
+        guard let number = Int(text) else { return nil }
+        if number == 64 { return nil }
+        return min(max(number, 0), 63)
+    }
+
+    /// Hangup cause names with their Q.850 or internal codes.
+    public static let hangupCauses: [(name: String, code: Int)] = [
+        ("NONE", 0), ("UNALLOCATED_NUMBER", 1), ("NO_ROUTE_TRANSIT_NET", 2), ("NO_ROUTE_DESTINATION", 3),
+        ("CHANNEL_UNACCEPTABLE", 6), ("CALL_AWARDED_DELIVERED", 7), ("NORMAL_CLEARING", 16), ("USER_BUSY", 17),
+        ("NO_USER_RESPONSE", 18), ("NO_ANSWER", 19), ("SUBSCRIBER_ABSENT", 20), ("CALL_REJECTED", 21),
+        ("NUMBER_CHANGED", 22), ("REDIRECTION_TO_NEW_DESTINATION", 23), ("EXCHANGE_ROUTING_ERROR", 25),
+        ("DESTINATION_OUT_OF_ORDER", 27), ("INVALID_NUMBER_FORMAT", 28), ("FACILITY_REJECTED", 29),
+        ("RESPONSE_TO_STATUS_ENQUIRY", 30), ("NORMAL_UNSPECIFIED", 31), ("NORMAL_CIRCUIT_CONGESTION", 34),
+        ("NETWORK_OUT_OF_ORDER", 38), ("NORMAL_TEMPORARY_FAILURE", 41), ("SWITCH_CONGESTION", 42),
+        ("ACCESS_INFO_DISCARDED", 43), ("REQUESTED_CHAN_UNAVAIL", 44), ("PRE_EMPTED", 45),
+        ("FACILITY_NOT_SUBSCRIBED", 50), ("OUTGOING_CALL_BARRED", 52), ("INCOMING_CALL_BARRED", 54),
+        ("BEARERCAPABILITY_NOTAUTH", 57), ("BEARERCAPABILITY_NOTAVAIL", 58), ("SERVICE_UNAVAILABLE", 63),
+        ("BEARERCAPABILITY_NOTIMPL", 65), ("CHAN_NOT_IMPLEMENTED", 66), ("FACILITY_NOT_IMPLEMENTED", 69),
+        ("SERVICE_NOT_IMPLEMENTED", 79), ("INVALID_CALL_REFERENCE", 81), ("INCOMPATIBLE_DESTINATION", 88),
+        ("INVALID_MSG_UNSPECIFIED", 95), ("MANDATORY_IE_MISSING", 96), ("MESSAGE_TYPE_NONEXIST", 97),
+        ("WRONG_MESSAGE", 98), ("IE_NONEXIST", 99), ("INVALID_IE_CONTENTS", 100), ("WRONG_CALL_STATE", 101),
+        ("RECOVERY_ON_TIMER_EXPIRE", 102), ("MANDATORY_IE_LENGTH_ERROR", 103), ("PROTOCOL_ERROR", 111),
+        ("INTERWORKING", 127), ("SUCCESS", 142), ("ORIGINATOR_CANCEL", 487), ("CRASH", 700),
+        ("SYSTEM_SHUTDOWN", 701), ("LOSE_RACE", 702), ("MANAGER_REQUEST", 703), ("BLIND_TRANSFER", 800),
+        ("ATTENDED_TRANSFER", 801), ("ALLOTTED_TIMEOUT", 802), ("USER_CHALLENGE", 803), ("MEDIA_TIMEOUT", 804),
+        ("PICKED_OFF", 805), ("USER_NOT_REGISTERED", 806), ("PROGRESS_TIMEOUT", 807), ("INVALID_GATEWAY", 808),
+        ("GATEWAY_DOWN", 809), ("INVALID_URL", 810), ("INVALID_PROFILE", 811), ("NO_PICKUP", 812),
+        ("SRTP_READ_ERROR", 813), ("BOWOUT", 814), ("BUSY_EVERYWHERE", 815), ("DECLINE", 816),
+        ("DOES_NOT_EXIST_ANYWHERE", 817), ("NOT_ACCEPTABLE", 818), ("UNWANTED", 819), ("NO_IDENTITY", 820),
+        ("BAD_IDENTITY_INFO", 821), ("UNSUPPORTED_CERTIFICATE", 822), ("INVALID_IDENTITY", 823),
+        ("STALE_DATE", 824), ("REJECT_ALL", 825),
+    ]
+
+    /// The canonical event name for a word `event` accepts (any case, optional `SWITCH_EVENT_` prefix).
+    public static func eventName(_ word: String) -> String? {
+        var upper = String(decoding: word.utf8.map { $0 &- 97 < 26 ? $0 - 32 : $0 }, as: UTF8.self)
+        if upper.hasPrefix("SWITCH_EVENT_") { upper.removeFirst(13) }
+        return eventSet.contains(upper) ? upper : nil
+    }
+
+    private static let eventSet = Set(events)
+}

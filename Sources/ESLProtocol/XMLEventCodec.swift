@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// XML events: `<event><headers><Name>value</Name>…</headers>[<Content-Length>n</Content-Length><body>…</body>]</event>`.
+/// Values are URL-encoded inside the XML, as in plain events. Parsed with Foundation's XMLParser.
+enum XMLEventCodec {
+    private final class Collector: NSObject, XMLParserDelegate {
+        var path: [String] = []
+        var text = ""
+        var headers: [Header] = []
+        var body: String?
+        var sawEvent = false
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if path.isEmpty, name == "event" { sawEvent = true }
+            path.append(name)
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if path.count == 3, path[1] == "headers" {
+                PercentCoding.appendSplittingArray(name: name, value: PercentCoding.decode(text), to: &headers)
+            } else if path.count == 2, name == "body" {
+                body = text
+            }
+            path.removeLast()
+            text = ""
+        }
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
+        let parser = XMLParser(data: Data(bytes))
+        let collector = Collector()
+        parser.delegate = collector
+        parser.shouldResolveExternalEntities = false
+        guard parser.parse() else {
+            let line = parser.lineNumber
+            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "parse error"
+            throw .malformedEvent(format: "xml", reason: "\(reason) at line \(line)")
+        }
+        guard collector.sawEvent else {
+            throw .malformedEvent(format: "xml", reason: "no <event> element")
+        }
+        return Event(headers: Headers(collector.headers), body: collector.body)
+    }
+
+    static func encode(_ event: Event) -> [UInt8] {
+        var out = "<event>\n  <headers>\n"
+        for header in event.headers {
+            out += "    <\(header.name)>\(escaped(PercentCoding.encode(header.value)))</\(header.name)>\n"
+        }
+        out += "  </headers>\n"
+        if let body = event.body {
+            out += "  <Content-Length>\(body.utf8.count)</Content-Length>\n"
+            out += "  <body>\(escaped(body))</body>\n"
+        }
+        out += "</event>\n"
+        return Array(out.utf8)
+    }
+
+    private static func escaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

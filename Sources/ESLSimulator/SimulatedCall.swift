@@ -1,0 +1,118 @@
+import ESLProtocol
+import Synchronization
+
+/// One simulated echo call: two loopback legs whose events and log lines replay the recorded call
+/// (`CallScript`), with this call's UUIDs, destination, time stamps and sequence numbers.
+final class SimulatedCall: @unchecked Sendable {
+    let uuid: String
+    let otherUUID: String
+    let destination: String
+    let created = Deadline.now()
+    let createdEpoch: Int
+    private unowned let simulator: Simulator
+    private let placeholders: [(String, String)]
+    private let hungUp = Atomic<Bool>(false)
+    private let lastApplication = Mutex<(String, String)>(("park", ""))
+
+    init(simulator: Simulator, destination: String) {
+        self.simulator = simulator
+        self.destination = destination
+        createdEpoch = WallClock.now().microseconds / 1_000_000
+        var placeholders = [("{CORE}", simulator.coreUUID), ("{HOST}", simulator.configuration.hostname), ("{DEST}", destination)]
+        for index in 1...CallScript.placeholderCount { placeholders.append(("{U\(index)}", UUIDText.random())) }
+        self.placeholders = placeholders
+        uuid = placeholders.first { $0.0 == CallScript.aLeg }!.1
+        otherUUID = placeholders.first { $0.0 == CallScript.bLeg }!.1
+    }
+
+    var name: String { "loopback/\(destination)-a" }
+    var isHungUp: Bool { hungUp.load(ordering: .relaxed) }
+    var application: (name: String, data: String) { lastApplication.withLock { $0 } }
+
+    func start() {
+        replay(CallScript.setup, logs: CallScript.logs.split(separator: "\n").prefix(30))
+    }
+
+    /// Emits the recorded hangup sequence with `cause`; only the first hangup counts.
+    func hangup(cause: String) {
+        guard !hungUp.exchange(true, ordering: .relaxed) else { return }
+        replay(CallScript.hangup, logs: CallScript.logs.split(separator: "\n").dropFirst(30), cause: cause)
+        simulator.ended(self)
+    }
+
+    /// A dialplan application run through sendmsg: CHANNEL_EXECUTE, then CHANNEL_EXECUTE_COMPLETE.
+    func execute(_ app: String, _ data: String, applicationUUID: String?) {
+        let appUUID = applicationUUID ?? UUIDText.random()
+        lastApplication.withLock { $0 = (app, data) }
+        for name in ["CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE"] {
+            guard var event = template(named: name, in: CallScript.setup, leg: uuid) else { continue }
+            event.headers.set("Application", app)
+            event.headers.set("Application-Data", data)
+            event.headers.set("Application-UUID", appUUID)
+            if name == "CHANNEL_EXECUTE_COMPLETE" {
+                event.headers.set("Application-Response", "_none_")
+                event.headers.set("Application-UUID-Name", "")
+            }
+            simulator.fire(event)
+        }
+        if app == "hangup" { hangup(cause: data.isEmpty ? "NORMAL_CLEARING" : data) }
+    }
+
+    private func replay(_ script: String, logs: ArraySlice<Substring>, cause: String = "NORMAL_CLEARING") {
+        var logLines = logs.makeIterator()
+        for body in script.split(separator: "\n\n") {
+            var event = instantiate(String(body), cause: cause)
+            refresh(&event)
+            simulator.fire(event)
+            // Interleave the recorded log lines with the events, as a live switch would.
+            if let line = logLines.next() { simulator.log(logLine(String(line))) }
+        }
+        while let line = logLines.next() { simulator.log(logLine(String(line))) }
+    }
+
+    private func template(named name: String, in script: String, leg: String) -> Event? {
+        for body in script.split(separator: "\n\n") where body.hasPrefix("Event-Name: \(name)\n") {
+            var event = instantiate(String(body), cause: "NORMAL_CLEARING")
+            guard event.uniqueID == leg else { continue }
+            refresh(&event)
+            return event
+        }
+        return nil
+    }
+
+    private func instantiate(_ body: String, cause: String) -> Event {
+        var text = body
+        for (placeholder, value) in placeholders { text = text.replacing(placeholder, with: value) }
+        if cause != "NORMAL_CLEARING" { text = text.replacing("NORMAL_CLEARING", with: cause) }
+        return (try? Event.decode(Array((text + "\n\n").utf8), format: .plain)) ?? Event(name: "CUSTOM")
+    }
+
+    /// Fresh time stamps and sequence number, and the simulator's addresses.
+    private func refresh(_ event: inout Event) {
+        let now = WallClock.now()
+        event.headers.set("FreeSWITCH-IPv4", "127.0.0.1")
+        event.headers.set("FreeSWITCH-IPv6", "::1")
+        event.headers.set("Event-Date-Local", now.local)
+        event.headers.set("Event-Date-GMT", now.gmt)
+        event.headers.set("Event-Date-Timestamp", String(now.microseconds))
+        event.headers.set("Event-Sequence", String(simulator.nextSequence()))
+    }
+
+    private func logLine(_ record: String) -> LogLine {
+        var text = record
+        for (placeholder, value) in placeholders { text = text.replacing(placeholder, with: value) }
+        let fields = text.split(separator: "|", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
+        let now = WallClock.now()
+        // Recorded lines start with their own time stamp; the simulator's are stamped now.
+        var message = fields[6].replacing("\\n", with: "\n")
+        if message.count > 26, message.first?.isNumber == true {
+            message = now.local + "." + String(now.microseconds % 1_000_000).leftPadded(6) + message.dropFirst(26)
+        }
+        return LogLine(level: Int(fields[0]) ?? 7, textChannel: Int(fields[1]) ?? 0, file: fields[2], function: fields[3],
+                       line: Int(fields[4]) ?? 0, userData: fields[5], text: message)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,218 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ESLProtocol
+import Synchronization
+
+/// How the simulated switch behaves.
+public struct SimulatorConfiguration: Sendable {
+    public var listenHost = "127.0.0.1"
+    /// 0 picks a free port (read it from `Simulator.port`).
+    public var port = 8021
+    public var password = "ClueCon"
+    /// `api hostname` / `switchname` and the FreeSWITCH-Hostname of events.
+    public var hostname = "eslsim"
+    /// Every connection is refused as by an ACL (`text/rude-rejection`).
+    public var rejectByACL = false
+    /// HEARTBEAT every this often (nil: never).
+    public var heartbeatInterval: Duration? = .seconds(20)
+    /// Start a call every this often by itself (nil: only on `originate`).
+    public var callInterval: Duration?
+    /// How long a call lasts before it hangs up by itself (nil: until hung up).
+    public var callDuration: Duration? = .seconds(30)
+    /// Users accepted by `userauth` (user@domain → password).
+    public var users: [String: String] = ["1000@default": "1234"]
+
+    public init() {}
+}
+
+/// A FreeSWITCH stand-in on loopback that answers as the captures show: the handshake, api/bgapi, event
+/// subscriptions in three formats with filters, log lines, simulated calls with a recorded CHANNEL_*
+/// sequence, HEARTBEAT, sendevent and sendmsg.
+public final class Simulator: @unchecked Sendable {
+    public let configuration: SimulatorConfiguration
+    public private(set) var port = 0
+    let coreUUID = UUIDText.random()
+    let started = Deadline.now()
+    private let listener: Int32
+    private let state = Mutex(State())
+    private let sequence = Atomic<Int>(400)
+    private let stopped = Atomic<Bool>(false)
+
+    struct State {
+        var sessions: [ObjectIdentifier: SimulatorSession] = [:]
+        var calls: [String: SimulatedCall] = [:]
+        var sessionsSinceStartup = 0
+        var peak = 0
+    }
+
+    /// Binds and starts accepting; throws a message when the address cannot be bound.
+    public init(_ configuration: SimulatorConfiguration) throws(SimulatorError) {
+        self.configuration = configuration
+        listener = socket(configuration.listenHost.contains(":") ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { throw SimulatorError(message: "socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard bindListener() else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(listener)
+            throw SimulatorError(message: "cannot listen on \(configuration.listenHost):\(configuration.port): \(reason)")
+        }
+        Background.start { [self] in acceptLoop() }
+        if let interval = configuration.heartbeatInterval { Background.start { [self] in every(interval) { fireHeartbeat() } } }
+        if let interval = configuration.callInterval {
+            Background.start { [self] in every(interval) { _ = originate(destination: String(Int.random(in: 3000...9999))) } }
+        }
+    }
+
+    private func bindListener() -> Bool {
+        if configuration.listenHost.contains(":") {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(configuration.port).bigEndian)
+            inet_pton(AF_INET6, configuration.listenHost, &address.sin6_addr)
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            guard bound == 0, listen(listener, 64) == 0 else { return false }
+            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+            port = Int(UInt16(bigEndian: address.sin6_port))
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(configuration.port).bigEndian)
+            guard inet_pton(AF_INET, configuration.listenHost, &address.sin_addr) == 1 else { errno = EINVAL; return false }
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            guard bound == 0, listen(listener, 64) == 0 else { return false }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+            port = Int(UInt16(bigEndian: address.sin_port))
+        }
+        return true
+    }
+
+    /// Stops accepting and closes every session.
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        Glibc.close(listener)
+        let sessions = state.withLock { Array($0.sessions.values) }
+        for session in sessions { session.close() }
+    }
+
+    public var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
+    private func acceptLoop() {
+        while !isStopped {
+            let fd = accept(listener, nil, nil)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let session = SimulatorSession(fd: fd, simulator: self)
+            state.withLock { $0.sessions[ObjectIdentifier(session)] = session }
+            session.start()
+        }
+    }
+
+    func remove(_ session: SimulatorSession) {
+        _ = state.withLock { $0.sessions.removeValue(forKey: ObjectIdentifier(session)) }
+    }
+
+    private func every(_ interval: Duration, _ body: () -> Void) {
+        while !isStopped {
+            Background.sleep(interval)
+            if isStopped { return }
+            body()
+        }
+    }
+
+    // MARK: - Events
+
+    func nextSequence() -> Int { sequence.add(1, ordering: .relaxed).newValue }
+
+    /// The headers every event starts with.
+    func coreHeaders(name: String, file: String, function: String, line: Int) -> [Header] {
+        let now = WallClock.now()
+        return [
+            Header("Event-Name", name), Header("Core-UUID", coreUUID),
+            Header("FreeSWITCH-Hostname", configuration.hostname), Header("FreeSWITCH-Switchname", configuration.hostname),
+            Header("FreeSWITCH-IPv4", "127.0.0.1"), Header("FreeSWITCH-IPv6", "::1"),
+            Header("Event-Date-Local", now.local), Header("Event-Date-GMT", now.gmt),
+            Header("Event-Date-Timestamp", String(now.microseconds)),
+            Header("Event-Calling-File", file), Header("Event-Calling-Function", function),
+            Header("Event-Calling-Line-Number", String(line)), Header("Event-Sequence", String(nextSequence())),
+        ]
+    }
+
+    /// Delivers an event to every listener that wants it.
+    public func fire(_ event: Event) {
+        for session in state.withLock({ Array($0.sessions.values) }) { session.offer(event) }
+    }
+
+    /// Delivers a log line to every listener whose level lets it through.
+    public func log(_ line: LogLine) {
+        for session in state.withLock({ Array($0.sessions.values) }) { session.offer(line) }
+    }
+
+    private func fireHeartbeat() {
+        let uptime = Uptime(since: started)
+        let (count, total, peak) = state.withLock { ($0.calls.count, $0.sessionsSinceStartup, $0.peak) }
+        var headers = coreHeaders(name: "HEARTBEAT", file: "switch_core.c", function: "send_heartbeat", line: 95)
+        headers += [
+            Header("Event-Info", "System Ready"), Header("Up-Time", uptime.text),
+            Header("FreeSWITCH-Version", SimulatorAPI.versionNumber), Header("Uptime-msec", String(uptime.milliseconds)),
+            Header("Session-Count", String(count)), Header("Max-Sessions", "1000"), Header("Session-Per-Sec", "30"),
+            Header("Session-Per-Sec-Last", "0"), Header("Session-Per-Sec-Max", "2"), Header("Session-Per-Sec-FiveMin", "2"),
+            Header("Session-Since-Startup", String(total)), Header("Session-Peak-Max", String(peak)),
+            Header("Session-Peak-FiveMin", String(peak)), Header("Idle-CPU", "97.500000"),
+        ]
+        fire(Event(headers: Headers(headers)))
+    }
+
+    // MARK: - Calls
+
+    /// Starts a simulated call to `destination`; returns its A-leg UUID.
+    @discardableResult
+    public func originate(destination: String) -> String {
+        let call = SimulatedCall(simulator: self, destination: destination)
+        state.withLock {
+            $0.calls[call.uuid] = call
+            $0.calls[call.otherUUID] = call
+            $0.sessionsSinceStartup += 2
+            $0.peak = max($0.peak, Set($0.calls.values.map(\.uuid)).count * 2)
+        }
+        call.start()
+        if let duration = configuration.callDuration {
+            Background.start { [weak call] in
+                Background.sleep(duration)
+                call?.hangup(cause: "NORMAL_CLEARING")
+            }
+        }
+        return call.uuid
+    }
+
+    func call(_ uuid: String) -> SimulatedCall? { state.withLock { $0.calls[uuid] } }
+
+    /// Live calls, one per A leg, oldest first.
+    var calls: [SimulatedCall] {
+        let all: [SimulatedCall] = state.withLock { Array($0.calls.values) }
+        var seen = Set<ObjectIdentifier>()
+        return all.filter { seen.insert(ObjectIdentifier($0)).inserted }.sorted { $0.created < $1.created }
+    }
+
+    func ended(_ call: SimulatedCall) {
+        state.withLock {
+            $0.calls.removeValue(forKey: call.uuid)
+            $0.calls.removeValue(forKey: call.otherUUID)
+        }
+    }
+
+    var sessionsSinceStartup: Int { state.withLock { $0.sessionsSinceStartup } }
+}
+
+public struct SimulatorError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,221 @@
+import ESLProtocol
+
+/// The simulator's API commands: output formats as FreeSWITCH's mod_commands writes them.
+struct SimulatorAPI {
+    let simulator: Simulator
+
+    static let versionNumber = "1.11.3-dev+git~20260821T141014Z~cc93a683ca~64bit"
+    static let version = "FreeSWITCH Version \(versionNumber) (git cc93a68 2026-08-21 14:10:14Z 64bit)"
+
+    /// Runs one API command line and returns its output (errors are output too, as in FreeSWITCH).
+    func run(_ line: String) -> String {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        let name = parts.first?.lowercasedASCII ?? ""
+        let argument = parts.count > 1 ? parts[1].trimmingSpaces : ""
+        switch name {
+        case "status": return status()
+        case "version": return argument == "short" ? "1.11.3\n" : Self.version
+        case "hostname", "switchname": return simulator.configuration.hostname
+        case "global_getvar": return argument == "hostname" || argument == "switchname" ? simulator.configuration.hostname : ""
+        case "show": return show(argument)
+        case "help": return ShowAPI.text
+        case "console_complete": return ConsoleComplete(line: argument).text
+        case "console_complete_xml": return ConsoleComplete(line: argument).xml
+        case "eval": return argument.replacing("${uuid}", with: UUIDText.random())
+        case "echo": return argument
+        case "create_uuid": return UUIDText.random()
+        case "originate": return originate(argument)
+        case "uuid_kill": return kill(argument)
+        case "hupall": return hupall(argument)
+        case "uuid_exists": return simulator.call(argument) != nil ? "true" : "false"
+        case "reloadxml": return "+OK [Success]\n"
+        case "fsctl": return "+OK\n"
+        case "uptime": return String(Uptime(since: simulator.started).milliseconds / 1000)
+        case "sofia": return sofia(argument)
+        case "console", "log": return "+OK\n"
+        case "": return "-ERR no reply\n"
+        default: return "-ERR \(parts[0]) Command not found!\n"
+        }
+    }
+
+    private func status() -> String {
+        let calls = simulator.calls.count * 2
+        let total = simulator.sessionsSinceStartup
+        return """
+            UP \(Uptime(since: simulator.started).text)
+            FreeSWITCH (Version 1.11.3-dev git cc93a68 2026-08-21 14:10:14Z 64bit) is ready
+            \(total) session(s) since startup
+            \(calls) session(s) - peak \(calls), last 5min \(calls) \("")
+            0 session(s) per Sec out of max 30, peak 0, last 5min 0 \("")
+            1000 session(s) max
+            min idle cpu 0.00/97.50
+            Current Stack Size/Max 240K/8192K
+            """
+    }
+
+    private func originate(_ argument: String) -> String {
+        // `loopback/9196/default &park`, `sofia/internal/1000 9196`: the destination is the URL's second part.
+        let url = argument.split(separator: " ").first.map(String.init) ?? ""
+        let pieces = url.split(separator: "/")
+        guard pieces.count >= 2 else { return "-ERR INVALID_URL\n" }
+        return "+OK \(simulator.originate(destination: String(pieces[1])))\n"
+    }
+
+    private func kill(_ argument: String) -> String {
+        let parts = argument.split(separator: " ").map(String.init)
+        guard let uuid = parts.first, let call = simulator.call(uuid) else { return "-ERR No such channel!\n" }
+        call.hangup(cause: parts.count > 1 ? parts[1] : "NORMAL_CLEARING")
+        return "+OK\n"
+    }
+
+    private func hupall(_ argument: String) -> String {
+        let cause = argument.split(separator: " ").first.map(String.init) ?? "NORMAL_CLEARING"
+        for call in simulator.calls { call.hangup(cause: cause) }
+        return "+OK hangup all channels with cause \(cause)\n"
+    }
+
+    private func sofia(_ argument: String) -> String {
+        let rule = String(repeating: "=", count: 95)
+        return """
+                                 Name\t   Type\t                                      Data\tState
+            \(rule)
+                             internal\tprofile\t          sip:mod_sofia@127.0.0.1:5060\tRUNNING (0)
+            \(rule)
+            1 profile 0 aliases
+
+            """ + (argument.isEmpty ? "" : "")
+    }
+
+    // MARK: show
+
+    private static let channelColumns = "uuid,direction,created,created_epoch,name,state,cid_name,cid_num,ip_addr,dest,application,application_data,dialplan,context,read_codec,read_rate,read_bit_rate,write_codec,write_rate,write_bit_rate,secure,hostname,presence_id,presence_data,accountcode,callstate,callee_name,callee_num,callee_direction,call_uuid,sent_callee_name,sent_callee_num,initial_cid_name,initial_cid_num,initial_ip_addr,initial_dest,initial_dialplan,initial_context"
+
+    private func show(_ argument: String) -> String {
+        var words = argument.split(separator: " ").map { String($0).lowercasedASCII }
+        var format = "plain"
+        if words.count >= 2, words[words.count - 2] == "as" {
+            format = words.removeLast()
+            words.removeLast()
+        }
+        switch words.first {
+        case "api": return ShowAPI.text
+        case "channels":
+            if words.dropFirst().first == "count" { return "\n\(simulator.calls.count * 2) total.\n" }
+            return table(Self.channelColumns, channelRows(), format: format)
+        case "calls":
+            if words.dropFirst().first == "count" { return "\n\(simulator.calls.count) total.\n" }
+            return table(Self.channelColumns, channelRows().enumerated().filter { $0.offset % 2 == 0 }.map(\.element), format: format)
+        case nil: return "-USAGE: codec|endpoint|application|api|file|timer|calls [count]|channels [count|like <match string>]|calls|detailed_calls|bridged_calls|detailed_bridged_calls|aliases|complete|chat|management|modules|nat_map|say|interfaces|interface_types|tasks|limits|status\n"
+        default: return table("name", [], format: format)
+        }
+    }
+
+    private func channelRows() -> [[String]] {
+        simulator.calls.flatMap { call -> [[String]] in
+            let app = call.application
+            let host = simulator.configuration.hostname
+            return [(call.uuid, "a", "outbound"), (call.otherUUID, "b", "inbound")].map { uuid, leg, direction in
+                [uuid, direction, "2026-11-27 00:00:00", String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
+                 "CS_EXECUTE", "Outbound Call", "0000000000", "", call.destination, app.name, app.data, "XML", "default",
+                 "L16", "8000", "128000", "L16", "8000", "128000", "", host, "", "", "", "ACTIVE", "Outbound Call",
+                 call.destination, "SEND", call.uuid, "", "", "Outbound Call", "0000000000", "", call.destination, "XML", "default"]
+            }
+        }
+    }
+
+    private func table(_ header: String, _ rows: [[String]], format: String) -> String {
+        let columns = header.split(separator: ",").map(String.init)
+        switch format {
+        case "json":
+            if rows.isEmpty { return "{\"row_count\": 0}\n" }
+            let objects = rows.map { row in
+                "{" + zip(columns, row).map { "\"\($0)\":\"\(jsonEscaped($1))\"" }.joined(separator: ",") + "}"
+            }
+            return "{\"row_count\":\(rows.count),\"rows\":[\(objects.joined(separator: ","))]}\n"
+        case "xml":
+            if rows.isEmpty { return "<result row_count=\"0\"/>\n" }
+            var out = "<result row_count=\"\(rows.count)\">\n"
+            for (index, row) in rows.enumerated() {
+                out += "  <row row_id=\"\(index + 1)\">\n"
+                for (column, value) in zip(columns, row) { out += "    <\(column)>\(value)</\(column)>\n" }
+                out += "  </row>\n"
+            }
+            return out + "</result>\n"
+        default:
+            if rows.isEmpty { return "\n0 total.\n" }
+            return header + "\n" + rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n\n\(rows.count) total.\n"
+        }
+    }
+
+    private func jsonEscaped(_ text: String) -> String {
+        text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+    }
+}
+
+/// `console_complete` as switch_console.c answers it: candidates for the word under the cursor.
+struct ConsoleComplete {
+    var stem = ""
+    var candidates: [String] = []
+
+    static let apiNames: [String] = ShowAPI.text.split(separator: "\n").dropFirst().compactMap { line in
+        line.contains(",") ? String(line.prefix { $0 != "," }) : nil
+    }
+
+    static let showWords = ["aliases", "api", "application", "bridged_calls", "calls", "channels", "chat", "codec",
+                            "complete", "detailed_bridged_calls", "detailed_calls", "endpoint", "file", "interface_types",
+                            "interfaces", "limits", "management", "modules", "nat_map", "registrations", "say", "status",
+                            "tasks", "timer"]
+
+    init(line: String) {
+        var text = Substring(line)
+        if let marker = text.firstRange(of: "c="), let semicolon = text[marker.upperBound...].firstIndex(of: ";") {
+            let cursor = Int(text[marker.upperBound..<semicolon]) ?? Int.max
+            text = text[text.index(after: semicolon)...]
+            text = text.prefix(cursor)
+        }
+        text = text.drop { $0 == " " }
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        stem = String(words.last ?? "")
+        let pool: [String]
+        if words.count <= 1 {
+            pool = Self.apiNames
+        } else if words.count == 2, words[0] == "show" {
+            pool = Self.showWords
+        } else if words.count == 2, ["uuid_kill", "uuid_exists", "uuid_dump"].contains(words[0]) {
+            pool = []
+        } else {
+            pool = []
+        }
+        candidates = pool.filter { $0.hasPrefix(stem) }.sorted()
+    }
+
+    /// What to insert: the unique match plus a space, or the common prefix of several.
+    var write: String? {
+        guard let first = candidates.first else { return nil }
+        if candidates.count == 1 { return first + " " }
+        var prefix = first
+        for candidate in candidates.dropFirst() {
+            while !candidate.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return prefix.isEmpty ? nil : prefix
+    }
+
+    var text: String {
+        var out = "\n\n"
+        for (index, candidate) in candidates.enumerated() {
+            out += "[" + String(repeating: " ", count: max(0, 20 - candidate.count)) + candidate + "]\t"
+            if index % 4 == 3 { out += "\n" }
+        }
+        out += "\n\n"
+        if let write { out += "write=\(stem.count):\(write)" }
+        return out
+    }
+
+    var xml: String {
+        var out = "<?xml version=\"1.0\"?>\n<complete>\n"
+        for candidate in candidates { out += "  <match>\(candidate)</match>\n" }
+        let common = candidates.count == 1 ? candidates[0] : (write ?? "")
+        out += "  <write length=\"\(stem.count)\">\(common)</write>\n</complete>\n"
+        return out
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import ESLProtocol
+import ESLSimulator
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A simulated FreeSWITCH event socket on loopback, for demos and tests without a switch.
+struct SimulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eslsim",
+        abstract: "A simulated FreeSWITCH event socket (mod_event_socket) for trying eslsh without a switch."
+    )
+
+    @Option(name: .long, help: "Address to listen on (loopback unless you mean otherwise).")
+    var listen = "127.0.0.1"
+
+    @Option(name: [.short, .long], help: "Port to listen on (0 picks a free one and prints it).")
+    var port = 8021
+
+    @Option(name: .long, help: "Password for auth.")
+    var password = "ClueCon"
+
+    @Option(name: .long, help: "The switch's host name (api hostname, switchname, events).")
+    var hostname = "eslsim"
+
+    @Option(name: .long, help: "Seconds between HEARTBEAT events (0: none).")
+    var heartbeat = 20.0
+
+    @Option(name: .long, help: "Start a simulated call every this many seconds (0: only on originate).")
+    var calls = 0.0
+
+    @Option(name: .long, help: "Seconds a simulated call lasts (0: until hung up).")
+    var callDuration = 30.0
+
+    @Flag(name: .long, help: "Refuse every client as an ACL would (text/rude-rejection).")
+    var rejectAcl = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("port must be 0-65535") }
+    }
+
+    func run() throws {
+        var configuration = SimulatorConfiguration()
+        configuration.listenHost = listen
+        configuration.port = port
+        configuration.password = password
+        configuration.hostname = hostname
+        configuration.rejectByACL = rejectAcl
+        configuration.heartbeatInterval = heartbeat > 0 ? .milliseconds(Int(heartbeat * 1000)) : nil
+        configuration.callInterval = calls > 0 ? .milliseconds(Int(calls * 1000)) : nil
+        configuration.callDuration = callDuration > 0 ? .milliseconds(Int(callDuration * 1000)) : nil
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(configuration)
+        } catch {
+            FileHandleWriter.standardError("eslsim: \(error)\n")
+            throw ExitCode(1)
+        }
+        FileHandleWriter.standardOutput("eslsim listening on \(listen):\(simulator.port)\n")
+        signal(SIGPIPE, SIG_IGN)
+        while true { pause() }
+    }
+}
+
+enum FileHandleWriter {
+    static func standardOutput(_ text: String) { write(1, text) }
+    static func standardError(_ text: String) { write(2, text) }
+    private static func write(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
+}
+
+SimulatorCommand.main()
