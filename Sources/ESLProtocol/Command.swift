@@ -159,6 +159,7 @@ struct CommandWriter {
     private var hasBody = false
 
     mutating func line(_ keyword: String, _ argument: String, field: String) throws(CommandError) {
+        try Self.checkSingleLine(keyword, field: "command")
         try Self.checkSingleLine(argument, field: field.isEmpty ? keyword : field)
         out.append(contentsOf: keyword.utf8)
         if !argument.isEmpty {

@@ -12,6 +12,12 @@ enum XMLEventCodec {
         var headers: [Header] = []
         var body: String?
         var sawEvent = false
+        var error: Error?
+
+        // On Linux, parse() can return true after an error; the delegate hears of it reliably.
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if error == nil { error = parseError }
+        }
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
             if path.isEmpty, name == "event" { sawEvent = true }
@@ -39,15 +45,27 @@ enum XMLEventCodec {
         let collector = Collector()
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
-        guard parser.parse() else {
-            let line = parser.lineNumber
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "parse error"
-            throw .malformedEvent(format: "xml", reason: "\(reason) at line \(line)")
+        let parsed = parser.parse()
+        if !parsed || collector.error != nil || parser.parserError != nil {
+            let code = ((collector.error ?? parser.parserError) as NSError?)?.code ?? 0
+            throw .malformedEvent(format: "xml", reason: "\(describe(code)) at line \(parser.lineNumber)")
         }
         guard collector.sawEvent else {
             throw .malformedEvent(format: "xml", reason: "no <event> element")
         }
         return Event(headers: Headers(collector.headers), body: collector.body)
+    }
+
+    /// libxml2's error numbers, as XMLParser reports them, for the common cases.
+    private static func describe(_ code: Int) -> String {
+        switch code {
+        case 4: return "not XML (empty document or text outside any element)"
+        case 5: return "unexpected end of the document or content after it"
+        case 76: return "mismatched closing tag"
+        case 73: return "a tag is not closed"
+        case 68, 23: return "invalid character or entity"
+        default: return "XML error \(code)"
+        }
     }
 
     static func encode(_ event: Event) -> [UInt8] {

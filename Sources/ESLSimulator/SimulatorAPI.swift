@@ -5,7 +5,7 @@ struct SimulatorAPI {
     let simulator: Simulator
 
     static let versionNumber = "1.11.3-dev+git~20260821T141014Z~cc93a683ca~64bit"
-    static let version = "FreeSWITCH Version \(versionNumber) (git cc93a68 2026-08-21 14:10:14Z 64bit)"
+    static let version = "FreeSWITCH Version \(versionNumber) (git cc93a68 2026-08-21 14:10:14Z 64bit)\n"
 
     /// Runs one API command line and returns its output (errors are output too, as in FreeSWITCH).
     func run(_ line: String) -> String {

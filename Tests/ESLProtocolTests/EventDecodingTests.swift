@@ -1,0 +1,140 @@
+import ESLProtocol
+import Testing
+
+@Suite struct EventDecodingTests {
+    static func events(_ name: String) throws -> [Event] {
+        try Fixtures.messages(name).compactMap { message in
+            switch message {
+            case .event(let event, _): return event
+            case .malformed(_, let reason): Issue.record("malformed event: \(reason)"); return nil
+            default: return nil
+            }
+        }
+    }
+
+    /// The call's own events: the XML recording also caught a HEARTBEAT and its RE_SCHEDULE.
+    static func callEvents(_ format: String) throws -> [Event] {
+        try events("call-events-\(format)").filter { $0.name != "HEARTBEAT" && $0.name != "RE_SCHEDULE" }
+    }
+
+    @Test("every event of every capture decodes", arguments: ["call-events-plain", "call-events-json", "call-events-xml", "bgapi", "sendevent", "myevents-sendmsg", "outbound-session"])
+    func allEventsDecode(name: String) throws {
+        let messages = try Fixtures.messages(name)
+        for message in messages {
+            if case .malformed(_, let reason) = message { Issue.record("\(name): \(reason)") }
+            if case .raw(let frame) = message { Issue.record("\(name): raw frame \(frame.contentType ?? "")") }
+            if case .event(let event, _) = message { #expect(!event.name.isEmpty) }
+        }
+    }
+
+    @Test func plainJSONAndXMLGiveTheSameEvents() throws {
+        let plain = try Self.callEvents("plain")
+        let json = try Self.callEvents("json")
+        let xml = try Self.callEvents("xml")
+        #expect(plain.count == 45)
+        #expect(plain.map(\.name).sorted() == json.map(\.name).sorted())
+        #expect(plain.map(\.name).sorted() == xml.map(\.name).sorted())
+        // Each recording is a different call, so compare header *sets* per event kind.
+        func headerSets(_ events: [Event]) -> [String: Set<String>] {
+            var sets: [String: Set<String>] = [:]
+            for event in events {
+                let key = "\(event.name) \(event["Channel-State"] ?? "") \(event["Channel-Name"]?.hasSuffix("-a") == true)"
+                sets[key, default: []].formUnion(event.headers.map(\.name))
+            }
+            return sets
+        }
+        let plainSets = headerSets(plain)
+        #expect(plainSets == headerSets(json))
+        #expect(plainSets == headerSets(xml))
+        // And the same values for the headers that do not depend on the call or the time.
+        let a = try #require(plain.first { $0.name == "CHANNEL_CREATE" })
+        let b = try #require(json.first { $0.name == "CHANNEL_CREATE" })
+        let c = try #require(xml.first { $0.name == "CHANNEL_CREATE" })
+        for header in ["Core-UUID", "FreeSWITCH-IPv6", "Caller-Caller-ID-Name", "Channel-Name", "Event-Calling-Function"] {
+            #expect(a[header] == b[header], "\(header)")
+            #expect(a[header] == c[header], "\(header)")
+        }
+        #expect(a["FreeSWITCH-IPv6"] == "fd00::2")
+    }
+
+    @Test func jsonKeepsTheServersHeaderOrder() throws {
+        let plain = try Self.callEvents("plain")
+        let json = try Self.callEvents("json")
+        #expect(json[0].headers.prefix(5).map(\.name) == ["Event-Name", "Core-UUID", "FreeSWITCH-Hostname", "FreeSWITCH-Switchname", "FreeSWITCH-IPv4"])
+        #expect(json[2].headers.map(\.name) == plain[2].headers.map(\.name))
+    }
+
+    @Test func sendeventKeepsTheUsersContentLengthAndTheBody() throws {
+        let event = try #require(try Self.events("sendevent").first)
+        #expect(event.name == "CUSTOM")
+        #expect(event.subclass == "eslsh::test")
+        #expect(event["X-Test"] == "hello world: 100% ok")
+        #expect(event.body == "line one\nline two\n")
+        #expect(event.headers.values("Content-Length") == ["18"])
+    }
+
+    @Test func plainArrayValuesBecomeRepeatedHeaders() throws {
+        let body = Array("Event-Name: CUSTOM\nX-List: ARRAY%3A%3Aone%7C%3Atwo%20words%7C%3Athree\n\n".utf8)
+        let event = try Event.decode(body, format: .plain)
+        #expect(event.headers.values("X-List") == ["one", "two words", "three"])
+        let literal = try Event.decode(Array("Event-Name: CUSTOM\nX-List: ARRAY::a|:b\n\n".utf8), format: .plain)
+        #expect(literal.headers.values("X-List") == ["a", "b"])
+    }
+
+    @Test func jsonArraysAndBody() throws {
+        let json = #"{"Event-Name":"BACKGROUND_JOB","X-List":["a","b"],"Content-Length":"3","_body":"-OK"}"#
+        let event = try Event.decode(Array(json.utf8), format: .json)
+        #expect(event.headers.values("X-List") == ["a", "b"])
+        #expect(event.body == "-OK")
+        #expect(!event.headers.contains("Content-Length"))
+        #expect(event.headers.map(\.name) == ["Event-Name", "X-List", "X-List"])
+    }
+
+    @Test func xmlBodyAndEncodedValues() throws {
+        let xml = "<event>\n  <headers>\n    <Event-Name>BACKGROUND_JOB</Event-Name>\n    <Job-Command>status%20now</Job-Command>\n  </headers>\n  <Content-Length>5</Content-Length>\n  <body>a &lt; b</body>\n</event>\n"
+        let event = try Event.decode(Array(xml.utf8), format: .xml)
+        #expect(event["Job-Command"] == "status now")
+        #expect(event.body == "a < b")
+    }
+
+    @Test("every format round-trips through its own encoder", arguments: EventFormat.allCases)
+    func roundTrip(format: EventFormat) throws {
+        let original = Event(name: "CUSTOM", subclass: "eslsh::test", headers: [
+            Header("X-Text", "hello world: 100% ok & <tags> \"quoted\""), Header("X-Unicode", "café ☎"),
+            Header("Multi", "one"), Header("Multi", "two"),
+        ], body: "line one\nline two\n")
+        let decoded = try Event.decode(original.encoded(as: format), format: format)
+        #expect(decoded == original)
+    }
+
+    @Test func plainEncodingMatchesTheServers() throws {
+        // The capture's first BACKGROUND_JOB, re-encoded, is byte-identical to what FreeSWITCH sent.
+        let frames = try Fixtures.frames(Fixtures.received("bgapi")).frames.filter { $0.contentType == "text/event-plain" }
+        let event = try Event.decode(frames[0].body, format: .plain)
+        #expect(event.encoded(as: .plain) == frames[0].body)
+        #expect(event.frame(as: .plain) == frames[0])
+    }
+
+    @Test func xmlEncodingMatchesTheServers() throws {
+        let frames = try Fixtures.frames(Fixtures.received("call-events-xml")).frames.filter { $0.contentType == "text/event-xml" }
+        for frame in frames.prefix(5) {
+            let event = try Event.decode(frame.body, format: .xml)
+            #expect(event.frame(as: .xml) == frame)
+        }
+    }
+
+    @Test("invalid bodies become malformed messages, not crashes", arguments: [
+        ("text/event-json", "{\"Event-Name\": "), ("text/event-json", "[1,2]"), ("text/event-json", "{\"a\":{\"b\":1}}"),
+        ("text/event-xml", "<event><headers><A>1</headers>"), ("text/event-xml", "not xml at all"),
+        ("text/event-plain", "Event-Name: X\nContent-Length: 50\n\nshort"),
+    ])
+    func malformedBodies(type: String, body: String) {
+        let frame = Frame(headers: ["Content-Type": type], body: Array(body.utf8))
+        guard case .malformed(let kept, let reason) = Message(frame: frame) else {
+            Issue.record("decoded \(type) body \(body)")
+            return
+        }
+        #expect(kept == frame)
+        #expect(!reason.isEmpty)
+    }
+}
