@@ -9,7 +9,7 @@ final class SimulatedCall: @unchecked Sendable {
     let destination: String
     let created = Deadline.now()
     let createdEpoch: Int
-    private unowned let simulator: Simulator
+    private let simulator: Simulator
     private let placeholders: [(String, String)]
     private let hungUp = Atomic<Bool>(false)
     private let lastApplication = Mutex<(String, String)>(("park", ""))

@@ -95,7 +95,10 @@ public final class Simulator: @unchecked Sendable {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         Glibc.close(listener)
-        let sessions = state.withLock { Array($0.sessions.values) }
+        let sessions = state.withLock { state in
+            defer { state.calls = [:] }  // calls and sessions hold the simulator: let them go
+            return Array(state.sessions.values)
+        }
         for session in sessions { session.close() }
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 /// captures, including their typos).
 final class SimulatorSession: @unchecked Sendable {
     private let fd: Int32
-    private unowned let simulator: Simulator
+    private let simulator: Simulator
     private let state = Mutex(State())
     private let writeLock = Mutex(())
 

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ESLProtocol
+import Synchronization
+
+/// A one-connection TCP server on loopback whose behaviour is a script: for servers that misbehave
+/// in ways the simulator does not (never speaking, closing mid-frame, replying late).
+final class ScriptedServer: Sendable {
+    let port: Int
+    private let listener: Int32
+
+    /// `script` runs on its own thread with the accepted connection.
+    init(backlog: Int32 = 8, accept: Bool = true, _ script: @escaping @Sendable (Peer) -> Void = { _ in }) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, backlog)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        listener = fd
+        guard accept else { return }
+        _ = startThread {
+            let connection = Glibc.accept(fd, nil, nil)
+            guard connection >= 0 else { return }
+            let peer = Peer(fd: connection)
+            script(peer)
+            peer.close()
+        }
+    }
+
+    deinit {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    /// The accepted connection, as the script sees it.
+    final class Peer: Sendable {
+        let fd: Int32
+        private let closed = Atomic<Bool>(false)
+        init(fd: Int32) { self.fd = fd }
+
+        func send(_ text: String) { send(Array(text.utf8)) }
+
+        func send(_ bytes: [UInt8]) {
+            _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+
+        /// Reads until a blank line (one command); nil when the client closed.
+        func readCommand() -> String? {
+            var bytes: [UInt8] = []
+            var byte: UInt8 = 0
+            while recv(fd, &byte, 1, 0) == 1 {
+                bytes.append(byte)
+                if bytes.count >= 2, bytes.suffix(2) == [10, 10] { return String(decoding: bytes, as: UTF8.self) }
+            }
+            return nil
+        }
+
+        /// auth/request, the auth command, +OK accepted.
+        func acceptAuth() {
+            send("Content-Type: auth/request\n\n")
+            _ = readCommand()
+            send("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
+        }
+
+        func close() {
+            if !closed.exchange(true, ordering: .relaxed) { Glibc.close(fd) }
+        }
+    }
+}
+
+func pause(milliseconds: Int) { usleep(UInt32(milliseconds * 1000)) }
