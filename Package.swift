@@ -39,13 +39,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(
-            name: "ESLProtocolTests",
-            dependencies: ["ESLProtocol", "ESLSimulator"],
-            exclude: ["Fixtures"]
-        ),
+        // Shared by the test targets: the captures as fixtures, a scriptable misbehaving server.
+        .target(name: "TestSupport", dependencies: ["ESLProtocol"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
+        .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol"]),
-        .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol"]),
+        .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
+        // Runs the built eslsh binary against the simulator.
+        .testTarget(name: "EslshTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

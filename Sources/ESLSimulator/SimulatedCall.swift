@@ -45,7 +45,7 @@ final class SimulatedCall: @unchecked Sendable {
         let appUUID = applicationUUID ?? UUIDText.random()
         lastApplication.withLock { $0 = (app, data) }
         for name in ["CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE"] {
-            guard var event = template(named: name, in: CallScript.setup, leg: uuid) else { continue }
+            guard var event = template(named: name, in: CallScript.setup + "\n\n" + CallScript.hangup, leg: uuid) else { continue }
             event.headers.set("Application", app)
             event.headers.set("Application-Data", data)
             event.headers.set("Application-UUID", appUUID)

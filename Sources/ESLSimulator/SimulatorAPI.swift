@@ -21,7 +21,7 @@ struct SimulatorAPI {
         case "help": return ShowAPI.text
         case "console_complete": return ConsoleComplete(line: argument).text
         case "console_complete_xml": return ConsoleComplete(line: argument).xml
-        case "eval": return argument.replacing("${uuid}", with: UUIDText.random())
+        case "eval": return eval(argument)
         case "echo": return argument
         case "create_uuid": return UUIDText.random()
         case "originate": return originate(argument)
@@ -38,6 +38,18 @@ struct SimulatorAPI {
         }
     }
 
+    /// Outside a call every `${variable}` expands to nothing; an empty result is "no reply".
+    private func eval(_ argument: String) -> String {
+        var out = ""
+        var rest = Substring(argument)
+        while let open = rest.firstRange(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+            out += rest[..<open.lowerBound]
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out.isEmpty ? "-ERR no reply\n" : out
+    }
+
     private func status() -> String {
         let calls = simulator.calls.count * 2
         let total = simulator.sessionsSinceStartup
@@ -50,6 +62,7 @@ struct SimulatorAPI {
             1000 session(s) max
             min idle cpu 0.00/97.50
             Current Stack Size/Max 240K/8192K
+
             """
     }
 

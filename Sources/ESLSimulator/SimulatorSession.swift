@@ -19,6 +19,7 @@ final class SimulatorSession: @unchecked Sendable {
         /// While a command runs, events and logs wait (the server sends nothing during a command).
         var busy = false
         var deferred: [[UInt8]] = []
+        var closeAfterFlush = false
         var closed = false
     }
 
@@ -92,26 +93,47 @@ final class SimulatorSession: @unchecked Sendable {
         write(Frame(headers: Headers([Header("Content-Type", "command/reply"), Header("Reply-Text", text)] + extra)).bytes)
     }
 
-    private func sendGoodbye() {
+    private static let goodbye: [UInt8] = {
         let body = Array(DisconnectNotice.goodbyeText.utf8)
-        write(Frame(headers: ["Content-Type": "text/disconnect-notice", "Content-Length": String(body.count)], body: body).bytes)
-    }
+        return Frame(headers: ["Content-Type": "text/disconnect-notice", "Content-Length": String(body.count)], body: body).bytes
+    }()
+
+    private func sendGoodbye() { write(Self.goodbye) }
 
     private func flushDeferred() {
-        writeLock.withLock { _ in
-            let pending = state.withLock { state in
+        let closing = writeLock.withLock { _ in
+            let (pending, closing) = state.withLock { state in
                 defer { state.deferred = []; state.busy = false }
-                return state.deferred
+                return (state.deferred, state.closeAfterFlush)
             }
             for bytes in pending { rawWrite(bytes) }
+            return closing
         }
+        if closing { close() }
     }
 
     /// Queues or writes an event this listener subscribed to.
     func offer(_ event: Event) {
+        // A listener bound to a call with `myevents <uuid>` ends with that call's session.
+        if event.name == "CHANNEL_DESTROY", let uuid = event.uniqueID, state.withLock({ $0.subscription.sessionUUID == uuid }) {
+            let goodbye = Self.goodbye
+            let now = writeLock.withLock { _ in
+                state.withLock { state -> Bool in
+                    guard state.busy else { return true }
+                    state.deferred.append(goodbye)
+                    state.closeAfterFlush = true
+                    return false
+                }
+            }
+            if now {
+                write(goodbye)
+                close()
+            }
+            return
+        }
         writeLock.withLock { _ in
             let bytes: [UInt8]? = state.withLock { state in
-                guard state.authenticated, !state.closed, state.subscription.wants(event) else { return nil }
+                guard state.authenticated, !state.closed, !state.closeAfterFlush, state.subscription.wants(event) else { return nil }
                 let bytes = event.frame(as: state.subscription.format).bytes
                 if state.busy { state.deferred.append(bytes); return nil }
                 return bytes
@@ -123,7 +145,7 @@ final class SimulatorSession: @unchecked Sendable {
     func offer(_ line: LogLine) {
         writeLock.withLock { _ in
             let bytes: [UInt8]? = state.withLock { state in
-                guard state.authenticated, !state.closed, let level = state.logLevel, level >= line.level else { return nil }
+                guard state.authenticated, !state.closed, !state.closeAfterFlush, let level = state.logLevel, level >= line.level else { return nil }
                 if state.busy { state.deferred.append(line.frame.bytes); return nil }
                 return line.frame.bytes
             }
@@ -284,6 +306,7 @@ final class SimulatorSession: @unchecked Sendable {
         let output = commands.map { SimulatorAPI(simulator: simulator).run($0.trimmingSpaces) }.joined()
         let body = Array(output.utf8)
         write(Frame(headers: ["Content-Type": "api/response", "Content-Length": String(body.count)], body: body).bytes)
+        for command in commands { fireAPIEvent(command.trimmingSpaces) }
     }
 
     private func bgapi(_ text: String, jobUUID: String?) {
@@ -296,6 +319,16 @@ final class SimulatorSession: @unchecked Sendable {
         headers.append(Header("Job-Command", parts.first ?? ""))
         if parts.count > 1 { headers.append(Header("Job-Command-Arg", parts[1])) }
         simulator.fire(Event(headers: Headers(headers), body: output))
+        fireAPIEvent(text.trimmingSpaces)
+    }
+
+    /// FreeSWITCH fires an API event for every API command it runs.
+    private func fireAPIEvent(_ line: String) {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        var headers = simulator.coreHeaders(name: "API", file: "switch_loadable_module.c", function: "switch_api_execute", line: 3140)
+        headers.append(Header("API-Command", parts.first ?? ""))
+        if parts.count > 1 { headers.append(Header("API-Command-Argument", parts[1])) }
+        simulator.fire(Event(headers: Headers(headers)))
     }
 
     private func log(_ level: String) {

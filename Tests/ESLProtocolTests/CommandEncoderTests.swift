@@ -1,4 +1,5 @@
 import ESLProtocol
+import TestSupport
 import Testing
 
 @Suite struct CommandEncoderTests {

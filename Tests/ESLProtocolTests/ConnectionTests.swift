@@ -1,4 +1,5 @@
 @testable import ESLProtocol
+import TestSupport
 import ESLSimulator
 import Testing
 

@@ -1,4 +1,5 @@
 import ESLProtocol
+import TestSupport
 import Testing
 
 @Suite struct EventDecodingTests {
@@ -120,6 +121,14 @@ import Testing
         for frame in frames.prefix(5) {
             let event = try Event.decode(frame.body, format: .xml)
             #expect(event.frame(as: .xml) == frame)
+        }
+    }
+
+    @Test func jsonEncodingMatchesTheServers() throws {
+        let frames = try Fixtures.frames(Fixtures.received("call-events-json")).frames.filter { $0.contentType == "text/event-json" }
+        for frame in frames {
+            let event = try Event.decode(frame.body, format: .json)
+            #expect(event.frame(as: .json) == frame)
         }
     }
 

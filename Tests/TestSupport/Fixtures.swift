@@ -4,19 +4,19 @@ import Glibc
 #endif
 
 /// The byte-exact captures from a real FreeSWITCH, copied from shared/captures into Fixtures/.
-enum Fixtures {
-    static let directory: String = {
+public enum Fixtures {
+    public static let directory: String = {
         let file = "\(#filePath)"
         return String(file[..<file.lastIndex(of: "/")!]) + "/Fixtures"
     }()
 
-    static let names = [
+    public static let names = [
         "api-replies", "bgapi", "call-events-json", "call-events-plain", "call-events-xml", "command-before-auth",
         "command-replies", "handshake-bad-password", "handshake-ok-exit", "logs-debug", "myevents-sendmsg",
         "outbound-session", "sendevent",
     ]
 
-    static func bytes(_ name: String) -> [UInt8] {
+    public static func bytes(_ name: String) -> [UInt8] {
         guard let file = fopen("\(directory)/\(name)", "rb") else { fatalError("missing fixture \(name)") }
         defer { fclose(file) }
         var out: [UInt8] = []
@@ -29,11 +29,11 @@ enum Fixtures {
         return out
     }
 
-    static func received(_ name: String) -> [UInt8] { bytes("\(name).recv") }
-    static func sent(_ name: String) -> [UInt8] { bytes("\(name).sent") }
+    public static func received(_ name: String) -> [UInt8] { bytes("\(name).recv") }
+    public static func sent(_ name: String) -> [UInt8] { bytes("\(name).sent") }
 
     /// Decodes a whole byte stream, fed in the given chunk sizes (cycled); fails on leftovers.
-    static func frames(_ bytes: [UInt8], chunks: [Int] = [Int.max]) throws -> (frames: [Frame], leftover: Int) {
+    public static func frames(_ bytes: [UInt8], chunks: [Int] = [Int.max]) throws -> (frames: [Frame], leftover: Int) {
         var decoder = FrameDecoder()
         var frames: [Frame] = []
         var offset = 0
@@ -48,7 +48,7 @@ enum Fixtures {
         return (frames, decoder.bufferedByteCount)
     }
 
-    static func messages(_ name: String) throws -> [Message] {
+    public static func messages(_ name: String) throws -> [Message] {
         let (frames, leftover) = try frames(received(name))
         precondition(leftover == 0, "\(name): \(leftover) bytes left over")
         return frames.map(Message.init(frame:))
@@ -56,9 +56,10 @@ enum Fixtures {
 }
 
 /// A small deterministic generator, so random chunkings are repeatable.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
+public struct SplitMix: RandomNumberGenerator {
+    public var state: UInt64
+    public init(state: UInt64) { self.state = state }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -69,7 +70,7 @@ struct SplitMix: RandomNumberGenerator {
 
 extension Message {
     /// A short label for sequence comparisons.
-    var label: String {
+    public var label: String {
         switch self {
         case .authRequest: return "auth/request"
         case .reply(let reply): return "reply \(reply.text)"

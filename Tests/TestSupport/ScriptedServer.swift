@@ -6,12 +6,12 @@ import Synchronization
 
 /// A one-connection TCP server on loopback whose behaviour is a script: for servers that misbehave
 /// in ways the simulator does not (never speaking, closing mid-frame, replying late).
-final class ScriptedServer: Sendable {
-    let port: Int
+public final class ScriptedServer: Sendable {
+    public let port: Int
     private let listener: Int32
 
     /// `script` runs on its own thread with the accepted connection.
-    init(backlog: Int32 = 8, accept: Bool = true, _ script: @escaping @Sendable (Peer) -> Void = { _ in }) {
+    public init(backlog: Int32 = 8, accept: Bool = true, _ script: @escaping @Sendable (Peer) -> Void = { _ in }) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -39,19 +39,19 @@ final class ScriptedServer: Sendable {
     }
 
     /// The accepted connection, as the script sees it.
-    final class Peer: Sendable {
-        let fd: Int32
+    public final class Peer: Sendable {
+        public let fd: Int32
         private let closed = Atomic<Bool>(false)
-        init(fd: Int32) { self.fd = fd }
+        public init(fd: Int32) { self.fd = fd }
 
-        func send(_ text: String) { send(Array(text.utf8)) }
+        public func send(_ text: String) { send(Array(text.utf8)) }
 
-        func send(_ bytes: [UInt8]) {
+        public func send(_ bytes: [UInt8]) {
             _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
 
         /// Reads until a blank line (one command); nil when the client closed.
-        func readCommand() -> String? {
+        public func readCommand() -> String? {
             var bytes: [UInt8] = []
             var byte: UInt8 = 0
             while recv(fd, &byte, 1, 0) == 1 {
@@ -62,16 +62,16 @@ final class ScriptedServer: Sendable {
         }
 
         /// auth/request, the auth command, +OK accepted.
-        func acceptAuth() {
+        public func acceptAuth() {
             send("Content-Type: auth/request\n\n")
             _ = readCommand()
             send("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
         }
 
-        func close() {
+        public func close() {
             if !closed.exchange(true, ordering: .relaxed) { Glibc.close(fd) }
         }
     }
 }
 
-func pause(milliseconds: Int) { usleep(UInt32(milliseconds * 1000)) }
+public func pause(milliseconds: Int) { usleep(UInt32(milliseconds * 1000)) }
