@@ -22,7 +22,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# The end-to-end tests run the eslsh binary: build it first.
 test: deps
+	$(SWIFT) build
 	$(SWIFT) test
 
 # Runs eslsh against the project's simulated FreeSWITCH on a free loopback port.

@@ -1,0 +1,200 @@
+import ESLProtocol
+import ESLSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// The built `eslsh` binary, run as a user would, against the simulator and scripted servers.
+@Suite(.timeLimit(.minutes(1))) struct EslshTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// eslsh sits next to the test bundle in the build folder.
+    static let binary: String = {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: me).deletingLastPathComponent()
+        if directory.lastPathComponent == "MacOS" { directory = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        return directory.appendingPathComponent("eslsh").path
+    }()
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "ESL_PASSWORD")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func simulator(_ change: (inout SimulatorConfiguration) -> Void = { _ in }) throws -> Simulator {
+        var configuration = SimulatorConfiguration()
+        configuration.port = 0
+        configuration.hostname = "vm"
+        configuration.heartbeatInterval = nil
+        configuration.callDuration = nil
+        change(&configuration)
+        return try Simulator(configuration)
+    }
+
+    @Test func theBinaryExists() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build eslsh first (make test does)")
+    }
+
+    @Test func oneShotStatus() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-x", "status"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("UP 0 years, 0 days, 0 hours"))
+        #expect(run.stdout.hasSuffix("Current Stack Size/Max 240K/8192K\n"))
+        #expect(run.stderr.isEmpty)
+        let explicit = try Self.run(["-P", "\(simulator.port)", "-x", "api status"])
+        #expect(explicit.status == 0)
+        #expect(explicit.stdout.hasPrefix("UP "))
+    }
+
+    @Test func repeatedExecuteRunsInOrderOnOneConnection() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-x", "hostname", "-x", "version short", "-x", "api switchname"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "vm\n1.11.3\nvm\n")
+    }
+
+    @Test func errReplyExitsOneButTheOthersStillRun() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-x", "bogus", "-x", "hostname"])
+        #expect(run.status == 1)
+        #expect(run.stdout == "-ERR bogus Command not found!\nvm\n")
+    }
+
+    @Test func slashCommandsAreESLCommands() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-x", "/event plain HEARTBEAT", "-x", "/log error"])
+        #expect(run.stdout == "+OK event listener enabled plain\n-ERR invalid log level\n")
+        #expect(run.status == 1)
+    }
+
+    @Test func wrongPasswordFromTheEnvironment() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-x", "status"], environment: ["ESL_PASSWORD": "Wr0ngSecret"])
+        #expect(run.status == 4)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr == "eslsh: authentication failed at 127.0.0.1:\(simulator.port): -ERR invalid (wrong password or user?)\n")
+        #expect(!run.stderr.contains("Wr0ngSecret"))
+        let good = try Self.run(["-P", "\(simulator.port)", "-x", "hostname"], environment: ["ESL_PASSWORD": "ClueCon"])
+        #expect(good.status == 0)
+    }
+
+    @Test func wrongPasswordOption() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-p", "nope", "-x", "status"])
+        #expect(run.status == 4)
+    }
+
+    @Test func aclRejection() throws {
+        let simulator = try Self.simulator { $0.rejectByACL = true }
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-x", "status"])
+        #expect(run.status == 4)
+        #expect(run.stderr.contains("rejected this client by ACL: Access Denied, go away."))
+    }
+
+    @Test func refusedConnection() throws {
+        let server = ScriptedServer(accept: false)
+        let port = server.port
+        _ = consume server
+        let run = try Self.run(["-P", "\(port)", "-x", "status"])
+        #expect(run.status == 3)
+        #expect(run.stderr == "eslsh: connection refused by 127.0.0.1:\(port) (is FreeSWITCH running with mod_event_socket listening there?)\n")
+    }
+
+    @Test func unresolvableHost() throws {
+        let run = try Self.run(["-H", "no-such-host.invalid", "-x", "status"])
+        #expect(run.status == 3)
+        #expect(run.stderr.hasPrefix("eslsh: cannot resolve host 'no-such-host.invalid'"))
+    }
+
+    @Test(arguments: [["-P", "0"], ["-P", "70000"], ["--bogus-option"], ["-t", "soon"], ["-t", "0"]])
+    func usageErrors(arguments: [String]) throws {
+        let run = try Self.run(arguments + ["-x", "status"])
+        #expect(run.status == 2)
+        #expect(!run.stderr.isEmpty)
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func helpListsTheExitCodes() throws {
+        let run = try Self.run(["--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("4 authentication or ACL rejection"))
+        #expect(run.stdout.contains("--execute"))
+    }
+
+    @Test func replyTimeout() throws {
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            _ = peer.readCommand()
+            pause(milliseconds: 3000)
+        }
+        let started = Date()
+        let run = try Self.run(["-P", "\(server.port)", "-t", "300ms", "-x", "status"])
+        #expect(run.status == 5)
+        #expect(run.stderr == "eslsh: no reply to 'api status' within 300 ms\n")
+        #expect(Date().timeIntervalSince(started) < 2.5)
+    }
+
+    @Test func connectionLost() throws {
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            _ = peer.readCommand()
+        }
+        let run = try Self.run(["-P", "\(server.port)", "-x", "status", "-x", "version"])
+        #expect(run.status == 6)
+        #expect(run.stderr == "eslsh: connection closed by 127.0.0.1:\(server.port)\n")
+    }
+
+    @Test func aLineBreakCannotSmuggleACommand() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let run = try Self.run(["-P", "\(simulator.port)", "-x", "status\n\nexit", "-x", "hostname"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "eslsh: API command contains a line break; refusing to send it\n")
+        #expect(run.stdout == "vm\n")
+    }
+
+    @Test func scriptOnStandardInput() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let script = """
+            # a comment, then a blank line
+
+            hostname
+              api version short
+            bogus
+            /exit
+            hostname
+            """
+        let run = try Self.run(["-P", "\(simulator.port)"], stdin: script)
+        #expect(run.stdout == "vm\n1.11.3\n-ERR bogus Command not found!\n")
+        #expect(run.status == 1)
+    }
+}
