@@ -97,12 +97,10 @@ struct Subscription {
             } else {
                 hit = value.lowercasedASCII == String(pattern).lowercasedASCII
             }
-            if exclude {
-                if hit { return false }
-                matched = true  // its header is present and not excluded
-            } else if hit {
-                matched = true
-            }
+            // As mod_event_socket: a positive match is needed to send, an exclusion vetoes;
+            // exclusions alone therefore let nothing through.
+            if hit && exclude { return false }
+            if hit { matched = true }
         }
         return matched
     }
