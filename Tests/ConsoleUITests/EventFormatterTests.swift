@@ -1,0 +1,75 @@
+import ConsoleUI
+import ESLProtocol
+import Foundation
+import Testing
+
+@Suite struct StyleTests {
+    @Test func colourDecision() {
+        #expect(Style.resolve(.auto, isTerminal: true, noColor: nil).enabled)
+        #expect(!Style.resolve(.auto, isTerminal: false, noColor: nil).enabled)
+        #expect(!Style.resolve(.auto, isTerminal: true, noColor: "1").enabled)
+        #expect(Style.resolve(.auto, isTerminal: true, noColor: "").enabled)
+        #expect(Style.resolve(.always, isTerminal: false, noColor: "1").enabled)
+        #expect(!Style.resolve(.never, isTerminal: true, noColor: nil).enabled)
+    }
+
+    @Test func logColoursAreFsClis() {
+        let style = Style(enabled: true)
+        #expect(style.log("boom\n", level: 3) == "\u{1B}[31mboom\u{1B}[0m\n")
+        #expect(style.log("careful\n", level: 4) == "\u{1B}[35mcareful\u{1B}[0m\n")
+        #expect(style.log("note", level: 5) == "\u{1B}[36mnote\u{1B}[0m")
+        #expect(style.log("info\n", level: 6) == "\u{1B}[32minfo\u{1B}[0m\n")
+        #expect(style.log("debug\n", level: 7) == "\u{1B}[33mdebug\u{1B}[0m\n")
+        #expect(style.log("console\n", level: 0) == "console\n")
+        #expect(Style.plain.log("plain\n", level: 3) == "plain\n")
+    }
+}
+
+@Suite struct EventFormatterTests {
+    let answer = Event(headers: Headers([
+        Header("Event-Name", "CHANNEL_ANSWER"), Header("Event-Date-Timestamp", "1795739358134922"),
+        Header("Channel-Name", "loopback/9196-a"), Header("Unique-ID", "2eaae6b8-f94e-4310-b468-4fe7e7e89bd1"),
+        Header("Caller-Caller-ID-Name", "Outbound Call"), Header("Caller-Caller-ID-Number", "0000000000"),
+        Header("Caller-Destination-Number", "9196"),
+    ]))
+
+    @Test func summaryIsOneReadableLine() {
+        let line = EventFormatter().render(answer)
+        let clock = EventFormatter.clock(1_795_739_358_134_922, date: false)
+        #expect(line == "\(clock) CHANNEL_ANSWER loopback/9196-a Outbound Call <0000000000> → 9196 [2eaae6b8-f94e-4310-b468-4fe7e7e89bd1]\n")
+        #expect(clock.hasSuffix(".134"))
+        let job = Event(name: "BACKGROUND_JOB", headers: [Header("Job-UUID", "j"), Header("Job-Command", "status")], body: "UP 0 years\nmore")
+        #expect(EventFormatter().render(job) == "BACKGROUND_JOB status [j] → UP 0 years\n")
+    }
+
+    @Test func headersFormatIsDecodedThenBody() {
+        let event = Event(name: "CUSTOM", subclass: "a::b", headers: [Header("X", "a b")], body: "text")
+        #expect(EventFormatter(format: .headers).render(event) == "Event-Name: CUSTOM\nEvent-Subclass: a::b\nX: a b\n\ntext\n\n")
+    }
+
+    @Test func ndjsonIsOneParsableObjectPerLine() throws {
+        let event = Event(name: "CUSTOM", headers: [Header("X", "line\nbreak \"quoted\"")], body: "b")
+        let text = EventFormatter(format: .ndjson, timestamps: true).render(event, received: 1_795_739_358_134_922)
+        #expect(text.hasSuffix("}\n"))
+        #expect(text.dropLast().contains("\n") == false)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+        #expect(object["X"] == "line\nbreak \"quoted\"")
+        #expect(object["_body"] == "b")
+        #expect(object["_received"]?.hasSuffix(".134") == true)
+    }
+
+    @Test func prettyJSONParsesToTheSameObject() throws {
+        let event = Event(name: "CUSTOM", headers: [Header("M", "1"), Header("M", "2")], body: "b")
+        let text = EventFormatter(format: .json).render(event)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["M"] as? [String] == ["1", "2"])
+        #expect(text.split(separator: "\n").count == 5)
+    }
+
+    @Test func wireFormatsAreTheServers() throws {
+        let plain = EventFormatter(format: .plain).render(answer)
+        #expect(try Event.decode(Array(plain.dropLast().utf8), format: .plain) == answer)
+        let xml = EventFormatter(format: .xml).render(answer)
+        #expect(try Event.decode(Array(xml.utf8), format: .xml) == answer)
+    }
+}
