@@ -38,6 +38,9 @@ public struct ConnectOptions: Sendable {
     /// Events and log lines held for a slow consumer before the oldest are dropped (and counted).
     public var queueCapacity: Int
     public var limits: FrameDecoder.Limits
+    /// Protocol trace (`--debug`): called with each command line sent (secrets masked) and a summary of
+    /// each frame received. Runs on the sending or the reader thread.
+    public var trace: (@Sendable (String) -> Void)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", user: String? = nil,
@@ -99,10 +102,13 @@ public final class Connection: @unchecked Sendable {
     private var ended: ConnectionError?
     private let writeLock = Monitor()
 
-    init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue) {
+    private let trace: (@Sendable (String) -> Void)?
+
+    init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?) {
         self.socket = socket
         self.authReply = authReply
         self.inbound = inbound
+        self.trace = trace
         let reader = decoder
         _ = startThread { [self] in self.readLoop(reader) }
     }
@@ -119,7 +125,7 @@ public final class Connection: @unchecked Sendable {
         var handshake = Handshake(socket: socket, options: options)
         let reply = try handshake.run()
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
-                          inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound))
+                          inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace)
     }
 
     /// Why the connection ended, once it has.
@@ -143,6 +149,7 @@ public final class Connection: @unchecked Sendable {
         let bytes: [UInt8]
         do throws(CommandError) { bytes = try command.encode() } catch { throw .encoding(error) }
         let promise = Promise<Response>()
+        trace?("> \(command.redactedLine)")
         // Registration and write happen under one lock so the reply order equals the write order.
         let refusal: ConnectionError? = writeLock.withLock {
             if let ended = state.withLock({ ended }) { return ended }
@@ -223,6 +230,7 @@ public final class Connection: @unchecked Sendable {
         while true {
             do throws(DecodeError) {
                 guard let frame = try decoder.next() else { return nil }
+                if let trace { trace("< \(Frame.traceSummary(frame))") }
                 route(Message(frame: frame))
             } catch {
                 return error
@@ -285,5 +293,15 @@ public enum UUIDText {
         bytes[8] = bytes[8] & 0x3F | 0x80
         let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
         return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+    }
+}
+
+extension Frame {
+    /// One line for a protocol trace: the content type and the first meaningful header or body line.
+    public static func traceSummary(_ frame: Frame) -> String {
+        let type = frame.contentType ?? "(no Content-Type)"
+        if let reply = frame.headers["Reply-Text"] { return "\(type) \(reply.escapedForDisplay)" }
+        let firstLine = frame.body.prefix { $0 != 0x0A }
+        return "\(type) [\(frame.body.count) bytes] \(String(decoding: firstLine.prefix(60), as: UTF8.self).escapedForDisplay)"
     }
 }

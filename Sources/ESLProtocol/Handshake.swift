@@ -33,6 +33,7 @@ struct Handshake {
         let command: Command = options.user.map { .userauth(user: $0, password: options.password) } ?? .auth(password: options.password)
         let bytes: [UInt8]
         do throws(CommandError) { bytes = try command.encode() } catch { throw .invalidCredentials(error) }
+        options.trace?("> \(command.redactedLine)")
         guard socket.write(bytes) else { throw .closedBeforeAuth(peer: peer) }
         while true {
             switch try nextMessage(until: .after(milliseconds: timeout)) {
@@ -56,7 +57,10 @@ struct Handshake {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             do throws(DecodeError) {
-                if let frame = try decoder.next() { return Message(frame: frame) }
+                if let frame = try decoder.next() {
+                    options.trace?("< \(Frame.traceSummary(frame))")
+                    return Message(frame: frame)
+                }
             } catch {
                 throw .protocolError(peer: socket.peer, error)
             }

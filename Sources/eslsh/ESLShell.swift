@@ -1,8 +1,12 @@
 import ArgumentParser
+import ConsoleUI
 import ESLProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension ColorMode: ExpressibleByArgument {}
+extension EventOutputFormat: ExpressibleByArgument {}
 
 /// The command line. Options are declared once here; help, the man page and completions come from them.
 struct ESLShell: ParsableCommand {
@@ -10,39 +14,109 @@ struct ESLShell: ParsableCommand {
         commandName: "eslsh",
         abstract: "A console for FreeSWITCH's event socket (mod_event_socket).",
         discussion: """
-            A bare line is an API command (`status` = `api status`); `/event plain ALL`, `/log info` and the \
-            other slash words are ESL commands. Without -x, lines are read from standard input.
+            A bare line is an API command (`status` = `api status`); `api …` and `bgapi …` are explicit; \
+            `/event plain ALL`, `/log info`, `/filter …` and the other slash words are ESL commands; `#` starts \
+            a comment. The same rules hold for -x, -f FILE and lines on standard input.
 
-            The password comes from -p, the ESL_PASSWORD environment variable, or the default ClueCon.
+            Settings come from the command line, then the environment (ESL_HOST, ESL_PORT, ESL_USER, \
+            ESL_PASSWORD), then the profile (~/.config/eslsh/config, else ~/.fs_cli_conf or /etc/fs_cli.conf; \
+            ESLSH_CONFIG names another file), then the defaults (127.0.0.1:8021, ClueCon).
 
             \(ExitStatus.summary)
             """
     )
 
-    @Option(name: [.customShort("H"), .long], help: "Host to connect to (name, IPv4, IPv6 or [IPv6]).")
-    var host = "127.0.0.1"
+    @Argument(help: "A profile (a [section] of the config file); default: [default], else the first.")
+    var profile: String?
 
-    @Option(name: [.customShort("P"), .long], help: "Event socket port.")
-    var port = 8021
+    @Option(name: [.customShort("H"), .long], help: "Host to connect to (name, IPv4, IPv6 or [IPv6]).")
+    var host: String?
+
+    @Option(name: [.customShort("P"), .long], help: "Event socket port (default 8021).")
+    var port: Int?
 
     @Option(name: [.customShort("u"), .long], help: "Authenticate as user@domain (userauth) instead of with the socket password.")
     var user: String?
 
-    @Option(name: [.customShort("p"), .long], help: "Password (prefer ESL_PASSWORD: the command line is visible to other users).")
+    @Option(name: [.customShort("p"), .long], help: "Password (prefer ESL_PASSWORD or a profile: the command line is visible to other users).")
     var password: String?
+
+    @Flag(name: .long, help: "Ask for the password on the terminal, without echo.")
+    var askPassword = false
 
     @Option(name: [.customShort("x"), .customLong("execute")], help: "Run this command and exit; repeat for several, run in order on one connection.")
     var execute: [String] = []
 
-    @Option(name: [.customShort("T"), .customLong("connect-timeout")], help: "Connect and authentication timeout (ms, or with a unit: 2s).")
-    var connectTimeout = TimeSpan(milliseconds: 5000)
+    @Option(name: [.customShort("f"), .customLong("file")], help: "Run the lines of this file (- for standard input).")
+    var file: String?
+
+    @Flag(name: [.customShort("e"), .long], help: "Stop at the first command that fails.")
+    var bail = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Only errors on standard error (no notices or warnings).")
+    var quiet = false
+
+    @Option(name: [.customShort("T"), .customLong("connect-timeout")], help: "Connect and authentication timeout (ms, or with a unit: 2s); default 5s.")
+    var connectTimeout: TimeSpan?
 
     @Option(name: [.customShort("t"), .customLong("timeout")], help: "Reply timeout (ms, or with a unit: 2s); none by default.")
     var timeout: TimeSpan?
 
+    @Option(name: [.customShort("r"), .long], help: "Retry the first connection this many times, 1 s apart.")
+    var retry = 0
+
+    @Flag(name: [.customShort("R"), .long], help: "After a lost connection, reconnect (1 s doubling to 30 s) and restore subscriptions.")
+    var reconnect = false
+
+    @Option(name: .long, help: "Give up reconnecting after this many attempts (default: never).")
+    var reconnectMax: Int?
+
+    @Flag(name: .long, help: "List the profiles of the config file and exit.")
+    var listProfiles = false
+
+    @Option(name: [.customShort("d"), .long], help: "Protocol trace on standard error: 1 commands and frames (passwords masked).")
+    var debug = 0
+
+    @Option(name: .long, help: "Colour: auto (a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColorMode?
+
+    @Option(name: .long, help: "Subscribe to these events (\"CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE\", ALL, \"CUSTOM sofia::register\") and print them until the server disconnects.")
+    var events: String?
+
+    @Option(name: .long, help: "How events are printed: summary, headers, plain, json, ndjson, xml.")
+    var format: EventOutputFormat?
+
+    @Option(name: .long, help: "With --events: a server-side filter Header=Value (repeatable).")
+    var filter: [String] = []
+
+    @Option(name: .long, help: "Also receive log lines up to this level (console, alert, crit, err, warning, notice, info, debug).")
+    var log: String?
+
+    @Option(name: .long, help: "With --events: only this call's events (myevents).")
+    var uuid: String?
+
+    @Option(name: .long, help: "With --events: stop after this many events.")
+    var count: Int?
+
+    @Flag(name: .long, help: "With --events: prefix each event with the time it was received.")
+    var timestamps = false
+
+    @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
+    var buffer = 10_000
+
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("port must be in the range 1-65535, not \(port)") }
+        if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
         if let timeout, timeout.milliseconds == 0 { throw ValidationError("--timeout must be more than 0") }
+        if retry < 0 { throw ValidationError("--retry must be 0 or more") }
+        if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
+        if buffer < 1 { throw ValidationError("--buffer must be 1 or more") }
+        if !(0...7).contains(debug) { throw ValidationError("--debug must be 0-7") }
+        if let events, events.trimmingWhitespace.isEmpty { throw ValidationError("--events needs event names (or ALL)") }
+        if events == nil, uuid != nil || !filter.isEmpty || count != nil { throw ValidationError("--uuid, --filter and --count go with --events") }
+        for text in filter where EventStream.filter(text) == nil { throw ValidationError("--filter takes Header=Value, not '\(text)'") }
+        if events != nil, !execute.isEmpty || file != nil { throw ValidationError("--events cannot be combined with -x or -f") }
+        if !execute.isEmpty, file != nil { throw ValidationError("-x and -f cannot be combined") }
+        if password != nil, askPassword { throw ValidationError("-p and --ask-password cannot be combined") }
     }
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.
@@ -52,42 +126,109 @@ struct ESLShell: ParsableCommand {
             command = try parse()
         } catch {
             if exitCode(for: error) == .success {
-                Output.out(fullMessage(for: error) + "\n")
+                Printer.write(1, Array((fullMessage(for: error) + "\n").utf8))
                 return .ok
             }
-            Output.write(2, fullMessage(for: error) + "\n")
-            Output.write(2, "Run 'eslsh --help' for the options.\n")
+            Printer.write(2, Array((fullMessage(for: error) + "\nRun 'eslsh --help' for the options.\n").utf8))
             return .usage
         }
         return command.start()
     }
 
-    var connectOptions: ConnectOptions {
-        ConnectOptions(
-            host: host, port: port,
-            password: password ?? environment("ESL_PASSWORD") ?? "ClueCon",
-            user: user,
-            connectTimeoutMilliseconds: connectTimeout.milliseconds
-        )
-    }
-
     func start() -> ExitStatus {
+        let early = Printer(quiet: quiet)
+        let config: ConfigFile?
+        do {
+            config = try ConfigFile.load(environment: environment)
+        } catch {
+            early.error(error.description)
+            return .usage
+        }
+        if listProfiles { return Self.list(config, early) }
+        var settings: Settings
+        do {
+            settings = try Settings.resolve(self, environment: environment, config: config) {
+                try PasswordPrompt.ask("Password for \(host ?? environment("ESL_HOST") ?? "the switch"): ")
+            }
+        } catch {
+            early.error("\(error)")
+            return .usage
+        }
+        let printer = Printer(quiet: settings.quiet)
+        for warning in settings.warnings { printer.note("warning: \(warning)") }
+        if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
+
         let connection: Connection
         do {
-            connection = try Connection.open(connectOptions)
+            connection = try Session.connect(settings, retries: retry, printer: printer)
         } catch {
-            Output.error(error.description)
+            printer.error(error.description)
             return error.isRejection ? .rejected : .connectFailed
         }
-        defer { connection.close() }
-        let runner = LineRunner(connection: connection, replyTimeout: timeout?.duration, showInbound: execute.isEmpty)
-        if !execute.isEmpty {
-            return runner.run(lines: execute)
+        let session = Session(settings: settings, printer: printer, connection: connection)
+        defer { session.connection.close() }
+        let style = Style.forStandardOutput(settings.color)
+        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps)
+
+        if let events {
+            return EventStream(session: session, printer: printer, names: events.split(separator: " ").map(String.init),
+                               formatter: formatter, style: style, filters: filter.compactMap(EventStream.filter),
+                               logLevel: settings.logLevel, uuid: uuid, count: count, reconnect: reconnect, reconnectMax: reconnectMax).run()
         }
-        return runner.run(reader: StandardInputLines())
+        let runner = ScriptRunner(session: session, printer: printer, bail: bail, reconnect: reconnect, reconnectMax: reconnectMax,
+                                  showInbound: execute.isEmpty, formatter: formatter, style: style)
+        if !execute.isEmpty { return runner.run(execute) }
+        if let file, file != "-" {
+            guard let lines = LineFile(path: file) else {
+                printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
+                return .usage
+            }
+            return runner.run(lines)
+        }
+        return runner.run(LineFile.standardInput)
+    }
+
+    private static func list(_ config: ConfigFile?, _ printer: Printer) -> ExitStatus {
+        guard let config else {
+            printer.error("no config file (looked for \(ConfigFile.candidatePaths(environment: environment).joined(separator: ", ")))")
+            return .usage
+        }
+        var out = "# \(config.path)\n"
+        for profile in config.profiles {
+            let user = profile["user"].map { " user \($0)" } ?? ""
+            out += "\(profile.name)\t\(profile["host"] ?? "127.0.0.1"):\(profile["port"] ?? "8021")\(user)\n"
+        }
+        Printer.write(1, Array(out.utf8))
+        return .ok
     }
 }
 
 func environment(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
+}
+
+/// Lines of a file or of standard input, read plainly (no line editor, no prompt).
+struct LineFile: Sequence, IteratorProtocol {
+    private let handle: UnsafeMutablePointer<FILE>
+
+    /// fd 0 as a stream (Swift 6 rejects the C global `stdin`).
+    static var standardInput: LineFile { LineFile(handle: fdopen(0, "r")) }
+
+    private init(handle: UnsafeMutablePointer<FILE>) { self.handle = handle }
+
+    init?(path: String) {
+        guard let handle = fopen(path, "r") else { return nil }
+        self.handle = handle
+    }
+
+    mutating func next() -> String? {
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        let count = getline(&line, &capacity, handle)
+        guard count >= 0, let line else { return nil }
+        var text = String(cString: line)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
 }

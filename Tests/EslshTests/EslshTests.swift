@@ -20,12 +20,14 @@ import Testing
         return directory.appendingPathComponent("eslsh").path
     }()
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], readDelay: Double = 0) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "ESL_PASSWORD")
+        for key in ["ESL_PASSWORD", "ESL_HOST", "ESL_PORT", "ESL_USER", "NO_COLOR"] { env.removeValue(forKey: key) }
+        // No profile from the developer's own files unless a test gives one.
+        env["ESLSH_CONFIG"] = "/nonexistent/eslsh-test-config"
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -35,6 +37,8 @@ import Testing
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        // A slow reader: eslsh's stdout pipe fills while nobody reads it.
+        if readDelay > 0 { Thread.sleep(forTimeInterval: readDelay) }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ConsoleUI
+import ESLProtocol
+import Synchronization
+
+/// Set by SIGINT/SIGTERM during `--events`; the stream then ends cleanly with exit 0.
+let streamInterrupted = Atomic<Bool>(false)
+
+/// `--events`: subscribe and print events until the server says goodbye, `--count` is reached or the
+/// user interrupts. The reader drains the socket at full speed into the bounded inbound queue; this
+/// loop only formats and writes, so a slow stdout costs dropped (and counted) events, never a stalled
+/// switch.
+struct EventStream {
+    let session: Session
+    let printer: Printer
+    let names: [String]
+    let formatter: EventFormatter
+    let style: Style
+    let filters: [Header]
+    let logLevel: String?
+    let uuid: String?
+    let count: Int?
+    let reconnect: Bool
+    let reconnectMax: Int?
+
+    /// Parses `--filter Header=Value` (or `Header Value`).
+    static func filter(_ text: String) -> Header? {
+        guard let split = text.firstIndex(where: { $0 == "=" || $0 == " " }) else { return nil }
+        let name = String(text[..<split]).trimmingWhitespace
+        let value = String(text[text.index(after: split)...]).trimmingWhitespace
+        return name.isEmpty || value.isEmpty ? nil : Header(name, value)
+    }
+
+    func run() -> ExitStatus {
+        installInterruptHandlers()
+        if let failure = subscribe() { return failure }
+        var seen = 0
+        var dropped = 0
+        defer {
+            printer.flush()
+            if dropped > 0 { printer.note("\(dropped) events or log lines were dropped in all: output too slow") }
+        }
+        while true {
+            if streamInterrupted.load(ordering: .relaxed) { return .ok }
+            let connection = session.connection
+            var item = connection.inbound.poll()
+            if item == nil {
+                printer.flush()  // about to wait: let what is formatted go out
+                item = connection.inbound.next(until: .after(milliseconds: 200))
+            }
+            guard let item else { continue }
+            switch item {
+            case .message(.event(let event, _)):
+                printer.out(formatter.render(event, received: formatter.timestamps ? WallClock.microseconds() : nil))
+                seen += 1
+                if let count, seen >= count { return .ok }
+            case .message(.log(let line)):
+                if line.text != "\n" {
+                    let text = formatter.format == .ndjson ? logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level)
+                    printer.out(text)
+                }
+            case .dropped(let lost):
+                dropped += lost
+                printer.out(formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n")
+            case .message(.malformed(_, let reason)):
+                printer.error(reason)
+            case .message(.disconnect(let notice)):
+                printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect")")
+            case .closed(let reason):
+                if case .closed(let text) = reason, text.hasPrefix("server closed the connection") {
+                    if !(reconnect && resubscribe()) { return .ok }
+                } else {
+                    printer.error(reason.description)
+                    if !(reconnect && resubscribe()) { return .connectionLost }
+                }
+            case .message:
+                continue
+            }
+        }
+    }
+
+    private func resubscribe() -> Bool {
+        session.reconnect(maxAttempts: reconnectMax) { streamInterrupted.load(ordering: .relaxed) }
+    }
+
+    /// Subscriptions go through the session, so a reconnect sends them again. Events travel as plain
+    /// text on the wire whatever the output format: it is the cheapest to decode.
+    private func subscribe() -> ExitStatus? {
+        var commands: [Command] = []
+        if let uuid { commands.append(.myevents(uuid: uuid, format: .plain)) } else { commands.append(.event(.plain, names)) }
+        for filter in filters { commands.append(.filter(header: filter.name, value: filter.value)) }
+        if let logLevel { commands.append(.log(logLevel)) }
+        for command in commands {
+            do {
+                let response = try session.send(command)
+                if response.isError {
+                    printer.error("\(command.redactedLine): \(response.text)")
+                    return .commandFailed
+                }
+            } catch {
+                printer.error(error.description)
+                if case .timedOut = error { return .timedOut }
+                return error == .cancelled ? .commandFailed : .connectionLost
+            }
+        }
+        return nil
+    }
+
+    private func logJSON(_ line: LogLine) -> String {
+        let event = Event(headers: Headers([
+            Header("Log-Level", String(line.level)), Header("Log-Level-Name", line.levelName), Header("Log-File", line.file),
+            Header("Log-Func", line.function), Header("Log-Line", String(line.line)), Header("User-Data", line.userData),
+        ]), body: line.text)
+        return "{\"_type\":\"log\"," + String(decoding: event.encoded(as: .json), as: UTF8.self).dropFirst() + "\n"
+    }
+
+    private func installInterruptHandlers() {
+        let handler: @convention(c) (Int32) -> Void = { _ in streamInterrupted.store(true, ordering: .relaxed) }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+    }
+}
