@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEB_PACKAGES = libedit-dev pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo clean
+.PHONY: all deps build release test demo man clean
 
 all: build
 
@@ -30,6 +30,11 @@ test: deps
 # Runs eslsh against the project's simulated FreeSWITCH on a free loopback port.
 demo: build
 	@scripts/demo.sh .build/debug
+
+# The manual: generated from the option definitions, plus docs/eslsh-sections.mdoc.
+man: deps
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --authors "eslsh developers"
+	python3 scripts/man.py .build/plugins/GenerateManual/outputs/eslsh/eslsh.1 docs/eslsh-sections.mdoc docs/eslsh.1
 
 clean:
 	rm -rf .build

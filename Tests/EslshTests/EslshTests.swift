@@ -202,3 +202,18 @@ import Testing
         #expect(run.status == 1)
     }
 }
+
+@Suite struct ManualTests {
+    /// docs/eslsh.1 is generated (make man); a new option without a regenerated manual fails here.
+    @Test func theManualDocumentsEveryOption() throws {
+        let help = try EslshTests.run(["--help"]).stdout
+        let manualPath = "\(#filePath)".replacingOccurrences(of: "Tests/EslshTests/EslshTests.swift", with: "docs/eslsh.1")
+        let manual = try String(contentsOfFile: manualPath, encoding: .utf8)
+        let options = Set(help.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" }).filter { $0.hasPrefix("--") && $0.count > 3 }.map { String($0.drop { $0 == "-" }.prefix { $0.isLetter || $0 == "-" }) })
+        #expect(options.count > 20)
+        for option in options where option != "help" {
+            #expect(manual.contains("Fl -\(option)"), "docs/eslsh.1 lacks --\(option): run make man")
+        }
+        for code in 0...6 { #expect(manual.contains(".It \(code)\n")) }
+    }
+}

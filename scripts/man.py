@@ -1,0 +1,14 @@
+#!/usr/bin/env python3
+"""Builds docs/eslsh.1: the manual swift-argument-parser generates from the option definitions, with
+eslsh's hand-written sections (line grammar, exit status, files, environment) put in.
+Run through `make man`."""
+import sys
+
+generated, extra, output = sys.argv[1:4]
+page = open(generated).read()
+sections = open(extra).read()
+# The generated EXIT STATUS is the generic `.Ex -std`; ours is a contract, so it replaces it.
+start = page.index('.Sh "EXIT STATUS"')
+end = page.index(".Sh AUTHORS")
+page = page[:start] + sections.rstrip("\n") + "\n" + page[end:]
+open(output, "w").write(page)
