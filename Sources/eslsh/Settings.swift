@@ -7,6 +7,8 @@ struct Settings {
     var connect = ConnectOptions()
     var replyTimeout: Duration?
     var quiet = false
+    /// fs_cli's `quiet` key: do not subscribe to log lines when the console starts.
+    var quietLogs = false
     var color = ColorMode.auto
     var format: EventOutputFormat?
     var history = true
@@ -45,7 +47,7 @@ struct Settings {
         if let timeout = try number("timeout", 0...86_400_000), timeout > 0 { settings.replyTimeout = .milliseconds(timeout) }
         if let timeout = try number("connect-timeout", 0...86_400_000), timeout > 0 { settings.connect.connectTimeoutMilliseconds = timeout }
         if let (level, _) = value("loglevel"), !level.isEmpty { settings.logLevel = level }
-        if let (quiet, _) = value("quiet") { settings.quiet = isTruthy(quiet) }
+        if let (quiet, _) = value("quiet") { settings.quietLogs = isTruthy(quiet) }
         if let (prompt, _) = value("prompt-string") { settings.prompt = prompt }
         if let (history, _) = value("history") { settings.history = isTruthy(history) }
         if let (noHistory, _) = value("no-history-file"), isTruthy(noHistory) { settings.history = false }
