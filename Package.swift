@@ -41,6 +41,8 @@ let package = Package(
         ),
         // Shared by the test targets: the captures as fixtures, a scriptable misbehaving server.
         .target(name: "TestSupport", dependencies: ["ESLProtocol"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
+        // Benchmarks (make bench).
+        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
