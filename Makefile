@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEB_PACKAGES = libedit-dev pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo man clean
+.PHONY: all deps build release test demo man fuzz clean
 
 all: build
 
@@ -35,6 +35,10 @@ demo: build
 man: deps
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --authors "eslsh developers"
 	python3 scripts/man.py .build/plugins/GenerateManual/outputs/eslsh/eslsh.1 docs/eslsh-sections.mdoc docs/eslsh.1
+
+# libFuzzer over the decoders, seeded from the captures; FUZZ_SECONDS (default 60).
+fuzz: deps
+	scripts/fuzz.sh
 
 clean:
 	rm -rf .build

@@ -109,8 +109,15 @@ public final class Connection: @unchecked Sendable {
         self.authReply = authReply
         self.inbound = inbound
         self.trace = trace
-        let reader = decoder
-        _ = startThread { [self] in self.readLoop(reader) }
+        // Frames that came with the auth reply are routed before anyone can send: an unsolicited reply
+        // among them must not be taken for the answer to the first command.
+        var reader = decoder
+        if let failure = drain(&reader) {
+            finish(.protocolError(failure))
+            return
+        }
+        let start = reader
+        _ = startThread { [self] in self.readLoop(start) }
     }
 
     /// Connects, authenticates and starts the reader. `onInbound` runs on the reader thread after each

@@ -1,0 +1,29 @@
+#if !FUZZING
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Without the fuzzer (a normal build), the same target replays inputs given as files: how a finding
+/// is reproduced, and how the regression inputs are checked.
+@main
+struct Replay {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let file = fopen(path, "rb") else {
+                let message = Array("eslfuzz: cannot read \(path)\n".utf8)
+                _ = write(2, message, message.count)
+                exit(2)
+            }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = fread(&chunk, 1, chunk.count, file)
+                if count <= 0 { break }
+                bytes.append(contentsOf: chunk[0..<count])
+            }
+            fclose(file)
+            bytes.withUnsafeBufferPointer { FuzzTarget.run($0) }
+        }
+    }
+}
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""Writes every frame of the captures (and every event body alone) as a fuzz seed."""
+import os, sys
+source, target = sys.argv[1:3]
+count = 0
+for name in sorted(os.listdir(source)):
+    if not name.endswith(".recv"):
+        continue
+    data = open(os.path.join(source, name), "rb").read()
+    i = 0
+    while i < len(data):
+        end = data.find(b"\n\n", i)
+        if end < 0:
+            break
+        block = data[i:end]
+        length = 0
+        for line in block.split(b"\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        frame = data[i:end + 2 + length]
+        body = data[end + 2:end + 2 + length]
+        for seed in (frame, body):
+            if seed:
+                with open(os.path.join(target, f"{name}-{count}"), "wb") as f:
+                    f.write(seed)
+                count += 1
+        i = end + 2 + length
+print(f"{count} seeds in {target}")
