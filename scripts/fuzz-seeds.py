@@ -19,10 +19,15 @@ for name in sorted(os.listdir(source)):
                 length = int(line.split(b":", 1)[1])
         frame = data[i:end + 2 + length]
         body = data[end + 2:end + 2 + length]
-        for seed in (frame, body):
-            if seed:
-                with open(os.path.join(target, f"{name}-{count}"), "wb") as f:
-                    f.write(seed)
-                count += 1
+        # The first byte selects the parser (see FuzzTarget): 0 frames, 2 plain, 3 json, 4 xml.
+        kind = {b"text/event-plain": 2, b"text/event-json": 3, b"text/event-xml": 4}
+        seeds = [bytes([0]) + frame]
+        for key, selector in kind.items():
+            if key in block:
+                seeds.append(bytes([selector]) + body)
+        for seed in seeds:
+            with open(os.path.join(target, f"{name}-{count}"), "wb") as f:
+                f.write(seed)
+            count += 1
         i = end + 2 + length
 print(f"{count} seeds in {target}")

@@ -12,8 +12,8 @@ mkdir -p "$corpus" fuzz-findings
 python3 scripts/fuzz-seeds.py Tests/TestSupport/Fixtures "$corpus"
 export SWIFT_BACKTRACE=enable=no   # let ASan, not Swift's crash reporter, report traps
 export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp
-"$scratch/release/eslfuzz" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix=fuzz-findings/ \
-    -max_len=65536 "$corpus" 2>&1 | tee fuzz.log | grep -E "^#[0-9]+ +(INITED|DONE|pulse)|stat::|ERROR|SUMMARY" || true
+nice -n "${FUZZ_NICE:-0}" "$scratch/release/eslfuzz" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix=fuzz-findings/ \
+    -max_len=${FUZZ_MAX_LEN:-4096} "$corpus" 2>&1 | tee fuzz.log | grep -E "^#[0-9]+ +(INITED|DONE|pulse)|stat::|ERROR|SUMMARY" || true
 grep -q "cov:" fuzz.log || { echo "fuzzing reported no coverage: the target was not instrumented"; exit 1; }
 if ls fuzz-findings/crash-* fuzz-findings/leak-* fuzz-findings/timeout-* >/dev/null 2>&1; then
     echo "findings in fuzz-findings/"; exit 1

@@ -41,6 +41,11 @@ enum XMLEventCodec {
     }
 
     static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
+        // FoundationXML traps on element names that are not UTF-8 (found by fuzzing): check first.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .malformedEvent(format: "xml", reason: "not valid UTF-8")
+        }
+        guard !bytes.contains(0) else { throw .malformedEvent(format: "xml", reason: "contains a NUL byte") }
         let parser = XMLParser(data: Data(bytes))
         let collector = Collector()
         parser.delegate = collector

@@ -1,7 +1,15 @@
-#if !FUZZING
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    FuzzTarget.run(UnsafeBufferPointer(start: data, count: size))
+    return 0
+}
+
+#if !FUZZING
 
 /// Without the fuzzer (a normal build), the same target replays inputs given as files: how a finding
 /// is reproduced, and how the regression inputs are checked.
