@@ -109,8 +109,10 @@ final class Promise<Value: Sendable>: @unchecked Sendable {
     }
 }
 
-/// Runs `body` on a new POSIX thread (no Foundation needed).
-public func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+/// Runs `body` on a new POSIX thread (no Foundation needed). Detached unless `joinable`; a joinable
+/// thread's handle must be passed to `pthread_join` (the thread sanitizer reports it otherwise).
+@discardableResult
+public func startThread(joinable: Bool = false, _ body: @escaping @Sendable () -> Void) -> pthread_t? {
     final class Box: @unchecked Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -126,5 +128,27 @@ public func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
         Unmanaged<AnyObject>.fromOpaque(box).release()
         return nil
     }
+    if !joinable { pthread_detach(thread) }
     return thread
+}
+
+/// A plain pthread mutex, for sections that guard an action (a write to a socket) rather than a value.
+public final class Lock: @unchecked Sendable {
+    private let monitor = Monitor()
+    public init() {}
+    public func withLock<Result>(_ body: () throws -> Result) rethrows -> Result { try monitor.withLock(body) }
+}
+
+/// A value behind a pthread mutex. Used instead of Synchronization's Mutex because the thread
+/// sanitizer understands pthread locks (Mutex's futex calls look like races to it), and the sanitizer
+/// runs in the test suite.
+public final class Locked<Value>: @unchecked Sendable {
+    private let monitor = Monitor()
+    private var value: Value
+
+    public init(_ value: Value) { self.value = value }
+
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try monitor.withLock { try body(&value) }
+    }
 }

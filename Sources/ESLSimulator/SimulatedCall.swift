@@ -12,7 +12,7 @@ final class SimulatedCall: @unchecked Sendable {
     private let simulator: Simulator
     private let placeholders: [(String, String)]
     private let hungUp = Atomic<Bool>(false)
-    private let lastApplication = Mutex<(String, String)>(("park", ""))
+    private let lastApplication = Locked<(String, String)>(("park", ""))
 
     init(simulator: Simulator, destination: String) {
         self.simulator = simulator

@@ -35,7 +35,7 @@ public final class Simulator: @unchecked Sendable {
     let coreUUID = UUIDText.random()
     let started = Deadline.now()
     private let listener: Int32
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let sequence = Atomic<Int>(400)
     private let stopped = Atomic<Bool>(false)
 

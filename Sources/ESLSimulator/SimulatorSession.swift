@@ -9,8 +9,8 @@ import Synchronization
 final class SimulatorSession: @unchecked Sendable {
     private let fd: Int32
     private let simulator: Simulator
-    private let state = Mutex(State())
-    private let writeLock = Mutex(())
+    private let state = Locked(State())
+    private let writeLock = Lock()
 
     struct State {
         var authenticated = false
@@ -76,7 +76,7 @@ final class SimulatorSession: @unchecked Sendable {
     // MARK: - Output
 
     private func write(_ bytes: [UInt8]) {
-        writeLock.withLock { _ in rawWrite(bytes) }
+        writeLock.withLock { rawWrite(bytes) }
     }
 
     private func rawWrite(_ bytes: [UInt8]) {
@@ -101,7 +101,7 @@ final class SimulatorSession: @unchecked Sendable {
     private func sendGoodbye() { write(Self.goodbye) }
 
     private func flushDeferred() {
-        let closing = writeLock.withLock { _ in
+        let closing = writeLock.withLock {
             let (pending, closing) = state.withLock { state in
                 defer { state.deferred = []; state.busy = false }
                 return (state.deferred, state.closeAfterFlush)
@@ -117,7 +117,7 @@ final class SimulatorSession: @unchecked Sendable {
         // A listener bound to a call with `myevents <uuid>` ends with that call's session.
         if event.name == "CHANNEL_DESTROY", let uuid = event.uniqueID, state.withLock({ $0.subscription.sessionUUID == uuid }) {
             let goodbye = Self.goodbye
-            let now = writeLock.withLock { _ in
+            let now = writeLock.withLock {
                 state.withLock { state -> Bool in
                     guard state.busy else { return true }
                     state.deferred.append(goodbye)
@@ -131,7 +131,7 @@ final class SimulatorSession: @unchecked Sendable {
             }
             return
         }
-        writeLock.withLock { _ in
+        writeLock.withLock {
             let bytes: [UInt8]? = state.withLock { state in
                 guard state.authenticated, !state.closed, !state.closeAfterFlush, state.subscription.wants(event) else { return nil }
                 let bytes = event.frame(as: state.subscription.format).bytes
@@ -143,7 +143,7 @@ final class SimulatorSession: @unchecked Sendable {
     }
 
     func offer(_ line: LogLine) {
-        writeLock.withLock { _ in
+        writeLock.withLock {
             let bytes: [UInt8]? = state.withLock { state in
                 guard state.authenticated, !state.closed, !state.closeAfterFlush, let level = state.logLevel, level >= line.level else { return nil }
                 if state.busy { state.deferred.append(line.frame.bytes); return nil }

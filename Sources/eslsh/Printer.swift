@@ -1,13 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
+import ESLProtocol
 
 /// The one way eslsh writes: results to stdout, diagnostics to stderr, one lock so that lines from the
 /// command loop and the event printer never interleave mid-line. Stdout is buffered and flushed when
 /// the caller is about to wait, so a flood of events costs few system calls.
 final class Printer: Sendable {
-    private let state = Mutex<[UInt8]>([])
+    private let state = Locked<[UInt8]>([])
     let quiet: Bool
 
     init(quiet: Bool) { self.quiet = quiet }

@@ -38,7 +38,7 @@ final class ScriptRunner: @unchecked Sendable {
 
     func run(_ lines: some Sequence<String>) -> ExitStatus {
         var printerThread: pthread_t?
-        if showInbound { printerThread = startThread { [self] in printInbound() } }
+        if showInbound { printerThread = startThread(joinable: true) { [self] in printInbound() } }
         var status = ExitStatus.ok
         for line in lines {
             let (result, stop) = runLine(line)

@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import ESLProtocol
-import Synchronization
 
 /// A connection that can come back: it remembers the subscriptions, filters and log level that were
 /// set, and after `-R` reconnects it sends them again. Commands pending when the connection was lost
@@ -10,7 +9,7 @@ import Synchronization
 final class Session: @unchecked Sendable {
     let settings: Settings
     let printer: Printer
-    private let current: Mutex<Connection>
+    private let current: Locked<Connection>
     /// The live connection (another after a reconnect); safe to read from any thread.
     var connection: Connection { current.withLock { $0 } }
     /// State-setting commands that succeeded, in order, to replay after a reconnect.
@@ -22,7 +21,7 @@ final class Session: @unchecked Sendable {
     init(settings: Settings, printer: Printer, connection: Connection, onInbound: (@Sendable () -> Void)? = nil) {
         self.settings = settings
         self.printer = printer
-        self.current = Mutex(connection)
+        self.current = Locked(connection)
         self.onInbound = onInbound
     }
 

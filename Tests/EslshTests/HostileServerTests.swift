@@ -165,9 +165,9 @@ import Testing
                 pause(milliseconds: 1000)
             }
         }
-        let run = try run(["-P", "\(server.port)", "-t", "1s", "-x", "status"])
+        let run = try run(["-P", "\(server.port)", "-t", "500ms", "-x", "status"])
         #expect(run.status == 5)
-        #expect(run.stderr == "eslsh: no reply to 'api status' within 1000 ms\n")
+        #expect(run.stderr == "eslsh: no reply to 'api status' within 500 ms\n")
     }
 
     @Test func closingWhileACommandWaits() throws {
