@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEB_PACKAGES = libedit-dev pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo man fuzz clean
+.PHONY: all deps build release test tsan sanitize demo man fuzz clean
 
 all: build
 
@@ -22,10 +22,25 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The end-to-end tests run the eslsh binary: build it first.
+# The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
+# thread sanitizer (the reader thread, queues, printer and simulator share state).
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|ConnectTimeoutTests|SimulatorBehaviourTests|SimulatorConformanceTests'
+
+TSAN_FILTER ?= .
+LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 SWIFT_BACKTRACE=enable=no
+
+tsan: deps
+	$(SWIFT) build --build-tests --sanitize thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)'
+
+# The whole suite under the thread and the address sanitizer.
+sanitize: deps
+	$(MAKE) tsan TSAN_FILTER=.
+	$(SWIFT) build --build-tests --sanitize address --scratch-path .build-asan
+	$(LSAN) $(SWIFT) test --skip-build --sanitize address --scratch-path .build-asan
 
 # Runs eslsh against the project's simulated FreeSWITCH on a free loopback port.
 demo: build
