@@ -29,6 +29,9 @@ struct SimulatorAPI {
         case "hupall": return hupall(argument)
         case "uuid_exists": return simulator.call(argument) != nil ? "true" : "false"
         case "reloadxml": return "+OK [Success]\n"
+        case "msleep":
+            Background.sleep(.milliseconds(Int(argument) ?? 0))
+            return "+OK\n"
         case "fsctl": return "+OK\n"
         case "uptime": return String(Uptime(since: simulator.started).milliseconds / 1000)
         case "sofia": return sofia(argument)

@@ -39,6 +39,11 @@ import Testing
         try input.fileHandleForWriting.close()
         // A slow reader: eslsh's stdout pipe fills while nobody reads it.
         if readDelay > 0 { Thread.sleep(forTimeInterval: readDelay) }
+        // A hung eslsh must fail its test, not hang the suite: kill it after 20 seconds.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: watchdog)
+        defer { watchdog.cancel() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,0 +1,128 @@
+import ESLProtocol
+import ESLSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// More of the scripting contract: interrupts, log lines in streams, the password prompt, userauth,
+/// where profiles come from, and what a reconnect does to a command in flight.
+@Suite(.timeLimit(.minutes(1))) struct ScriptingMoreTests {
+    @Test func ctrlCEndsAStreamWithZero() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: EslshTests.binary)
+        process.arguments = ["-P", "\(simulator.port)", "--events", "ALL"]
+        process.environment = ["ESLSH_CONFIG": "/nonexistent"]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGINT)
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(err.fileHandleForReading.readDataToEndOfFile().isEmpty)
+    }
+
+    @Test func logLinesInAStream() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.4)
+            simulator.originate(destination: "9196")
+        }
+        let run = try EslshTests.run(["-P", "\(simulator.port)", "--events", "CHANNEL_CREATE", "--log", "notice", "--count", "2", "--format", "summary"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("[NOTICE] switch_channel.c:1143 New Channel loopback/9196/default-a"))
+        #expect(!run.stdout.contains("[DEBUG]"))
+        #expect(run.stdout.split(separator: "\n").filter { $0.contains(" CHANNEL_CREATE ") }.count == 2)
+    }
+
+    @Test func askPasswordReadsTheTerminalWithoutEcho() throws {
+        let simulator = try EslshTests.simulator { $0.password = "T0pSecret" }
+        defer { simulator.stop() }
+        // script(1) gives eslsh a terminal; the password is typed into it.
+        let command = "\(EslshTests.binary) -P \(simulator.port) --ask-password -x hostname"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.environment = ["ESLSH_CONFIG": "/nonexistent", "TERM": "dumb"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        input.fileHandleForWriting.write(Data("T0pSecret\n".utf8))
+        Thread.sleep(forTimeInterval: 0.5)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("Password for the switch: "))
+        #expect(text.contains("vm"))
+        #expect(!text.contains("T0pSecret"))
+    }
+
+    @Test func askPasswordWithoutATerminalIsAUsageError() throws {
+        // setsid(1) detaches eslsh from any controlling terminal, so /dev/tty cannot be opened.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["-w", EslshTests.binary, "--ask-password", "-x", "status"]
+        process.environment = ["ESLSH_CONFIG": "/nonexistent"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            == "eslsh: --ask-password needs a terminal (/dev/tty); use ESL_PASSWORD or a profile instead\n")
+    }
+
+    @Test func userauthThroughTheBinary() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let good = try EslshTests.run(["-P", "\(simulator.port)", "-u", "1000@default", "-x", "hostname"], environment: ["ESL_PASSWORD": "1234"])
+        #expect(good.stdout == "vm\n")
+        let bad = try EslshTests.run(["-P", "\(simulator.port)", "-u", "1000@default", "-p", "nope", "-x", "hostname"])
+        #expect(bad.status == 4)
+    }
+
+    @Test func eslshsOwnConfigBeatsFsClis() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let home = NSTemporaryDirectory() + "eslsh-home-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/.config/eslsh", withIntermediateDirectories: true)
+        try "[default]\nport => 1\n".write(toFile: home + "/.fs_cli_conf", atomically: true, encoding: .utf8)
+        try "[default]\nport => \(simulator.port)\n".write(toFile: home + "/.config/eslsh/config", atomically: true, encoding: .utf8)
+        let run = try EslshTests.run(["-x", "hostname"], environment: ["ESLSH_CONFIG": "", "HOME": home, "XDG_CONFIG_HOME": ""])
+        #expect(run.stdout == "vm\n")
+    }
+
+    @Test func aCommandInFlightWhenTheConnectionDropsIsNotResent() throws {
+        let first = try EslshTests.simulator()
+        let port = first.port
+        Thread.detachNewThread {
+            // `msleep 3000` is in flight when the switch goes away; another comes up on the same port.
+            Thread.sleep(forTimeInterval: 0.5)
+            first.stop()
+            var configuration = SimulatorConfiguration()
+            configuration.port = port
+            configuration.heartbeatInterval = nil
+            let second = try? Simulator(configuration)
+            Thread.sleep(forTimeInterval: 6)
+            second?.stop()
+        }
+        let run = try EslshTests.run(["-P", "\(port)", "-R", "--reconnect-max", "5", "-x", "msleep 3000", "-x", "version short"])
+        #expect(run.stdout == "1.11.3\n", "\(run.stderr)")
+        #expect(run.status == 6)
+        #expect(run.stderr.hasPrefix("eslsh: connection closed by 127.0.0.1:\(port)\n"))
+        #expect(run.stderr.contains("reconnected after "))
+    }
+}
