@@ -10,6 +10,8 @@ public struct Renderer: Sendable {
         switch response {
         case .api(let api): return terminated(api.text)
         case .reply(let reply): return terminated(reply.text)
+        // Whole, as a fallback: callers that can should copy the stream piece by piece instead.
+        case .apiStream: return terminated(response.text)
         }
     }
 

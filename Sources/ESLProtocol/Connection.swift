@@ -8,20 +8,27 @@ import Darwin
 public enum Response: Sendable, Equatable {
     case reply(Reply)
     case api(APIResponse)
+    /// An API output too large to hold: read it piece by piece.
+    case apiStream(APIStream)
 
-    /// `-ERR …` in either form.
+    /// `-ERR …` in either form (a streamed output is judged by whoever reads it).
     public var isError: Bool {
         switch self {
         case .reply(let reply): return reply.isError
         case .api(let response): return response.isError
+        case .apiStream: return false
         }
     }
 
-    /// The reply text or the API output.
+    /// The reply text or the API output (a streamed output is read whole: for tests and small uses).
     public var text: String {
         switch self {
         case .reply(let reply): return reply.text
         case .api(let response): return response.text
+        case .apiStream(let stream):
+            var bytes: [UInt8] = []
+            while let chunk = try? stream.next() { bytes += chunk }
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 }
@@ -38,6 +45,8 @@ public struct ConnectOptions: Sendable {
     /// Events and log lines held for a slow consumer before the oldest are dropped (and counted).
     public var queueCapacity: Int
     public var limits: FrameDecoder.Limits
+    /// API outputs longer than this arrive as an `APIStream` rather than in one piece.
+    public var streamPolicy = FrameDecoder.StreamPolicy()
     /// Protocol trace (`--debug`): called with each command line sent (secrets masked) and a summary of
     /// each frame received. Runs on the sending or the reader thread.
     public var trace: (@Sendable (String) -> Void)?
@@ -103,12 +112,16 @@ public final class Connection: @unchecked Sendable {
     private let writeLock = Monitor()
 
     private let trace: (@Sendable (String) -> Void)?
+    private let streamPolicy: FrameDecoder.StreamPolicy
+    /// The streamed API output being received, if any (reader thread only).
+    private var streaming: APIStream?
 
-    init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?) {
+    init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?, streamPolicy: FrameDecoder.StreamPolicy) {
         self.socket = socket
         self.authReply = authReply
         self.inbound = inbound
         self.trace = trace
+        self.streamPolicy = streamPolicy
         // Frames that came with the auth reply are routed before anyone can send: an unsolicited reply
         // among them must not be taken for the answer to the first command.
         var reader = decoder
@@ -132,7 +145,8 @@ public final class Connection: @unchecked Sendable {
         var handshake = Handshake(socket: socket, options: options)
         let reply = try handshake.run()
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
-                          inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace)
+                          inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
+                          streamPolicy: options.streamPolicy)
     }
 
     /// Why the connection ended, once it has.
@@ -232,13 +246,27 @@ public final class Connection: @unchecked Sendable {
 
     private var notice: String?
 
-    /// Routes every whole frame; returns the framing error that ends the stream, if any.
+    /// Routes every whole frame and streamed piece; returns the framing error that ends the stream, if any.
     private func drain(_ decoder: inout FrameDecoder) -> DecodeError? {
         while true {
             do throws(DecodeError) {
-                guard let frame = try decoder.next() else { return nil }
-                if let trace { trace("< \(Frame.traceSummary(frame))") }
-                route(Message(frame: frame))
+                guard let part = try decoder.nextPart(streaming: streamPolicy) else { return nil }
+                switch part {
+                case .frame(let frame):
+                    if let trace { trace("< \(Frame.traceSummary(frame))") }
+                    route(Message(frame: frame))
+                case .head(let headers, let length):
+                    trace?("< \(headers["Content-Type"] ?? "") [\(length) bytes, streamed]")
+                    let stream = APIStream(length: length)
+                    streaming = stream
+                    let promise: Promise<Response>? = state.withLock { waiting.isEmpty ? nil : waiting.removeFirst() }
+                    if let promise { promise.resolve(.success(.apiStream(stream))) } else { stream.abandon() }
+                case .chunk(let bytes):
+                    streaming?.push(bytes)
+                case .end:
+                    streaming?.finish()
+                    streaming = nil
+                }
             } catch {
                 return error
             }
@@ -275,6 +303,8 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func finish(_ reason: ConnectionError) {
+        streaming?.finish(reason)
+        streaming = nil
         let (pending, orphans) = state.withLock { () -> ([Promise<Response>], [Job]) in
             ended = reason
             defer { waiting = []; jobs = [:] }

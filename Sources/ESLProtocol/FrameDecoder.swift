@@ -4,6 +4,16 @@ import Glibc
 import Darwin
 #endif
 
+/// What `FrameDecoder.nextPart` returns.
+public enum FramePart: Sendable, Equatable {
+    case frame(Frame)
+    /// The header block of a frame whose body follows in chunks.
+    case head(Headers, length: Int)
+    case chunk([UInt8])
+    /// The streamed body is complete.
+    case end
+}
+
 /// A sans-IO frame decoder: bytes go in with `feed`, whole frames come out of `next`.
 ///
 /// It is a two-state machine in the style of hiredis' reader: *header block* (search for the blank
@@ -24,8 +34,25 @@ public struct FrameDecoder: Sendable {
         }
     }
 
+    /// Which bodies `nextPart` hands out in pieces instead of buffering them whole: an `api/response`
+    /// can be larger than any sensible buffer (a `show` of a busy switch, a dumped file).
+    public struct StreamPolicy: Sendable, Equatable {
+        /// Bodies longer than this stream.
+        public var threshold: Int
+        public var contentTypes: Set<String>
+        /// The largest streamed body accepted.
+        public var maxBody: Int
+        public init(threshold: Int = 1 << 20, contentTypes: Set<String> = ["api/response"], maxBody: Int = 1 << 40) {
+            self.threshold = threshold
+            self.contentTypes = contentTypes
+            self.maxBody = maxBody
+        }
+    }
+
     public let limits: Limits
     private var buffer: [UInt8] = []
+    /// Bytes still to come of a body being streamed.
+    private var streamRemaining: Int?
     /// Index of the first byte not yet consumed.
     private var start = 0
     /// Where the search for the end of the header block resumes.
@@ -42,7 +69,7 @@ public struct FrameDecoder: Sendable {
     public var bufferedByteCount: Int { buffer.count - start }
 
     /// True when no partial frame is buffered (a clean point to stop reading).
-    public var isIdle: Bool { pending == nil && bufferedByteCount == 0 }
+    public var isIdle: Bool { pending == nil && streamRemaining == nil && bufferedByteCount == 0 }
 
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         buffer.append(contentsOf: bytes)
@@ -56,7 +83,7 @@ public struct FrameDecoder: Sendable {
     public mutating func next() throws(DecodeError) -> Frame? {
         if let failure { throw failure }
         if pending == nil {
-            guard try readHeaderBlock() else { return nil }
+            guard try readHeaderBlock(policy: nil) else { return nil }
         }
         guard let (headers, length) = pending, buffer.count - start >= length else { return nil }
         let body = length == 0 ? [] : Array(buffer[start..<(start + length)])
@@ -67,8 +94,39 @@ public struct FrameDecoder: Sendable {
         return Frame(headers: headers, body: body)
     }
 
+    /// The next whole frame, or a large body in pieces: `.head`, then `.chunk`s as bytes arrive, then
+    /// `.end`. Memory stays bounded by the read size however long the body is.
+    public mutating func nextPart(streaming policy: StreamPolicy) throws(DecodeError) -> FramePart? {
+        if let failure { throw failure }
+        if let remaining = streamRemaining {
+            if remaining == 0 {
+                streamRemaining = nil
+                return .end
+            }
+            let available = buffer.count - start
+            guard available > 0 else { return nil }
+            let take = min(available, remaining)
+            let chunk = Array(buffer[start..<(start + take)])
+            start += take
+            scanFrom = start
+            streamRemaining = remaining - take
+            compact()
+            return .chunk(chunk)
+        }
+        if pending == nil {
+            guard try readHeaderBlock(policy: policy) else { return nil }
+        }
+        guard let (headers, length) = pending else { return nil }
+        if length > policy.threshold, let type = headers["Content-Type"]?.lowercasedASCII, policy.contentTypes.contains(type) {
+            pending = nil
+            streamRemaining = length
+            return .head(headers, length: length)
+        }
+        return try next().map(FramePart.frame)
+    }
+
     /// Finds and parses the next header block; false when it is not complete yet.
-    private mutating func readHeaderBlock() throws(DecodeError) -> Bool {
+    private mutating func readHeaderBlock(policy: StreamPolicy?) throws(DecodeError) -> Bool {
         // CR/LF between frames is noise (the server skips it in commands too).
         while start < buffer.count, buffer[start] == 0x0A || buffer[start] == 0x0D { start += 1 }
         scanFrom = max(scanFrom, start)
@@ -85,7 +143,11 @@ public struct FrameDecoder: Sendable {
         let headers = buffer.withUnsafeBufferPointer { HeaderParser.parse($0[start..<blockEnd]) }
         let length: Int
         do throws(DecodeError) {
-            length = try Self.contentLength(of: headers, limit: limits.body)
+            var limit = limits.body
+            if let policy, let type = headers["Content-Type"]?.lowercasedASCII, policy.contentTypes.contains(type) {
+                limit = max(limit, policy.maxBody)
+            }
+            length = try Self.contentLength(of: headers, limit: limit)
         } catch {
             return try fail(error)
         }

@@ -20,6 +20,14 @@ final class Printer: Sendable {
         }
     }
 
+    /// Raw result bytes (a streamed API output), passed on as they are.
+    func out(bytes: [UInt8]) {
+        state.withLock { buffer in
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 16 { Self.drain(&buffer) }
+        }
+    }
+
     func flush() { state.withLock { Self.drain(&$0) } }
 
     /// An error: always shown, one line, after any pending results.

@@ -77,6 +77,7 @@ final class ScriptRunner: @unchecked Sendable {
             noteSubscription(command)
             do {
                 let response = try session.send(command)
+                if case .apiStream(let stream) = response { return (try copy(stream), false) }
                 let text = renderer.render(response)
                 printer.out(response.isError ? style.paint(text, .red) : text)
                 return (response.isError ? .commandFailed : .ok, false)
@@ -84,6 +85,19 @@ final class ScriptRunner: @unchecked Sendable {
                 return failure(error)
             }
         }
+    }
+
+    /// A streamed API output goes to stdout as it arrives; it failed if it starts with -ERR.
+    private func copy(_ stream: APIStream) throws(ConnectionError) -> ExitStatus {
+        var first: [UInt8] = []
+        var last: UInt8?
+        while let chunk = try stream.next() {
+            if first.count < 4 { first += chunk.prefix(4 - first.count) }
+            last = chunk.last ?? last
+            printer.out(bytes: chunk)
+        }
+        if let last, last != 0x0A { printer.out("\n") }
+        return first.starts(with: "-ERR".utf8) ? .commandFailed : .ok
     }
 
     private func failure(_ error: ConnectionError) -> (ExitStatus, Bool) {

@@ -326,3 +326,59 @@ import Testing
         withExtendedLifetime(fillers) {}
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct StreamedResponseTests {
+    @Test func aLargeAPIOutputIsReadPieceByPiece() throws {
+        let size = 20 << 20
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            _ = peer.readCommand()
+            peer.send("Content-Type: api/response\nContent-Length: \(size)\n\n")
+            let block = [UInt8](repeating: 0x2E, count: 1 << 20)
+            for _ in 0..<20 { peer.send(block) }
+            _ = peer.readCommand()
+            peer.send("Content-Type: api/response\nContent-Length: 2\n\nvm")
+            _ = peer.readCommand()
+        }
+        let connection = try Connection.open(ConnectionTests.options(server.port))
+        defer { connection.close() }
+        guard case .apiStream(let stream) = try connection.send(.api("show everything"), timeout: .seconds(10)) else {
+            Issue.record("not streamed")
+            return
+        }
+        #expect(stream.length == size)
+        var total = 0
+        var largest = 0
+        while let chunk = try stream.next() {
+            total += chunk.count
+            largest = max(largest, chunk.count)
+            #expect(chunk.allSatisfy { $0 == 0x2E })
+        }
+        #expect(total == size)
+        #expect(largest <= 256 * 1024)
+        #expect(try connection.send(.api("hostname"), timeout: .seconds(5)).text == "vm")
+    }
+
+    @Test func aConnectionLostMidStreamIsAnError() throws {
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            _ = peer.readCommand()
+            peer.send("Content-Type: api/response\nContent-Length: \(4 << 20)\n\n")
+            peer.send([UInt8](repeating: 0x2E, count: 2 << 20))
+        }
+        let connection = try Connection.open(ConnectionTests.options(server.port))
+        defer { connection.close() }
+        guard case .apiStream(let stream) = try connection.send(.api("x"), timeout: .seconds(10)) else {
+            Issue.record("not streamed")
+            return
+        }
+        var total = 0
+        do {
+            while let chunk = try stream.next() { total += chunk.count }
+            Issue.record("ended without an error")
+        } catch {
+            #expect(error == .closed(reason: "connection to 127.0.0.1:\(server.port) closed in the middle of a frame"))
+        }
+        #expect(total == 2 << 20)
+    }
+}

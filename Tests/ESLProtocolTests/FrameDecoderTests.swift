@@ -136,3 +136,53 @@ import Testing
         #expect(Message(frame: frame) == .raw(frame))
     }
 }
+
+@Suite struct StreamedBodyTests {
+    @Test func largeAPIBodiesArriveInPiecesWithBoundedMemory() throws {
+        var decoder = FrameDecoder()
+        let policy = FrameDecoder.StreamPolicy(threshold: 1000)
+        let body = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let stream = Array("Content-Type: api/response\nContent-Length: \(body.count)\n\n".utf8) + body
+            + Array("Content-Type: command/reply\nReply-Text: +OK\n\n".utf8)
+        var parts: [FramePart] = []
+        var generator = SplitMix(state: 7)
+        var offset = 0
+        while offset < stream.count {
+            let size = min(Int.random(in: 1...3000, using: &generator), stream.count - offset)
+            decoder.feed(stream[offset..<(offset + size)])
+            offset += size
+            while let part = try decoder.nextPart(streaming: policy) {
+                parts.append(part)
+                #expect(decoder.bufferedByteCount <= 3000 + 64)
+            }
+        }
+        guard case .head(let headers, let length) = parts.first else { Issue.record("no head"); return }
+        #expect(headers["Content-Type"] == "api/response")
+        #expect(length == body.count)
+        var received: [UInt8] = []
+        for part in parts.dropFirst() { if case .chunk(let bytes) = part { received += bytes } }
+        #expect(received == body)
+        #expect(parts.suffix(2).first == .end)
+        guard case .frame(let last) = parts.last else { Issue.record("no frame after the stream"); return }
+        #expect(last.headers["Reply-Text"] == "+OK")
+    }
+
+    @Test func smallAndOtherBodiesStayWhole() throws {
+        var decoder = FrameDecoder()
+        decoder.feed(Array("Content-Type: api/response\nContent-Length: 3\n\nabcContent-Type: text/event-plain\nContent-Length: 2000\n\n".utf8) + [UInt8](repeating: 65, count: 2000))
+        let policy = FrameDecoder.StreamPolicy(threshold: 1000)
+        guard case .frame(let small) = try decoder.nextPart(streaming: policy) else { Issue.record("small body streamed"); return }
+        #expect(small.bodyText == "abc")
+        guard case .frame(let event) = try decoder.nextPart(streaming: policy) else { Issue.record("event streamed"); return }
+        #expect(event.body.count == 2000)
+    }
+
+    @Test func streamedBodiesMayExceedTheBufferedLimitButNotTheirOwn() throws {
+        var decoder = FrameDecoder(limits: .init(headerBlock: 1024, body: 100))
+        decoder.feed(Array("Content-Type: api/response\nContent-Length: 5000\n\n".utf8))
+        #expect(try decoder.nextPart(streaming: .init(threshold: 10, maxBody: 10_000)) == .head(["Content-Type": "api/response", "Content-Length": "5000"], length: 5000))
+        var capped = FrameDecoder(limits: .init(headerBlock: 1024, body: 100))
+        capped.feed(Array("Content-Type: api/response\nContent-Length: 5000\n\n".utf8))
+        #expect(throws: DecodeError.bodyTooLarge(length: 5000, limit: 4000)) { try capped.nextPart(streaming: .init(threshold: 10, maxBody: 4000)) }
+    }
+}

@@ -195,3 +195,42 @@ import Testing
         #expect(run.stdout == "vm\n")
     }
 }
+
+@Suite(.timeLimit(.minutes(2))) struct HugeResponseTests {
+    /// A 500 MB api response goes to stdout as it arrives; eslsh's memory stays far below its size.
+    @Test func aFiveHundredMegabyteResponseIsStreamed() throws {
+        let megabytes = 500
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            _ = peer.readCommand()
+            peer.send("Content-Type: api/response\nContent-Length: \(megabytes << 20)\n\n")
+            var block = [UInt8](repeating: 0x61, count: 1 << 20)
+            block[block.count - 1] = 0x0A
+            for _ in 0..<megabytes { peer.send(block) }
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: EslshTests.binary)
+        process.arguments = ["-P", "\(server.port)", "-x", "show everything"]
+        process.environment = ["ESLSH_CONFIG": "/nonexistent"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var total = 0
+        var lines = 0
+        while true {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            total += data.count
+            lines += data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(total == megabytes << 20)
+        #expect(lines == megabytes)
+        // ru_maxrss of waited-for children, in KiB: far less than the 500 MB that went through.
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        #expect(usage.ru_maxrss < 150 * 1024, "eslsh peaked at \(usage.ru_maxrss) KiB")
+    }
+}
