@@ -41,11 +41,7 @@ enum XMLEventCodec {
     }
 
     static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
-        // FoundationXML traps on element names that are not UTF-8 (found by fuzzing): check first.
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw .malformedEvent(format: "xml", reason: "not valid UTF-8")
-        }
-        guard !bytes.contains(0) else { throw .malformedEvent(format: "xml", reason: "contains a NUL byte") }
+        try screen(bytes)
         let parser = XMLParser(data: Data(bytes))
         let collector = Collector()
         parser.delegate = collector
@@ -59,6 +55,26 @@ enum XMLEventCodec {
             throw .malformedEvent(format: "xml", reason: "no <event> element")
         }
         return Event(headers: Headers(collector.headers), body: collector.body)
+    }
+
+    /// FreeSWITCH's event XML is plain elements and text: no declaration, processing instructions,
+    /// DOCTYPE, entities, comments or CDATA. Anything else is refused before XMLParser sees it, because
+    /// fuzzing found FoundationXML crashing on hostile input (a trap on a non-UTF-8 element name, a NULL
+    /// dereference on an empty processing instruction), and a DOCTYPE could define entities that expand
+    /// without bound.
+    static func screen(_ bytes: [UInt8]) throws(DecodeError) {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .malformedEvent(format: "xml", reason: "not valid UTF-8")
+        }
+        guard !bytes.contains(0) else { throw .malformedEvent(format: "xml", reason: "contains a NUL byte") }
+        var index = bytes.startIndex
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
+            let next = open + 1 < bytes.endIndex ? bytes[open + 1] : 0
+            if next == UInt8(ascii: "?") || next == UInt8(ascii: "!") {
+                throw .malformedEvent(format: "xml", reason: "declarations, processing instructions, DOCTYPE, comments and CDATA are not part of FreeSWITCH events")
+            }
+            index = open + 1
+        }
     }
 
     /// libxml2's error numbers, as XMLParser reports them, for the common cases.

@@ -4,18 +4,28 @@ import Testing
 
 /// Every input the fuzzer ever crashed on, replayed through the fuzz target in the normal suite.
 @Suite struct FuzzRegressionTests {
-    static let inputs = ["xml-invalid-utf8-element-name"]
+    static let inputs = [
+        ("xml-invalid-utf8-element-name", "not valid UTF-8"),
+        ("xml-processing-instruction-without-data", "declarations, processing instructions, DOCTYPE, comments and CDATA are not part of FreeSWITCH events"),
+    ]
 
     @Test(arguments: inputs)
-    func replay(name: String) {
+    func replay(name: String, reason expected: String) {
         let bytes = Fixtures.bytes("fuzz-regressions/\(name)")
         bytes.withUnsafeBufferPointer { FuzzTarget.run($0) }
-        // And as the event body it was when found: a clear malformed-event error, no trap.
-        let frame = Frame(headers: ["Content-Type": "text/event-xml"], body: bytes)
-        guard case .malformed(_, let reason) = Message(frame: frame) else {
-            Issue.record("decoded")
-            return
+        // And as an XML event body: a clear malformed-event error, no crash.
+        for body in [bytes, Array(bytes.dropFirst())] {
+            let frame = Frame(headers: ["Content-Type": "text/event-xml"], body: body)
+            guard case .malformed(_, let reason) = Message(frame: frame) else {
+                Issue.record("decoded")
+                return
+            }
+            #expect(reason == "malformed xml event: \(expected)")
         }
-        #expect(reason == "malformed xml event: not valid UTF-8")
+    }
+
+    @Test(arguments: ["<!DOCTYPE e [<!ENTITY a \"aaaa\">]><event/>", "<?xml version=\"1.0\"?><event/>", "<event><!-- c --></event>", "<event><![CDATA[x]]></event>"])
+    func whatFreeSWITCHNeverSendsIsRefused(xml: String) {
+        #expect(throws: DecodeError.self) { try Event.decode(Array(xml.utf8), format: .xml) }
     }
 }
