@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEB_PACKAGES = libedit-dev pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test tsan sanitize demo man fuzz clean
+.PHONY: all deps build release test tsan sanitize demo man fuzz bench clean
 
 all: build
 
@@ -50,6 +50,10 @@ demo: build
 man: deps
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --authors "eslsh developers"
 	python3 scripts/man.py .build/plugins/GenerateManual/outputs/eslsh/eslsh.1 docs/eslsh-sections.mdoc docs/eslsh.1
+
+# Performance figures against baselines measured in the same run (docs/PERFORMANCE.md); BENCH_ARGS=--quick.
+bench: release
+	.build/release/eslbench --captures Tests/TestSupport/Fixtures --bin .build/release $(BENCH_ARGS)
 
 # libFuzzer over the decoders, seeded from the captures; FUZZ_SECONDS (default 60).
 fuzz: deps

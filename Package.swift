@@ -44,7 +44,7 @@ let package = Package(
         // libFuzzer harness over everything that parses server bytes (make fuzz); a plain build replays files.
         .executableTarget(name: "eslfuzz", dependencies: ["ESLProtocol", "TestSupport"]),
         // Benchmarks (make bench).
-        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol"]),
+        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),

@@ -20,6 +20,13 @@ public struct SimulatorConfiguration: Sendable {
     public var callInterval: Duration?
     /// How long a call lasts before it hangs up by itself (nil: until hung up).
     public var callDuration: Duration? = .seconds(30)
+    /// Flood mode (benchmarks): after a client's first `event` subscription, send it this many recorded
+    /// call events as fast as its socket takes them, then the disconnect notice.
+    public var floodEvents: Int?
+    /// The send buffer of flooded sockets: small, so the sender cannot run far ahead of the reader.
+    public var floodSendBuffer = 64 * 1024
+    /// Called when a flood ends, with the events sent and the seconds it took (as the server saw it).
+    public var floodReport: (@Sendable (Int, Double) -> Void)?
     /// Users accepted by `userauth` (user@domain → password).
     public var users: [String: String] = ["1000@default": "1234"]
 

@@ -349,6 +349,28 @@ final class SimulatorSession: @unchecked Sendable {
     private func event(_ arguments: [String]) {
         let (ok, format) = state.withLock { state in (state.subscription.add(arguments), state.subscription.format) }
         reply(ok ? "+OK event listener enabled \(format.rawValue)" : "-ERR no keywords supplied")
+        if ok, let count = simulator.configuration.floodEvents { flood(count, format: format) }
+    }
+
+    /// Benchmark flood: the recorded call's events, renumbered, as fast as the socket takes them.
+    private func flood(_ count: Int, format: EventFormat) {
+        var size = Int32(simulator.configuration.floodSendBuffer)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        let frames = FloodCorpus.frames(format: format, hostname: simulator.configuration.hostname)
+        let started = Deadline.now()
+        var batch: [UInt8] = []
+        batch.reserveCapacity(256 * 1024)
+        for index in 0..<count {
+            batch.append(contentsOf: frames[index % frames.count])
+            if batch.count >= 128 * 1024 || index == count - 1 {
+                rawWrite(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        let seconds = Double(Deadline.now().nanoseconds - started.nanoseconds) / 1e9
+        simulator.configuration.floodReport?(count, seconds)
+        sendGoodbye()
+        close()
     }
 
     private func nixevent(_ arguments: [String]) {

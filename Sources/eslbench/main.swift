@@ -1,35 +1,232 @@
 import ESLProtocol
-#if canImport(Glibc)
-import Glibc
-#endif
+import ESLSimulator
+import Foundation
 
-func now() -> Double { var t = timespec(); clock_gettime(CLOCK_MONOTONIC, &t); return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9 }
+/// `make bench`: each figure of the performance goals as eslsh's number, a baseline measured in the
+/// same run, and their ratio, one `name value unit` line each. Timing lives here, never in tests.
+struct Bench {
+    let captures: String
+    let binaries: String
+    let quick: Bool
 
-func load(_ path: String) -> [UInt8] {
-    guard let f = fopen(path, "rb") else { fatalError(path) }
-    var out: [UInt8] = []; var chunk = [UInt8](repeating: 0, count: 65536)
-    while true { let n = fread(&chunk, 1, chunk.count, f); if n <= 0 { break }; out += chunk[0..<n] }
-    fclose(f); return out
-}
-let dir = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "../shared/captures"
-for format in ["plain", "json", "xml"] {
-    let capture = load("\(dir)/call-events-\(format).recv")
-    // events only: drop the first 3 frames (auth/request + 2 replies)
-    var d = FrameDecoder(); d.feed(capture); var frames: [Frame] = []
-    while let f = try! d.next() { frames.append(f) }
-    let events = frames.filter { $0.contentType?.hasPrefix("text/event") == true }
-    var corpus: [UInt8] = []
-    while corpus.count < 50_000_000 { for f in events { corpus += f.bytes } }
-    let start = now()
-    var decoder = FrameDecoder(); var count = 0; var headers = 0
-    var offset = 0
-    while offset < corpus.count {
-        let end = min(offset + 65536, corpus.count)
-        decoder.feed(corpus[offset..<end]); offset = end
-        while let frame = try! decoder.next() {
-            if case .event(let e, _) = Message(frame: frame) { count += 1; headers += e.headers.count }
+    func line(_ name: String, _ value: Double, _ unit: String) {
+        print("\(name) \(String(format: "%.3f", value)) \(unit)")
+        fflush(nil)  // every stream (Swift 6 rejects the C global stdout)
+    }
+
+    static func now() -> Double { Double(Deadline.now().nanoseconds) / 1e9 }
+
+    // MARK: decoder
+
+    func frames(_ name: String) -> [Frame] {
+        var decoder = FrameDecoder()
+        decoder.feed(Array(FileManager.default.contents(atPath: "\(captures)/\(name).recv") ?? Data()))
+        var frames: [Frame] = []
+        while let frame = try? decoder.next() { frames.append(frame) }
+        return frames
+    }
+
+    /// The recorded events, repeated (with their sequence numbers varied) to `megabytes`.
+    func corpus(_ format: EventFormat, megabytes: Int) -> [UInt8] {
+        let events = frames("call-events-\(format.rawValue)").filter { $0.contentType == format.contentType }
+        var corpus: [UInt8] = []
+        corpus.reserveCapacity(megabytes << 20 + 1 << 20)
+        var round = 0
+        while corpus.count < megabytes << 20 {
+            for frame in events {
+                var bytes = frame.bytes
+                // Vary a digit so no two copies are byte-identical.
+                if let index = bytes.lastIndex(where: { $0 >= 0x30 && $0 <= 0x39 }) { bytes[index] = 0x30 + UInt8(round % 10) }
+                corpus += bytes
+            }
+            round += 1
+        }
+        return corpus
+    }
+
+    func decoder() {
+        for format in EventFormat.allCases {
+            let bytes = corpus(format, megabytes: quick ? 20 : (format == .plain ? 200 : 100))
+            // Baseline: framing alone (the least any decoder must do).
+            let framing = measure(bytes) { frame in _ = frame.body.count }
+            let decoding = measure(bytes) { frame in
+                if case .event(let event, _) = Message(frame: frame) { _ = event.headers.count } else { fatalError("not an event") }
+            }
+            line("decode.\(format.rawValue)", decoding, "MB/s")
+            line("decode.\(format.rawValue).baseline_framing", framing, "MB/s")
+            line("decode.\(format.rawValue).ratio", decoding / framing, "x")
         }
     }
-    let t = now() - start
-    print("decode \(format): \(count) events, \(Double(corpus.count) / t / 1e6) MB/s, \(Double(count)/t) events/s")
+
+    func measure(_ bytes: [UInt8], _ body: (Frame) -> Void) -> Double {
+        let start = Bench.now()
+        var decoder = FrameDecoder()
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + 256 * 1024, bytes.count)
+            decoder.feed(bytes[offset..<end])
+            offset = end
+            while let frame = try? decoder.next() { body(frame) }
+        }
+        return Double(bytes.count) / (Bench.now() - start) / 1e6
+    }
+
+    // MARK: draining a flood
+
+    func flooding(_ count: Int, _ run: (Int) throws -> Void) throws -> Double {
+        var configuration = SimulatorConfiguration()
+        configuration.port = 0
+        configuration.heartbeatInterval = nil
+        configuration.floodEvents = count
+        let simulator = try Simulator(configuration)
+        defer { simulator.stop() }
+        let start = Bench.now()
+        try run(simulator.port)
+        return Double(count) / (Bench.now() - start)
+    }
+
+    /// The floor: a client that authenticates, subscribes and reads until the server closes.
+    func readOnly(_ port: Int) throws {
+        let socket = try Socket.connect(host: "127.0.0.1", port: port, timeoutMilliseconds: 2000)
+        _ = socket.write(Array("auth ClueCon\n\nevent plain ALL\n\n".utf8))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while socket.read(into: buffer) > 0 {}
+    }
+
+    @discardableResult
+    func eslsh(_ arguments: [String], output: String = "/dev/null") throws -> (status: Int32, maxRSS: Int) {
+        try Bench.spawn("\(binaries)/eslsh", arguments, output: output)
+    }
+
+    /// posix_spawn and wait4: Foundation's Process costs tens of milliseconds per launch, which would
+    /// drown the start-up figures, and wait4 gives this child's own peak memory.
+    static func spawn(_ path: String, _ arguments: [String], output: String = "/dev/null") throws -> (status: Int32, maxRSS: Int) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("ESLSH_CONFIG=/nonexistent"), nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard result == 0 else { throw SpawnError(path: path, code: result) }
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        return (status, usage.ru_maxrss)
+    }
+
+    struct SpawnError: Error, CustomStringConvertible {
+        var path: String
+        var code: Int32
+        var description: String { "cannot run \(path): \(String(cString: strerror(code)))" }
+    }
+
+    func drain() throws {
+        let count = quick ? 100_000 : 500_000
+        let floor = try flooding(count) { try readOnly($0) }
+        line("drain.readonly_floor", floor, "events/s")
+        let file = NSTemporaryDirectory() + "eslbench-events.out"
+        for format in ["plain", "summary", "ndjson"] {
+            let rate = try flooding(count) { port in
+                try eslsh(["-P", "\(port)", "--events", "ALL", "--format", format, "--buffer", "100000"], output: file)
+            }
+            line("drain.\(format)", rate, "events/s")
+            line("drain.\(format).ratio_to_floor", rate / floor, "x")
+        }
+        try? FileManager.default.removeItem(atPath: file)
+    }
+
+    // MARK: start-up
+
+    static let cClient = #"""
+    #include <arpa/inet.h>
+    #include <stdio.h>
+    #include <stdlib.h>
+    #include <string.h>
+    #include <unistd.h>
+    /* connect, auth, api status, print the body: the least a one-shot client does */
+    static char buf[1 << 16];
+    static int readframe(int fd, int print) {
+        int used = 0, len = 0; char *end = NULL;
+        while (!(end = strstr(buf, "\n\n"))) { int n = read(fd, buf + used, sizeof buf - 1 - used); if (n <= 0) return -1; used += n; buf[used] = 0; }
+        char *cl = strstr(buf, "Content-Length: "); if (cl && cl < end) len = atoi(cl + 16);
+        int have = used - (int)(end + 2 - buf); char *body = end + 2;
+        if (print) fwrite(body, 1, have, stdout);
+        while (have < len) { int n = read(fd, buf, sizeof buf); if (n <= 0) return -1; if (print) fwrite(buf, 1, n, stdout); have += n; }
+        memset(buf, 0, 16); return 0;
+    }
+    int main(int argc, char **argv) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0); struct sockaddr_in a = {0};
+        a.sin_family = AF_INET; a.sin_port = htons(atoi(argv[1])); a.sin_addr.s_addr = inet_addr("127.0.0.1");
+        if (connect(fd, (void *)&a, sizeof a)) return 3;
+        readframe(fd, 0); write(fd, "auth ClueCon\n\n", 14); readframe(fd, 0);
+        write(fd, "api status\n\n", 12); readframe(fd, 1); fputc('\n', stdout); return 0;
+    }
+    """#
+
+    func startup() throws {
+        let directory = NSTemporaryDirectory()
+        try Bench.cClient.write(toFile: directory + "eslbench-client.c", atomically: true, encoding: .utf8)
+        let compile = Process()
+        compile.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
+        compile.arguments = ["-O2", "-o", directory + "eslbench-client", directory + "eslbench-client.c"]
+        try compile.run()
+        compile.waitUntilExit()
+        guard compile.terminationStatus == 0 else { print("startup.skipped 0 (no C compiler)"); return }
+        var configuration = SimulatorConfiguration()
+        configuration.port = 0
+        configuration.heartbeatInterval = nil
+        let simulator = try Simulator(configuration)
+        defer { simulator.stop() }
+        let runs = quick ? 15 : 50
+        func median(_ launch: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let start = Bench.now()
+                try launch()
+                times.append(Bench.now() - start)
+            }
+            return times.sorted()[runs / 2] * 1000
+        }
+        let c = try median { _ = try Bench.spawn(directory + "eslbench-client", ["\(simulator.port)"]) }
+        let ours = try median { try eslsh(["-P", "\(simulator.port)", "-x", "status"]) }
+        line("startup.eslsh_x_status", ours, "ms")
+        line("startup.c_client_baseline", c, "ms")
+        line("startup.ratio", ours / c, "x")
+    }
+
+    // MARK: memory
+
+    func memory() throws {
+        var peaks: [Int] = []
+        for count in [10_000, quick ? 200_000 : 1_000_000] {
+            var peak = 0
+            _ = try flooding(count) { port in peak = try eslsh(["-P", "\(port)", "--events", "ALL", "--format", "plain"]).maxRSS }
+            peaks.append(peak)
+        }
+        line("rss.10k_events", Double(peaks[0]) / 1024, "MB")
+        line("rss.\(quick ? "200k" : "1M")_events", Double(peaks[1]) / 1024, "MB")
+        line("rss.ratio", Double(peaks[1]) / Double(peaks[0]), "x")
+    }
+}
+
+let arguments = CommandLine.arguments
+let quick = arguments.contains("--quick")
+let captures = arguments.firstIndex(of: "--captures").map { arguments[$0 + 1] } ?? "Tests/TestSupport/Fixtures"
+let binaries = arguments.firstIndex(of: "--bin").map { arguments[$0 + 1] } ?? ".build/release"
+signal(SIGPIPE, SIG_IGN)
+let bench = Bench(captures: captures, binaries: binaries, quick: quick)
+let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
+do {
+    if only == nil || only == "decode" { bench.decoder() }
+    if only == nil || only == "drain" { try bench.drain() }
+    if only == nil || only == "startup" { try bench.startup() }
+    if only == nil || only == "memory" { try bench.memory() }
+} catch {
+    FileHandle.standardError.write(Data("eslbench: \(error)\n".utf8))
+    exit(1)
 }

@@ -36,6 +36,9 @@ struct SimulatorCommand: ParsableCommand {
     @Flag(name: .long, help: "Refuse every client as an ACL would (text/rude-rejection).")
     var rejectAcl = false
 
+    @Option(name: .long, help: "Benchmark flood: send each subscriber this many events as fast as it reads, then disconnect.")
+    var flood: Int?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0-65535") }
     }
@@ -50,6 +53,10 @@ struct SimulatorCommand: ParsableCommand {
         configuration.heartbeatInterval = heartbeat > 0 ? .milliseconds(Int(heartbeat * 1000)) : nil
         configuration.callInterval = calls > 0 ? .milliseconds(Int(calls * 1000)) : nil
         configuration.callDuration = callDuration > 0 ? .milliseconds(Int(callDuration * 1000)) : nil
+        configuration.floodEvents = flood
+        configuration.floodReport = { count, seconds in
+            FileHandleWriter.standardError("eslsim: flooded \(count) events in \(seconds) s (\(Int(Double(count) / seconds)) events/s)\n")
+        }
         let simulator: Simulator
         do {
             simulator = try Simulator(configuration)
