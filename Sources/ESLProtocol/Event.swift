@@ -19,12 +19,25 @@ public enum EventFormat: String, Sendable, CaseIterable {
 /// an optional body. The `Content-Length` that only described the body is not kept as a header, so the
 /// three formats decode to the same model.
 public struct Event: Sendable, Equatable {
-    public var headers: Headers
-    public var body: String?
+    public var headers: Headers { didSet { plainSource = nil } }
+    public var body: String? { didSet { plainSource = nil } }
+    /// The plain body this event was decoded from, while unchanged: re-encoding it as plain is then a
+    /// copy, and exactly what the switch sent.
+    private var plainSource: [UInt8]?
 
     public init(headers: Headers, body: String? = nil) {
         self.headers = headers
         self.body = body
+    }
+
+    init(headers: Headers, body: String?, plainSource: [UInt8]) {
+        self.headers = headers
+        self.body = body
+        self.plainSource = plainSource
+    }
+
+    public static func == (lhs: Event, rhs: Event) -> Bool {
+        lhs.headers == rhs.headers && lhs.body == rhs.body
     }
 
     public init(name: String, subclass: String? = nil, headers extra: [Header] = [], body: String? = nil) {
@@ -54,7 +67,7 @@ public struct Event: Sendable, Equatable {
     /// The event serialised as FreeSWITCH writes it in the given format (the body of an event frame).
     public func encoded(as format: EventFormat) -> [UInt8] {
         switch format {
-        case .plain: return PlainEventCodec.encode(self)
+        case .plain: return plainSource ?? PlainEventCodec.encode(self)
         case .json: return JSONEventCodec.encode(self)
         case .xml: return XMLEventCodec.encode(self)
         }
@@ -78,34 +91,33 @@ extension String {
 /// the block carries its `Content-Length` and the body follows the blank line.
 enum PlainEventCodec {
     static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
-        try bytes.withUnsafeBufferPointer { (raw) throws(DecodeError) -> Event in
-            var blockEnd = raw.count
-            var bodyStart = raw.count
+        // The header block ends at the first blank line; a body follows only when it has a length.
+        let blankLine: Int? = bytes.withUnsafeBufferPointer { raw in
             var index = 0
             while index + 1 < raw.count {
-                if raw[index] == 0x0A, raw[index + 1] == 0x0A {
-                    blockEnd = index + 1
-                    bodyStart = index + 2
-                    break
-                }
+                if raw[index] == 0x0A, raw[index + 1] == 0x0A { return index }
                 index += 1
             }
-            var headers = HeaderParser.parse(raw[0..<blockEnd], decode: true)
-            let declared = headers.values("Content-Length")
-            guard let last = declared.last else { return Event(headers: headers) }
-            let length: Int
-            do throws(DecodeError) {
-                length = try FrameDecoder.parseLength(last, limit: raw.count)
-            } catch {
-                throw .malformedEvent(format: "plain", reason: "inner Content-Length '\(last.escapedForDisplay)' does not fit the frame")
-            }
-            guard bodyStart + length <= raw.count else {
-                throw .malformedEvent(format: "plain", reason: "body shorter than its Content-Length \(length)")
-            }
-            headers.removeLast(named: "Content-Length")
-            let body = String(decoding: UnsafeBufferPointer(rebasing: raw[bodyStart..<(bodyStart + length)]), as: UTF8.self)
-            return Event(headers: headers, body: body)
+            return nil
         }
+        let blockEnd = blankLine.map { $0 + 1 } ?? bytes.count
+        let bodyStart = blankLine.map { $0 + 2 } ?? bytes.count
+        let table = HeaderTable(bytes: bytes, range: 0..<blockEnd)
+        let declared = table.indices(named: "Content-Length")
+        guard let last = declared.last else { return Event(headers: Headers(table: table), body: nil, plainSource: bytes) }
+        let text = table.value(last)
+        let length: Int
+        do throws(DecodeError) {
+            length = try FrameDecoder.parseLength(text, limit: bytes.count)
+        } catch {
+            throw .malformedEvent(format: "plain", reason: "inner Content-Length '\(text.escapedForDisplay)' does not fit the frame")
+        }
+        guard bodyStart + length <= bytes.count else {
+            throw .malformedEvent(format: "plain", reason: "body shorter than its Content-Length \(length)")
+        }
+        let body = String(decoding: bytes[bodyStart..<(bodyStart + length)], as: UTF8.self)
+        // The body's own length is framing, not a header of the event.
+        return Event(headers: Headers(table: table.removing(last)), body: body, plainSource: bytes)
     }
 
     static func encode(_ event: Event) -> [UInt8] {
@@ -129,16 +141,5 @@ enum PlainEventCodec {
         out.append(contentsOf: ": ".utf8)
         out.append(contentsOf: value.utf8)
         out.append(0x0A)
-    }
-}
-
-extension Headers {
-    /// Removes the last header called `name` (the body length of a decoded event).
-    mutating func removeLast(named name: String) {
-        var copy = list
-        if let index = copy.lastIndex(where: { $0.name.equalsIgnoringASCIICase(name) }) {
-            copy.remove(at: index)
-            self = Headers(copy)
-        }
     }
 }

@@ -234,11 +234,11 @@ public struct FrameDecoder: Sendable {
     }
 }
 
-/// Splits a header block into lines at the first colon. Shared by frames and plain event bodies.
+/// Splits a frame's header block into lines at the first colon (event bodies use `HeaderTable`).
 enum HeaderParser {
     /// Parses `Name: value` lines. Spaces and tabs after the colon are skipped and a trailing CR is
     /// dropped; a line without a colon carries no header and is skipped.
-    static func parse(_ block: Slice<UnsafeBufferPointer<UInt8>>, decode: Bool = false) -> Headers {
+    static func parse(_ block: Slice<UnsafeBufferPointer<UInt8>>) -> Headers {
         var list: [Header] = []
         var lineStart = block.startIndex
         let end = block.endIndex
@@ -255,11 +255,7 @@ enum HeaderParser {
                 while valueStart < contentEnd, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
                 let name = String(decoding: UnsafeBufferPointer(rebasing: base[lineStart..<colon]), as: UTF8.self)
                 let raw = UnsafeBufferPointer(rebasing: base[valueStart..<contentEnd])
-                if decode {
-                    PercentCoding.appendDecoded(raw, name: name, to: &list)
-                } else {
-                    list.append(Header(name, String(decoding: raw, as: UTF8.self)))
-                }
+                list.append(Header(name, String(decoding: raw, as: UTF8.self)))
             }
             lineStart = lineEnd + 1
         }

@@ -11,40 +11,110 @@ public struct Header: Sendable, Equatable, Hashable {
 
 /// An ordered header list that keeps repeats. Look-up is ASCII case-insensitive, because
 /// FreeSWITCH itself matches header names that way (`content-length` and `Content-Length` are one header).
+///
+/// Headers decoded from a plain event stay as byte ranges into the event's bytes (a `HeaderTable`)
+/// until someone reads them: a summary line looks at six of an event's seventy headers, and a name
+/// look-up compares bytes without making strings. Any change turns them into an ordinary list.
 public struct Headers: Sendable, Equatable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
-    public private(set) var list: [Header]
-
-    public init(_ list: [Header] = []) { self.list = list }
-
-    public init(dictionaryLiteral elements: (String, String)...) {
-        self.list = elements.map { Header($0.0, $0.1) }
+    private enum Storage: Sendable {
+        case list([Header])
+        case table(HeaderTable)
     }
 
-    public var startIndex: Int { list.startIndex }
-    public var endIndex: Int { list.endIndex }
-    public subscript(position: Int) -> Header { list[position] }
+    private var storage: Storage
+
+    public init(_ list: [Header] = []) { storage = .list(list) }
+
+    init(table: HeaderTable) { storage = .table(table) }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        storage = .list(elements.map { Header($0.0, $0.1) })
+    }
+
+    /// The headers as values (made from the bytes on first use when they came from the wire).
+    public var list: [Header] {
+        switch storage {
+        case .list(let list): return list
+        case .table(let table): return (0..<table.count).map(table.header)
+        }
+    }
+
+    /// The table behind these headers, when they are still the decoded wire bytes.
+    var table: HeaderTable? {
+        if case .table(let table) = storage { return table }
+        return nil
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .list(let list): return list.count
+        case .table(let table): return table.count
+        }
+    }
+
+    public subscript(position: Int) -> Header {
+        switch storage {
+        case .list(let list): return list[position]
+        case .table(let table): return table.header(position)
+        }
+    }
 
     /// The first value of `name`, or nil.
     public subscript(name: String) -> String? {
-        for header in list where header.name.equalsIgnoringASCIICase(name) { return header.value }
-        return nil
+        switch storage {
+        case .list(let list):
+            for header in list where header.name.equalsIgnoringASCIICase(name) { return header.value }
+            return nil
+        case .table(let table):
+            return table.firstIndex(named: name).map(table.value)
+        }
     }
 
     /// Every value of `name`, in order (repeated headers and `ARRAY::` parts).
     public func values(_ name: String) -> [String] {
-        list.compactMap { $0.name.equalsIgnoringASCIICase(name) ? $0.value : nil }
+        switch storage {
+        case .list(let list): return list.compactMap { $0.name.equalsIgnoringASCIICase(name) ? $0.value : nil }
+        case .table(let table): return table.indices(named: name).map(table.value)
+        }
     }
 
-    public func contains(_ name: String) -> Bool { self[name] != nil }
+    public func contains(_ name: String) -> Bool {
+        switch storage {
+        case .list: return self[name] != nil
+        case .table(let table): return table.firstIndex(named: name) != nil
+        }
+    }
 
-    public mutating func append(_ name: String, _ value: String) { list.append(Header(name, value)) }
-    public mutating func append(_ header: Header) { list.append(header) }
+    public static func == (lhs: Headers, rhs: Headers) -> Bool {
+        if case .table(let a) = lhs.storage, case .table(let b) = rhs.storage, a === b { return true }
+        return lhs.list == rhs.list
+    }
+
+    private mutating func editable() -> [Header] {
+        let list = self.list
+        storage = .list([])  // keep the array uniquely referenced while it is edited
+        return list
+    }
+
+    public mutating func append(_ name: String, _ value: String) { append(Header(name, value)) }
+
+    public mutating func append(_ header: Header) {
+        var list = editable()
+        list.append(header)
+        storage = .list(list)
+    }
 
     /// Removes every header called `name`.
-    public mutating func remove(_ name: String) { list.removeAll { $0.name.equalsIgnoringASCIICase(name) } }
+    public mutating func remove(_ name: String) {
+        var list = editable()
+        list.removeAll { $0.name.equalsIgnoringASCIICase(name) }
+        storage = .list(list)
+    }
 
     /// Replaces every header called `name` by one with `value`, kept at the first one's place.
     public mutating func set(_ name: String, _ value: String) {
+        var list = editable()
         if let first = list.firstIndex(where: { $0.name.equalsIgnoringASCIICase(name) }) {
             list[first].value = value
             var index = list.index(after: first)
@@ -54,6 +124,14 @@ public struct Headers: Sendable, Equatable, RandomAccessCollection, ExpressibleB
         } else {
             list.append(Header(name, value))
         }
+        storage = .list(list)
+    }
+
+    /// Removes the last header called `name` (the body length of a decoded event).
+    mutating func removeLast(named name: String) {
+        var list = editable()
+        if let index = list.lastIndex(where: { $0.name.equalsIgnoringASCIICase(name) }) { list.remove(at: index) }
+        storage = .list(list)
     }
 }
 

@@ -28,12 +28,6 @@ public enum PercentCoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes one raw value and appends it, split into several headers when it is an `ARRAY::a|:b` value.
-    static func appendDecoded(_ raw: UnsafeBufferPointer<UInt8>, name: String, to list: inout [Header]) {
-        let value = decode(raw)
-        appendSplittingArray(name: name, value: value, to: &list)
-    }
-
     static func appendSplittingArray(name: String, value: String, to list: inout [Header]) {
         if value.utf8.starts(with: "ARRAY::".utf8) {
             for part in value.dropFirst(7).splitOnArraySeparator() { list.append(Header(name, part)) }

@@ -111,9 +111,12 @@ import Testing
     @Test func plainEncodingMatchesTheServers() throws {
         // The capture's first BACKGROUND_JOB, re-encoded, is byte-identical to what FreeSWITCH sent.
         let frames = try Fixtures.frames(Fixtures.received("bgapi")).frames.filter { $0.contentType == "text/event-plain" }
-        let event = try Event.decode(frames[0].body, format: .plain)
+        let decoded = try Event.decode(frames[0].body, format: .plain)
+        // A copy built from values (not the received bytes) must encode to the same bytes.
+        let event = Event(headers: Headers(decoded.headers.list), body: decoded.body)
         #expect(event.encoded(as: .plain) == frames[0].body)
         #expect(event.frame(as: .plain) == frames[0])
+        #expect(decoded.encoded(as: .plain) == frames[0].body)
     }
 
     @Test func xmlEncodingMatchesTheServers() throws {
