@@ -122,52 +122,73 @@ enum JSONEventCodec {
         return members
     }
 
+    /// One object, FreeSWITCH's member order; consecutive repeats of a name become an array. Written
+    /// straight into bytes: this runs once per event in `--format ndjson`.
     static func encode(_ event: Event) -> [UInt8] {
-        var out = "{"
+        var out: [UInt8] = []
+        out.reserveCapacity(event.headers.count * 48 + (event.body?.utf8.count ?? 0) + 32)
+        out.append(UInt8(ascii: "{"))
         var first = true
         var index = 0
         let list = event.headers.list
         while index < list.count {
-            // Consecutive repeats of one name are a multi-value: a JSON array.
             var end = index + 1
             while end < list.count, list[end].name == list[index].name { end += 1 }
-            if !first { out += "," }
+            if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out += quoted(list[index].name) + ":"
+            appendQuoted(list[index].name, to: &out)
+            out.append(UInt8(ascii: ":"))
             if end - index == 1 {
-                out += quoted(list[index].value)
+                appendQuoted(list[index].value, to: &out)
             } else {
-                out += "[" + list[index..<end].map { quoted($0.value) }.joined(separator: ",") + "]"
+                out.append(UInt8(ascii: "["))
+                for position in index..<end {
+                    if position > index { out.append(UInt8(ascii: ",")) }
+                    appendQuoted(list[position].value, to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
             }
             index = end
         }
         if let body = event.body {
-            if !first { out += "," }
-            out += quoted("Content-Length") + ":" + quoted(String(body.utf8.count)) + ","
-            out += quoted("_body") + ":" + quoted(body)
+            if !first { out.append(UInt8(ascii: ",")) }
+            appendQuoted("Content-Length", to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendQuoted(String(body.utf8.count), to: &out)
+            out.append(UInt8(ascii: ","))
+            appendQuoted("_body", to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendQuoted(body, to: &out)
         }
-        out += "}"
-        return Array(out.utf8)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        var out: [UInt8] = []
+        appendQuoted(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// A JSON string: `"` and `\\` escaped, control characters as \\n, \\r, \\t or \\u00XX; UTF-8 as is.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
