@@ -59,6 +59,19 @@ public struct EventFormatter: Sendable {
         }
     }
 
+    /// The same text as bytes, without a detour through `String` for the wire formats (the event
+    /// stream's hot path: a plain event is the bytes the switch sent).
+    public func renderBytes(_ event: Event, received: Int? = nil) -> [UInt8] {
+        switch format {
+        case .plain where !timestamps:
+            return event.encoded(as: .plain) + [0x0A]
+        case .ndjson where !timestamps:
+            return event.encoded(as: .json) + [0x0A]
+        default:
+            return Array(render(event, received: received).utf8)
+        }
+    }
+
     /// `12:00:01.234 CHANNEL_ANSWER loopback/9196-a Outbound Call <0000000000> → 9196 [uuid]`.
     public func summary(_ event: Event) -> String {
         var parts: [String] = []

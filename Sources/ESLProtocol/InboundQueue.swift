@@ -72,6 +72,22 @@ public final class InboundQueue: @unchecked Sendable {
     /// The next item if one is ready.
     public func poll() -> Inbound? { monitor.withLock { popLocked() } }
 
+    /// Up to `limit` ready items under one lock, waiting until the deadline when there are none: a
+    /// consumer that keeps up takes events in batches instead of paying a lock per event.
+    public func nextBatch(limit: Int, until deadline: Deadline?) -> [Inbound] {
+        monitor.withLock {
+            var batch: [Inbound] = []
+            while true {
+                while batch.count < limit, let item = popLocked() { batch.append(item) }
+                if !batch.isEmpty || (end != nil && endDelivered) { return batch }
+                if !monitor.wait(until: deadline) {
+                    while batch.count < limit, let item = popLocked() { batch.append(item) }
+                    return batch
+                }
+            }
+        }
+    }
+
     private func popLocked() -> Inbound? {
         if droppedSinceLastPop > 0 {
             defer { droppedSinceLastPop = 0 }

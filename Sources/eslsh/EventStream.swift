@@ -45,40 +45,47 @@ struct EventStream {
         while true {
             if streamInterrupted.load(ordering: .relaxed) { return .ok }
             let connection = session.connection
-            var item = connection.inbound.poll()
-            if item == nil {
+            var batch = connection.inbound.nextBatch(limit: 512, until: .now())
+            if batch.isEmpty {
                 printer.flush()  // about to wait: let what is formatted go out
-                item = connection.inbound.next(until: .after(milliseconds: 200))
+                batch = connection.inbound.nextBatch(limit: 512, until: .after(milliseconds: 200))
             }
-            guard let item else { continue }
-            switch item {
-            case .message(.event(let event, _)):
-                printer.out(formatter.render(event, received: formatter.timestamps ? WallClock.microseconds() : nil))
-                seen += 1
-                if let count, seen >= count { return .ok }
-            case .message(.log(let line)):
-                if line.text != "\n" {
-                    let text = formatter.format == .ndjson ? logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level)
-                    printer.out(text)
-                }
-            case .dropped(let lost):
-                dropped += lost
-                printer.out(formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n")
-            case .message(.malformed(_, let reason)):
-                printer.error(reason)
-            case .message(.disconnect(let notice)):
-                printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect")")
-            case .closed(let reason):
-                if case .closed(let text) = reason, text.hasPrefix("server closed the connection") {
-                    if !(reconnect && resubscribe()) { return .ok }
-                } else {
-                    printer.error(reason.description)
-                    if !(reconnect && resubscribe()) { return .connectionLost }
-                }
-            case .message:
-                continue
+            for item in batch {
+                if let status = handle(item, seen: &seen, dropped: &dropped) { return status }
             }
         }
+    }
+
+    /// One item of the stream; a status when the stream is over.
+    private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
+        switch item {
+        case .message(.event(let event, _)):
+            printer.out(bytes: formatter.renderBytes(event, received: formatter.timestamps ? WallClock.microseconds() : nil))
+            seen += 1
+            if let count, seen >= count { return .ok }
+        case .message(.log(let line)):
+            if line.text != "\n" {
+                let text = formatter.format == .ndjson ? logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level)
+                printer.out(text)
+            }
+        case .dropped(let lost):
+            dropped += lost
+            printer.out(formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n")
+        case .message(.malformed(_, let reason)):
+            printer.error(reason)
+        case .message(.disconnect(let notice)):
+            printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect")")
+        case .closed(let reason):
+            if case .closed(let text) = reason, text.hasPrefix("server closed the connection") {
+                if !(reconnect && resubscribe()) { return .ok }
+            } else {
+                printer.error(reason.description)
+                if !(reconnect && resubscribe()) { return .connectionLost }
+            }
+        case .message:
+            break
+        }
+        return nil
     }
 
     private func resubscribe() -> Bool {
