@@ -40,7 +40,7 @@ let package = Package(
             ]
         ),
         // Shared by the test targets: the captures as fixtures, a scriptable misbehaving server.
-        .target(name: "TestSupport", dependencies: ["ESLProtocol"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
+        .target(name: "TestSupport", dependencies: ["ESLProtocol", "ESLSimulator"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
         // libFuzzer harness over everything that parses server bytes (make fuzz); a plain build replays files.
         .executableTarget(name: "eslfuzz", dependencies: ["ESLProtocol", "TestSupport"]),
         // Benchmarks (make bench).

@@ -1,3 +1,4 @@
+import ESLProtocol
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -17,19 +18,11 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 struct Replay {
     static func main() {
         for path in CommandLine.arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else {
+            guard let bytes = FileBytes.read(path) else {
                 let message = Array("eslfuzz: cannot read \(path)\n".utf8)
                 _ = write(2, message, message.count)
                 exit(2)
             }
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = fread(&chunk, 1, chunk.count, file)
-                if count <= 0 { break }
-                bytes.append(contentsOf: chunk[0..<count])
-            }
-            fclose(file)
             bytes.withUnsafeBufferPointer { FuzzTarget.run($0) }
         }
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLProtocol
 
 /// A profile file in fs_cli's INI dialect: `[name]` sections of `key => value` (or `key = value`) lines;
 /// `#` and `;` start comment lines, `;;` starts an inline comment, `__END__` ends the file.
@@ -73,17 +74,9 @@ struct ConfigFile {
     /// The first file that exists of eslsh's own and fs_cli's; nil when there is none.
     static func load(environment: (String) -> String?) throws(Problem) -> ConfigFile? {
         for path in candidatePaths(environment: environment) {
-            guard let file = fopen(path, "r") else { continue }
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = fread(&chunk, 1, chunk.count, file)
-                if count <= 0 { break }
-                bytes.append(contentsOf: chunk[0..<count])
-            }
+            guard let bytes = FileBytes.read(path) else { continue }
             var info = stat()
-            fstat(fileno(file), &info)
-            fclose(file)
+            stat(path, &info)
             var config = try ConfigFile(path: path, text: String(decoding: bytes, as: UTF8.self))
             config.mode = info.st_mode
             return config

@@ -6,13 +6,7 @@ import Testing
 /// The connection against the simulator and scripted servers on loopback.
 @Suite(.timeLimit(.minutes(1))) struct ConnectionTests {
     static func simulator(_ change: (inout SimulatorConfiguration) -> Void = { _ in }) throws -> Simulator {
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.hostname = "vm"
-        configuration.heartbeatInterval = nil
-        configuration.callDuration = nil
-        change(&configuration)
-        return try Simulator(configuration)
+        try testSimulator(change)
     }
 
     static func options(_ port: Int, password: String = "ClueCon", timeout: Int = 2000) -> ConnectOptions {

@@ -6,14 +6,7 @@ import Testing
 /// The simulator must answer as the real FreeSWITCH did in the captures: byte for byte where the
 /// answer does not depend on time or random identifiers, frame by frame where it does.
 @Suite(.timeLimit(.minutes(1))) struct SimulatorConformanceTests {
-    static func simulator() throws -> Simulator {
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.hostname = "vm"
-        configuration.heartbeatInterval = nil
-        configuration.callDuration = nil
-        return try Simulator(configuration)
-    }
+    static func simulator() throws -> Simulator { try testSimulator() }
 
     /// Replays a capture's client bytes and returns what the simulator answered.
     static func replay(_ name: String, on simulator: Simulator) throws -> [UInt8] {

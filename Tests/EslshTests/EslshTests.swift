@@ -51,13 +51,7 @@ import Testing
     }
 
     static func simulator(_ change: (inout SimulatorConfiguration) -> Void = { _ in }) throws -> Simulator {
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.hostname = "vm"
-        configuration.heartbeatInterval = nil
-        configuration.callDuration = nil
-        change(&configuration)
-        return try Simulator(configuration)
+        try testSimulator(change)
     }
 
     @Test func theBinaryExists() {

@@ -17,16 +17,8 @@ public enum Fixtures {
     ]
 
     public static func bytes(_ name: String) -> [UInt8] {
-        guard let file = fopen("\(directory)/\(name)", "rb") else { fatalError("missing fixture \(name)") }
-        defer { fclose(file) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            out.append(contentsOf: chunk[0..<count])
-        }
-        return out
+        guard let bytes = FileBytes.read("\(directory)/\(name)") else { fatalError("missing fixture \(name)") }
+        return bytes
     }
 
     public static func received(_ name: String) -> [UInt8] { bytes("\(name).recv") }
