@@ -12,6 +12,36 @@ public enum LineAction: Sendable, Equatable {
 }
 
 public enum LineGrammar {
+    /// Call control shortcuts: `/execute <uuid> <app> [args]`, `/hangup <uuid> [cause]`, `/bg <api command>`.
+    static func callControl(_ word: String, _ arguments: [String], body: String) throws(CommandError) -> Command? {
+        switch word {
+        case "execute":
+            guard arguments.count >= 2 else { throw .missing("call uuid and application (/execute <uuid> <app> [args])") }
+            // The argument is the rest of the line as typed (spaces inside it kept).
+            let rest = after(words: 3, in: body)
+            return .sendmsg(uuid: arguments[0], .execute(arguments[1], rest.isEmpty ? nil : rest, eventUUID: UUIDText.random()))
+        case "hangup":
+            guard let uuid = arguments.first else { throw .missing("call uuid (/hangup <uuid> [cause])") }
+            return .sendmsg(uuid: uuid, .hangup(cause: arguments.dropFirst().first))
+        case "bg":
+            let command = after(words: 1, in: body)
+            guard !command.isEmpty else { throw .missing("API command (/bg <command>)") }
+            return .bgapi(command)
+        default:
+            return nil
+        }
+    }
+
+    /// What follows the first `count` space-separated words, as typed.
+    static func after(words count: Int, in text: String) -> String {
+        var rest = Substring(text)
+        for _ in 0..<count {
+            rest = rest.drop(while: { $0 == " " })
+            rest = rest.drop(while: { $0 != " " })
+        }
+        return String(rest.drop(while: { $0 == " " }))
+    }
+
     /// Slash words passed to the server as they are (fs_cli's list plus the rest of the protocol).
     public static let serverWords: Set<String> = [
         "event", "noevents", "nixevent", "log", "nolog", "filter", "myevents", "divert_events", "linger", "nolinger",
@@ -35,6 +65,7 @@ public enum LineGrammar {
                 try Command.requireSingleLine(body, field: "command")
                 return .send(.raw(body))
             }
+            if let command = try callControl(first, Array(words.dropFirst()), body: body) { return .send(command) }
             return .local(name: first, arguments: Array(words.dropFirst()))
         }
         let lower = text.lowercasedASCII

@@ -25,6 +25,24 @@ import Testing
         #expect(try LineGrammar.parse(line) == action)
     }
 
+    @Test func callControlShortcuts() throws {
+        guard case .send(.sendmsg(let uuid, let call)) = try LineGrammar.parse("/execute abc-123 playback  /tmp/a file.wav") else {
+            Issue.record("not a sendmsg")
+            return
+        }
+        #expect(uuid == "abc-123")
+        #expect(call.headers.prefix(3) == [Header("call-command", "execute"), Header("execute-app-name", "playback"), Header("execute-app-arg", "/tmp/a file.wav")])
+        #expect(call.headers.contains { $0.name == "Event-UUID" })
+        guard case .send(.sendmsg(_, let bare)) = try LineGrammar.parse("/execute abc answer") else { Issue.record("no sendmsg"); return }
+        #expect(!bare.headers.contains { $0.name == "execute-app-arg" })
+        #expect(try LineGrammar.parse("/hangup abc USER_BUSY") == .send(.sendmsg(uuid: "abc", .hangup(cause: "USER_BUSY"))))
+        #expect(try LineGrammar.parse("/hangup abc") == .send(.sendmsg(uuid: "abc", .hangup())))
+        #expect(try LineGrammar.parse("/bg originate loopback/9196 &park") == .send(.bgapi("originate loopback/9196 &park")))
+        #expect(throws: CommandError.self) { try LineGrammar.parse("/execute abc") }
+        #expect(throws: CommandError.self) { try LineGrammar.parse("/hangup") }
+        #expect(throws: CommandError.self) { try LineGrammar.parse("/bg") }
+    }
+
     @Test func slashLinesWithLineBreaksAreRefused() {
         #expect(throws: CommandError.self) { try LineGrammar.parse("/event plain ALL\nexit") }
     }

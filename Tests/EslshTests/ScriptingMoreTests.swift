@@ -126,3 +126,15 @@ import Testing
         #expect(run.stderr.contains("reconnected after "))
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct CallControlTests {
+    @Test func executeAndHangupFromTheCommandLine() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let uuid = simulator.originate(destination: "9196")
+        let run = try EslshTests.run(["-P", "\(simulator.port)", "-x", "/execute \(uuid) playback tone_stream://%(200,0,440)",
+                                      "-x", "/hangup \(uuid) USER_BUSY", "-x", "show calls count", "-x", "/hangup \(uuid)"])
+        #expect(run.stdout == "+OK\n+OK\n\n0 total.\n-ERR invalid session id [\(uuid)]\n")
+        #expect(run.status == 1)
+    }
+}
