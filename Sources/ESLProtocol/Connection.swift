@@ -149,6 +149,14 @@ public final class Connection: @unchecked Sendable {
                           streamPolicy: options.streamPolicy)
     }
 
+    /// A connection FreeSWITCH made to us (outbound mode): there is no authentication; the first
+    /// command is usually `connect`, whose reply describes the call.
+    public static func outbound(_ socket: Socket, options: ConnectOptions = ConnectOptions(), onInbound: (@Sendable () -> Void)? = nil) -> Connection {
+        Connection(socket: socket, authReply: Reply(text: "+OK outbound"), decoder: FrameDecoder(limits: options.limits),
+                   inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
+                   streamPolicy: options.streamPolicy)
+    }
+
     /// Why the connection ended, once it has.
     public var endReason: ConnectionError? { state.withLock { ended } }
 

@@ -29,6 +29,19 @@ final class SimulatedCall: @unchecked Sendable {
     var isHungUp: Bool { hungUp.load(ordering: .relaxed) }
     var application: (name: String, data: String) { lastApplication.withLock { $0 } }
 
+    /// What `connect` describes: the A leg's channel, as a CHANNEL_DATA event.
+    func channelData() -> Event {
+        var event = template(named: "CHANNEL_ANSWER", in: CallScript.setup, leg: uuid) ?? Event(name: "CHANNEL_DATA")
+        event.headers.set("Event-Name", "CHANNEL_DATA")
+        event.headers.set("Channel-State", "CS_EXECUTE")
+        return event
+    }
+
+    /// A channel variable for `getvar` (from the channel's `variable_*` headers).
+    func variable(_ name: String) -> String {
+        channelData()["variable_\(name)"] ?? ""
+    }
+
     func start() {
         replay(CallScript.setup, logs: CallScript.logs.split(separator: "\n").prefix(30))
     }

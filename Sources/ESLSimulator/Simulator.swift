@@ -185,7 +185,7 @@ public final class Simulator: @unchecked Sendable {
 
     /// Starts a simulated call to `destination`; returns its A-leg UUID.
     @discardableResult
-    public func originate(destination: String) -> String {
+    public func originate(destination: String, socket address: String? = nil) -> String {
         let call = SimulatedCall(simulator: self, destination: destination)
         state.withLock {
             $0.calls[call.uuid] = call
@@ -194,6 +194,7 @@ public final class Simulator: @unchecked Sendable {
             $0.peak = max($0.peak, Set($0.calls.values.map(\.uuid)).count * 2)
         }
         call.start()
+        if let address { connectOutbound(call, to: address) }
         if let duration = configuration.callDuration {
             Background.start { [weak call] in
                 Background.sleep(duration)
@@ -201,6 +202,20 @@ public final class Simulator: @unchecked Sendable {
             }
         }
         return call.uuid
+    }
+
+    /// The `socket` application: the call connects to a listener and takes orders from it.
+    private func connectOutbound(_ call: SimulatedCall, to address: String) {
+        let parts = address.split(separator: ":")
+        guard parts.count >= 2, let port = Int(parts.last!) else { return }
+        let host = parts.dropLast().joined(separator: ":")
+        guard let socket = try? Socket.connect(host: host, port: port, timeoutMilliseconds: 2000) else {
+            call.hangup(cause: "DESTINATION_OUT_OF_ORDER")
+            return
+        }
+        let session = SimulatorSession(socket: socket, simulator: self, call: call)
+        state.withLock { $0.sessions[ObjectIdentifier(session)] = session }
+        session.start()
     }
 
     func call(_ uuid: String) -> SimulatedCall? { state.withLock { $0.calls[uuid] } }

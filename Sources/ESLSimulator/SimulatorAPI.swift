@@ -74,7 +74,12 @@ struct SimulatorAPI {
         let url = argument.split(separator: " ").first.map(String.init) ?? ""
         let pieces = url.split(separator: "/")
         guard pieces.count >= 2 else { return "-ERR INVALID_URL\n" }
-        return "+OK \(simulator.originate(destination: String(pieces[1])))\n"
+        // `&socket(127.0.0.1:8084 async full)`: the call connects to an outbound listener.
+        var socket: String?
+        if let open = argument.firstRange(of: "&socket(") {
+            socket = argument[open.upperBound...].split(whereSeparator: { $0 == " " || $0 == ")" }).first.map(String.init)
+        }
+        return "+OK \(simulator.originate(destination: String(pieces[1]), socket: socket))\n"
     }
 
     private func kill(_ argument: String) -> String {

@@ -20,12 +20,31 @@ final class SimulatorSession: @unchecked Sendable {
         var busy = false
         var deferred: [[UInt8]] = []
         var closeAfterFlush = false
+        /// Outbound: seconds to keep sending the call's events after it ends (`linger`).
+        var linger: Int?
         var closed = false
     }
+
+    /// The call this session controls in outbound mode (FreeSWITCH connected out for it).
+    private let call: SimulatedCall?
+    /// Keeps an outbound session's socket open as long as the session.
+    private let socket: Socket?
 
     init(fd: Int32, simulator: Simulator) {
         self.fd = fd
         self.simulator = simulator
+        self.call = nil
+        self.socket = nil
+    }
+
+    /// An outbound session: no authentication; `connect`, `myevents`, `linger`, `getvar` and a
+    /// uuid-less `sendmsg` all mean this call.
+    init(socket: Socket, simulator: Simulator, call: SimulatedCall) {
+        self.fd = socket.descriptor
+        self.simulator = simulator
+        self.call = call
+        self.socket = socket
+        state.withLock { $0.authenticated = true }
     }
 
     func start() { Background.start { [self] in run() } }
@@ -41,7 +60,7 @@ final class SimulatorSession: @unchecked Sendable {
     private func run() {
         defer {
             close()
-            Glibc.close(fd)
+            if socket == nil { Glibc.close(fd) }  // an outbound session's Socket closes itself
             simulator.remove(self)
         }
         if simulator.configuration.rejectByACL {
@@ -49,7 +68,7 @@ final class SimulatorSession: @unchecked Sendable {
             sendGoodbye()
             return
         }
-        write(Array("Content-Type: auth/request\n\n".utf8))
+        if call == nil { write(Array("Content-Type: auth/request\n\n".utf8)) }
         var reader = CommandReader()
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while !state.withLock({ $0.closed }) {
@@ -100,6 +119,12 @@ final class SimulatorSession: @unchecked Sendable {
 
     private func sendGoodbye() { write(Self.goodbye) }
 
+    /// The notice an outbound session gets when its call ends while lingering.
+    private static func lingerNotice(uuid: String, channel: String, seconds: Int) -> [UInt8] {
+        Frame(headers: ["Content-Type": "text/disconnect-notice", "Controlled-Session-UUID": uuid, "Content-Disposition": "linger",
+                        "Channel-Name": channel, "Linger-Time": String(seconds), "Content-Length": "0"]).bytes
+    }
+
     private func flushDeferred() {
         let closing = writeLock.withLock {
             let (pending, closing) = state.withLock { state in
@@ -116,7 +141,8 @@ final class SimulatorSession: @unchecked Sendable {
     func offer(_ event: Event) {
         // A listener bound to a call with `myevents <uuid>` ends with that call's session.
         if event.name == "CHANNEL_DESTROY", let uuid = event.uniqueID, state.withLock({ $0.subscription.sessionUUID == uuid }) {
-            let goodbye = Self.goodbye
+            let linger = state.withLock { $0.linger }
+            let goodbye = linger.map { Self.lingerNotice(uuid: uuid, channel: call?.name ?? "", seconds: $0) } ?? Self.goodbye
             let now = writeLock.withLock {
                 state.withLock { state -> Bool in
                     guard state.busy else { return true }
@@ -163,6 +189,7 @@ final class SimulatorSession: @unchecked Sendable {
         if !authenticated {
             return handleBeforeAuth(line, lower)
         }
+        if let call, let handled = handleOutbound(command, lower, call) { return handled }
         if lower.hasPrefix("exit") || lower.hasPrefix("...") {
             reply("+OK bye")
             sendGoodbye()
@@ -186,6 +213,44 @@ final class SimulatorSession: @unchecked Sendable {
         if lower.hasPrefix("nixevent") { nixevent(Array(words(line).dropFirst())); return true }
         if lower.hasPrefix("noevents") { noevents(); return true }
         reply("-ERR command not found")
+        return true
+    }
+
+    /// Commands that mean something else when the session controls a call.
+    private func handleOutbound(_ command: ReceivedCommand, _ lower: String, _ call: SimulatedCall) -> Bool? {
+        let words = lower.split(separator: " ").map(String.init)
+        switch words.first {
+        case "connect":
+            var lines = ""
+            for header in call.channelData().headers { lines += "\(header.name): \(PercentCoding.encode(header.value))\n" }
+            lines += "Content-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: async\nControl: full\n\n"
+            write(Array(lines.utf8))
+        case "myevents":
+            state.withLock { state in
+                state.subscription.sessionUUID = call.uuid
+                if let format = words.dropFirst().first.flatMap({ EventFormat(rawValue: $0) }) { state.subscription.format = format }
+            }
+            reply("+OK Events Enabled")
+        case "linger":
+            let seconds = words.dropFirst().first.flatMap { Int($0) }
+            state.withLock { $0.linger = seconds ?? 600 }
+            reply(seconds.map { "+OK will linger \($0) seconds" } ?? "+OK will linger")
+        case "nolinger":
+            state.withLock { $0.linger = nil }
+            reply("+OK will not linger")
+        case "getvar":
+            reply(call.variable(String(command.line.dropFirst(6)).trimmingSpaces))
+        case "resume":
+            reply("+OK")
+        case "divert_events":
+            reply(words.dropFirst().first == "on" ? "+OK events diverted" : "+OK events not diverted")
+        case "sendmsg" where words.count == 1 && command.headers["Session-ID"] == nil:
+            var headers = command.headers
+            headers.append("Session-ID", call.uuid)
+            sendmsg(ReceivedCommand(line: command.line, headers: headers, body: command.body))
+        default:
+            return nil
+        }
         return true
     }
 

@@ -104,6 +104,15 @@ struct ESLShell: ParsableCommand {
     @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
     var buffer = 10_000
 
+    @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call.")
+    var listen: String?
+
+    @Option(name: .long, help: "With --listen: accept connections only from this network (CIDR, repeatable; default loopback).")
+    var allow: [String] = []
+
+    @Option(name: .long, help: "With --listen: stop after this many calls.")
+    var calls: Int?
+
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
         if let timeout, timeout.milliseconds == 0 { throw ValidationError("--timeout must be more than 0") }
@@ -117,6 +126,9 @@ struct ESLShell: ParsableCommand {
         if events != nil, !execute.isEmpty || file != nil { throw ValidationError("--events cannot be combined with -x or -f") }
         if !execute.isEmpty, file != nil { throw ValidationError("-x and -f cannot be combined") }
         if password != nil, askPassword { throw ValidationError("-p and --ask-password cannot be combined") }
+        if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
+        if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
+        for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
     }
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.
@@ -145,6 +157,7 @@ struct ESLShell: ParsableCommand {
             return .usage
         }
         if listProfiles { return Self.list(config, early) }
+        if let listen { return startListening(listen, early) }
         var settings: Settings
         do {
             settings = try Settings.resolve(self, environment: environment, config: config) {
@@ -186,6 +199,40 @@ struct ESLShell: ParsableCommand {
             return runner.run(lines)
         }
         return runner.run(LineFile.standardInput)
+    }
+
+    /// Outbound mode: no connection of our own; FreeSWITCH connects to us.
+    private func startListening(_ address: String, _ printer: Printer) -> ExitStatus {
+        var host = "127.0.0.1"
+        var portText = address
+        if let colon = address.lastIndex(of: ":") {
+            host = String(address[..<colon])
+            portText = String(address[address.index(after: colon)...])
+        }
+        guard let port = Int(portText.isEmpty ? "8084" : portText), (0...65535).contains(port) else {
+            printer.error("--listen takes [ip:]port, not '\(address)'")
+            return .usage
+        }
+        let listener: Listener
+        do {
+            listener = try Listener(host: host.isEmpty ? "127.0.0.1" : host, port: port)
+        } catch {
+            printer.error(error.description)
+            return .connectFailed
+        }
+        var lines: [String] = []
+        if let file {
+            guard let bytes = FileBytes.read(file) else {
+                printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
+                return .usage
+            }
+            lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        } else if isatty(0) == 0 {
+            lines = Array(LineFile.standardInput)
+        }
+        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
+        return ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
+                          replyTimeout: timeout?.duration, calls: calls).run()
     }
 
     private static func list(_ config: ConfigFile?, _ printer: Printer) -> ExitStatus {

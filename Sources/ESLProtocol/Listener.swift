@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Networks allowed to connect to the outbound listener (`--allow CIDR`).
+public struct AllowList: Sendable, Equatable {
+    struct Network: Sendable, Equatable {
+        var address: [UInt8]
+        var prefix: Int
+    }
+
+    private var networks: [Network]
+
+    /// Loopback only: 127.0.0.0/8 and ::1.
+    public static let loopback = try! AllowList(["127.0.0.0/8", "::1/128"])
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var text: String
+        public var description: String { "not an address or network: '\(text)' (use 10.0.0.0/8, 192.0.2.7 or fd00::/8)" }
+    }
+
+    public init(_ cidrs: [String]) throws(Invalid) {
+        networks = []
+        for text in cidrs {
+            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+            guard let bytes = Self.parse(parts[0]) else { throw Invalid(text: text) }
+            let prefix = parts.count > 1 ? Int(parts[1]) : bytes.count * 8
+            guard let prefix, (0...(bytes.count * 8)).contains(prefix) else { throw Invalid(text: text) }
+            networks.append(Network(address: bytes, prefix: prefix))
+        }
+    }
+
+    /// The address's bytes (4 or 16); IPv4-mapped IPv6 addresses count as IPv4.
+    static func parse(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return Array(bytes[12...]) }
+            return bytes
+        }
+        return nil
+    }
+
+    public func allows(_ address: String) -> Bool {
+        guard let bytes = Self.parse(address) else { return false }
+        return networks.contains { network in
+            guard network.address.count == bytes.count else { return false }
+            var remaining = network.prefix
+            for index in bytes.indices where remaining > 0 {
+                let bits = min(8, remaining)
+                let mask: UInt8 = bits == 8 ? 0xFF : ~(0xFF >> UInt8(bits))
+                if bytes[index] & mask != network.address[index] & mask { return false }
+                remaining -= bits
+            }
+            return true
+        }
+    }
+}
+
+/// A listening TCP socket for outbound mode: FreeSWITCH's `socket` application connects here, one
+/// connection per call.
+public final class Listener: @unchecked Sendable {
+    public let descriptor: Int32
+    public let port: Int
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `host` is an IPv4 or IPv6 address (default loopback); port 0 picks a free one.
+    public init(host: String, port: Int) throws(Failure) {
+        let name = Socket.stripBrackets(host)
+        let v6 = name.contains(":")
+        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errnoText())") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var bound: Int32
+        var actualPort = 0
+        if v6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, name, &address.sin6_addr) == 1 else { close(fd); throw Failure(description: "not an address: \(host)") }
+            bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+            actualPort = Int(UInt16(bigEndian: address.sin6_port))
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, name, &address.sin_addr) == 1 else { close(fd); throw Failure(description: "not an address: \(host)") }
+            bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+            actualPort = Int(UInt16(bigEndian: address.sin_port))
+        }
+        guard bound == 0, listen(fd, 64) == 0 else {
+            let reason = errnoText()
+            close(fd)
+            throw Failure(description: "cannot listen on \(host):\(port): \(reason)")
+        }
+        descriptor = fd
+        self.port = actualPort
+    }
+
+    deinit { close(descriptor) }
+
+    /// The next connection and the peer's address; nil when the listener was closed.
+    public func accept() -> (Socket, String)? {
+        while true {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(descriptor, $0, &length) } }
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let peer = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Socket.describe($0, port: 0) } }
+            let host = String(peer.dropLast(2).drop { $0 == "[" }.reversed().drop { $0 == "]" }.reversed())
+            return (Socket(descriptor: fd, peer: peer.replacingPortZero()), host)
+        }
+    }
+
+    /// Stops accepting: a blocked `accept` returns nil.
+    public func shutdown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
+}
+
+extension String {
+    /// `1.2.3.4:0` → `1.2.3.4` (peers are named by address; their port says nothing).
+    func replacingPortZero() -> String { hasSuffix(":0") ? String(dropLast(2)) : self }
+}

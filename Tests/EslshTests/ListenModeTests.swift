@@ -1,0 +1,74 @@
+import ESLProtocol
+import ESLSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// Outbound mode: the simulator's `socket` application connects to `eslsh --listen`.
+@Suite(.timeLimit(.minutes(1))) struct ListenModeTests {
+    /// A port nobody listens on (taken and released).
+    static func freePort() -> Int {
+        let server = ScriptedServer(accept: false)
+        return server.port
+    }
+
+    @Test func aScriptRunsOnEachCall() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let port = Self.freePort()
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.5)
+            _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("originate loopback/9196/default &socket(127.0.0.1:\(port) async full)"))
+        }
+        let script = "# an IVR check\nanswer\n/getvar channel_name\nplayback /tmp/hello.wav\n/hangup USER_BUSY\n"
+        let run = try EslshTests.run(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s"], stdin: script)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map { String($0.drop { $0 != "]" }.dropFirst(2)) }
+        #expect(lines.first?.hasPrefix("call ") == true)
+        #expect(lines.first?.hasSuffix(" to 9196 on loopback/9196-a (answered)") == true)
+        #expect(Array(lines.dropFirst()) == [
+            "> answer", "+OK", "answer done", "> /getvar channel_name", "loopback/9196-a",
+            "> playback /tmp/hello.wav", "+OK", "playback done", "> /hangup USER_BUSY", "+OK",
+        ])
+        #expect(run.stderr == "eslsh: listening on port \(port) for FreeSWITCH's socket application\n")
+    }
+
+    @Test func connectionsFromOtherNetworksAreRefused() throws {
+        let port = Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: EslshTests.binary)
+        process.arguments = ["--listen", "127.0.0.1:\(port)", "--allow", "10.0.0.0/8", "--calls", "1"]
+        process.environment = ["ESLSH_CONFIG": "/nonexistent"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { kill(pid, SIGKILL) }
+        Thread.sleep(forTimeInterval: 0.5)
+        let client = try RawClient(port: port)
+        #expect(client.receive(quietMilliseconds: 300).isEmpty)
+        Thread.sleep(forTimeInterval: 0.2)
+        process.terminate()
+        process.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("eslsh: refused a connection from 127.0.0.1: not in --allow\n"))
+    }
+
+    @Test func allowListsMatchNetworks() throws {
+        let list = try AllowList(["10.0.0.0/8", "192.0.2.7", "fd00::/8"])
+        #expect(list.allows("10.1.2.3"))
+        #expect(!list.allows("11.0.0.1"))
+        #expect(list.allows("192.0.2.7"))
+        #expect(!list.allows("192.0.2.8"))
+        #expect(list.allows("fd12::1"))
+        #expect(!list.allows("fe80::1"))
+        #expect(list.allows("::ffff:10.9.9.9"))
+        #expect(AllowList.loopback.allows("127.0.0.1"))
+        #expect(AllowList.loopback.allows("::1"))
+        #expect(!AllowList.loopback.allows("192.0.2.1"))
+        #expect(throws: AllowList.Invalid.self) { try AllowList(["10.0.0.0/33"]) }
+        #expect(throws: AllowList.Invalid.self) { try AllowList(["pbx1"]) }
+    }
+}
