@@ -135,19 +135,23 @@ public final class LineEditor {
 
     /// Writes text above the prompt and the half-typed line, then has libedit redraw them below it.
     /// Outside `readLine` it simply writes.
-    public func show(_ text: String) {
-        guard !text.isEmpty else { return }
-        guard reading else { return Terminal.write(text) }
+    public func show(_ text: String, fd: Int32 = 1, redraw: Bool = true) {
+        guard !text.isEmpty || !redraw else { return }
+        guard reading else { return Terminal.write(text, fd: fd) }
         let typed = lineText(el_line(el).pointee, toCursor: true)
         let rows = DisplayWidth.rowsAboveCursor(promptWidth: promptWidth, textWidthBeforeCursor: DisplayWidth.of(typed),
                                                 columns: Int(eslsh_el_columns(el)))
         var out = rows > 0 ? "\u{1B}[\(rows)A" : ""
         out += "\r\u{1B}[J"
         // The terminal is in libedit's raw mode: a bare line feed would not return the carriage.
-        out += (text.hasSuffix("\n") ? text : text + "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        if !text.isEmpty { out += Self.rawLines(text) }
+        Terminal.write(out, fd: fd)
+        if redraw { eslsh_el_refresh(el) }
+    }
+
+    static func rawLines(_ text: String) -> String {
+        (text.hasSuffix("\n") ? text : text + "\n").split(separator: "\n", omittingEmptySubsequences: false)
             .dropLast().joined(separator: "\r\n") + "\r\n"
-        Terminal.write(out)
-        eslsh_el_refresh(el)
     }
 
     // MARK: - libedit callbacks
@@ -190,7 +194,9 @@ public final class LineEditor {
             switch Int32(byte) {
             case Int32(WakePipe.inbound): wantsOutput = true
             case SIGINT: pendingInterrupt = true
-            case SIGTERM, SIGHUP: stopped = true
+            case SIGTERM, SIGHUP:
+                show("", redraw: false)
+                stopped = true
             case SIGWINCH:
                 el_resize(el)
                 eslsh_el_refresh(el)
@@ -204,7 +210,8 @@ public final class LineEditor {
         }
         guard wantsOutput else { return }
         let (text, stop) = onWake()
-        show(text)
+        // When the session ends here, the prompt is cleared away instead of redrawn under the last words.
+        show(text, redraw: !stop)
         if stop { stopped = true }
     }
 
@@ -213,7 +220,9 @@ public final class LineEditor {
         moveToEnd()
         _ = el_insertstr(el, "^C")
         interrupted = true
-        return UInt8(CC_NEWLINE)
+        // A pushed newline ends the line the normal way (cursor to the bottom, a fresh row).
+        el_push(el, "\n")
+        return UInt8(CC_REFRESH)
     }
 
     /// The line (up to the cursor, or all of it) as text.
@@ -250,6 +259,7 @@ public final class LineEditor {
         moveToEnd()
         el_deletestr(el, Int32(lineText(el_line(el).pointee, toCursor: true).unicodeScalars.count))
         _ = el_insertstr(el, functionKeys[number - 1])
-        return UInt8(CC_NEWLINE)
+        el_push(el, "\n")
+        return UInt8(CC_REFRESH)
     }
 }

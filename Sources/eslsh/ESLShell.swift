@@ -40,6 +40,8 @@ struct ESLShell: ParsableCommand {
     @Option(name: [.customShort("t"), .customLong("timeout")], help: "Reply timeout (ms, or with a unit: 2s); none by default.")
     var timeout: TimeSpan?
 
+    @OptionGroup var console: ConsoleOptions
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("port must be in the range 1-65535, not \(port)") }
         if let timeout, timeout.milliseconds == 0 { throw ValidationError("--timeout must be more than 0") }
@@ -72,6 +74,9 @@ struct ESLShell: ParsableCommand {
     }
 
     func start() -> ExitStatus {
+        if execute.isEmpty && isatty(0) == 1 && isatty(1) == 1 {
+            return InteractiveConsole(connect: connectOptions, options: console, replyTimeout: timeout?.duration).run()
+        }
         let connection: Connection
         do {
             connection = try Connection.open(connectOptions)

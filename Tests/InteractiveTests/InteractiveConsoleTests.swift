@@ -1,0 +1,224 @@
+import ESLProtocol
+import ESLSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// The console as a user meets it: the built eslsh binary in a tmux terminal, against the simulator.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct InteractiveConsoleTests {
+    static let binary: String = {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("eslsh").path
+    }()
+
+    static func simulator() throws -> Simulator {
+        var configuration = SimulatorConfiguration()
+        configuration.port = 0
+        configuration.hostname = "vm"
+        configuration.heartbeatInterval = nil
+        configuration.callDuration = nil
+        return try Simulator(configuration)
+    }
+
+    /// Starts eslsh in the terminal; after it ends the shell prints its exit status and whether the
+    /// terminal settings are what they were before.
+    static func start(_ terminal: TmuxTerminal, port: Int, arguments: String = "") {
+        terminal.type("S1=$(stty -g); \(binary) -P \(port) --color never \(arguments); "
+                      + "echo \"EXIT=$?\"; [ \"$S1\" = \"$(stty -g)\" ] && echo STTY-SAME || echo STTY-DIFF")
+        terminal.press("Enter")
+    }
+
+    static let prompt = "freeswitch@vm>"
+
+    @Test func promptFromSwitchnameAndACommand() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) hostname\nvm\n\(Self.prompt) ") || $0.hasSuffix("\(Self.prompt) hostname\nvm\n\(Self.prompt)") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("STTY-") })
+        #expect(terminal.screen().contains("EXIT=0\nSTTY-SAME"))
+    }
+
+    @Test func typingWhileLogLinesStreamKeepsThePromptAndTheTypedText() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal(columns: 80, rows: 50)
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        let typed = "echo typed while logs streamed 42"
+        let streamer = Thread {
+            for number in 1...100 {
+                simulator.log(LogLine(level: 7, text: "2026-11-27 10:00:00.000000 99.00% [DEBUG] test.c:1 streamed line \(number)\n"))
+                usleep(3000)
+            }
+        }
+        streamer.start()
+        for character in typed {
+            terminal.type(String(character))
+            usleep(8000)
+        }
+        #expect(terminal.waitFor { $0.contains("streamed line 100\n") })
+        #expect(terminal.waitForLastLine("\(Self.prompt) \(typed)"), "prompt and typed text intact: \(terminal.screen())")
+        // Every streamed line arrived whole, on its own row.
+        let rows = Set(terminal.everything().split(separator: "\n").map(String.init))
+        let missing = (1...100).filter { !rows.contains("2026-11-27 10:00:00.000000 99.00% [DEBUG] test.c:1 streamed line \($0)") }
+        #expect(missing.isEmpty, "lines not shown intact: \(missing)")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) \(typed)\ntyped while logs streamed 42\n\(Self.prompt)") })
+        terminal.type("/exit")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("STTY-") })
+        #expect(terminal.screen().contains("EXIT=0\nSTTY-SAME"))
+    }
+
+    @Test func tabCompletesEventNames() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("/event plain CHANNEL_AN")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) /event plain CHANNEL_ANSWER"))
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("+OK event listener enabled plain") })
+        // Several candidates are listed in columns, the line stays as typed.
+        terminal.type("/event plain CHANNEL_HANGUP")
+        terminal.press("Tab")
+        #expect(terminal.waitFor { $0.contains("CHANNEL_HANGUP_COMPLETE") })
+        #expect(terminal.waitForLastLine("\(Self.prompt) /event plain CHANNEL_HANGUP"))
+        terminal.press("C-u", "C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
+    @Test func tabAsksTheSwitchForAPINames() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("switchn")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) switchname"))
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("switchname\nvm\n\(Self.prompt)") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
+    @Test func ctrlCCancelsAWaitingCommandAndItsLateReplyIsDiscarded() throws {
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            var late: String?
+            while let command = peer.readCommand() {
+                if command.hasPrefix("api never") {
+                    late = "LATE-REPLY-MUST-NOT-SHOW"
+                    continue
+                }
+                if let text = late {
+                    // The abandoned command's answer comes first, as a real server would send it.
+                    peer.send("Content-Type: api/response\nContent-Length: \(text.utf8.count + 1)\n\n\(text)\n")
+                    late = nil
+                }
+                if command.hasPrefix("log") {
+                    peer.send("Content-Type: command/reply\nReply-Text: +OK log level  [7]\n\n")
+                } else {
+                    let text = command.hasPrefix("api switchname") ? "vm" : "answer-after-cancel"
+                    peer.send("Content-Type: api/response\nContent-Length: \(text.utf8.count + 1)\n\n\(text)\n")
+                }
+            }
+        }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: server.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("never answered")
+        terminal.press("Enter")
+        #expect(terminal.waitForLastLine("\(Self.prompt) never answered"))
+        usleep(200_000)
+        terminal.press("C-c")
+        #expect(terminal.waitFor { $0.contains("cancelled") })
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("next")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("answer-after-cancel") })
+        #expect(!terminal.everything().contains("LATE-REPLY"))
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
+    @Test func ctrlCAtThePromptClearsTheLine() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("status with a typo")
+        terminal.press("Left", "Left", "C-c")
+        #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) status with a typo^C\n\(Self.prompt)") })
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("hostname\nvm\n\(Self.prompt)") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
+    @Test func serverDisconnectIsShownWhileIdle() throws {
+        let simulator = try Self.simulator()
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("half typed")
+        usleep(100_000)
+        simulator.stop()
+        // The requirement is "within a second"; it takes milliseconds.
+        #expect(terminal.waitFor(seconds: 1) { $0.contains("eslsh: connection closed by 127.0.0.1:") })
+        #expect(terminal.waitFor { $0.contains("EXIT=1\nSTTY-SAME") })
+    }
+
+    @Test func historyIsPrivateSavedAsYouGoAndSkipsSecrets() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        for line in ["hostname", "hostname", "api auth s3cret", "version"] {
+            terminal.type(line)
+            terminal.press("Enter")
+            #expect(terminal.waitForLastLine(Self.prompt))
+        }
+        // Saved before exit.
+        let path = terminal.home + "/.local/state/eslsh/history"
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.components(separatedBy: "hostname").count == 2, "adjacent duplicates skipped: \(saved)")
+        #expect(saved.contains("version"))
+        #expect(!saved.contains("s3cret"))
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // Up arrow recalls the last line.
+        terminal.press("Up")
+        #expect(terminal.waitForLastLine("\(Self.prompt) version"))
+        terminal.press("C-u", "C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
+    @Test func slashCommandsAndFunctionKeys() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("/evnt")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("Unknown command /evnt. Did you mean /event") })
+        terminal.press("F12")
+        #expect(terminal.waitFor { $0.contains("\(Self.prompt) version\nFreeSWITCH Version 1.11.3") })
+        terminal.type("/exit")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+}
