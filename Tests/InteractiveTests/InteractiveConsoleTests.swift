@@ -45,12 +45,20 @@ import Testing
     }
 
     @Test func typingWhileLogLinesStreamKeepsThePromptAndTheTypedText() throws {
+        try typeWhileStreaming(columns: 80, typed: "echo typed while logs streamed 42")
+    }
+
+    /// The typed line wraps over three rows of a 40-column terminal; redraws must not leave debris.
+    @Test func longWrappedInputIsRedrawnIntact() throws {
+        try typeWhileStreaming(columns: 40, typed: "echo a long line that wraps over more than two rows of this narrow terminal 7")
+    }
+
+    private func typeWhileStreaming(columns: Int, typed: String) throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
-        let terminal = try TmuxTerminal(columns: 80, rows: 50)
+        let terminal = try TmuxTerminal(columns: columns, rows: 50)
         Self.start(terminal, port: simulator.port)
         #expect(terminal.waitForLastLine(Self.prompt))
-        let typed = "echo typed while logs streamed 42"
         let streamer = Thread {
             for number in 1...100 {
                 simulator.log(LogLine(level: 7, text: "2026-11-27 10:00:00.000000 99.00% [DEBUG] test.c:1 streamed line \(number)\n"))
@@ -64,12 +72,19 @@ import Testing
         }
         #expect(terminal.waitFor { $0.contains("streamed line 100\n") })
         #expect(terminal.waitForLastLine("\(Self.prompt) \(typed)"), "prompt and typed text intact: \(terminal.screen())")
-        // Every streamed line arrived whole, on its own row.
-        let rows = Set(terminal.everything().split(separator: "\n").map(String.init))
+        // Every streamed line arrived whole, on its own row, and the prompt was never left behind.
+        let all = terminal.everything().split(separator: "\n").map { line in
+            var line = String(line)
+            while line.last == " " { line.removeLast() }
+            return line
+        }
+        let rows = Set(all)
         let missing = (1...100).filter { !rows.contains("2026-11-27 10:00:00.000000 99.00% [DEBUG] test.c:1 streamed line \($0)") }
         #expect(missing.isEmpty, "lines not shown intact: \(missing)")
+        #expect(all.filter { $0.contains(Self.prompt) }.count == 1, "stale prompts: \(all)")
         terminal.press("Enter")
-        #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) \(typed)\ntyped while logs streamed 42\n\(Self.prompt)") })
+        let output = String(typed.dropFirst(5))
+        #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) \(typed)\n\(output)\n\(Self.prompt)") })
         terminal.type("/exit")
         terminal.press("Enter")
         #expect(terminal.waitFor { $0.contains("STTY-") })
