@@ -83,8 +83,12 @@ struct InteractiveConsole {
     }
 
     /// The prompt in bold blue; the codes sit between `\u{1}` markers so libedit gives them no width.
+    /// The reset goes before the trailing space: libedit drops an invisible sequence at the very end.
     static func colored(_ prompt: String, style: Style) -> String {
         guard style.enabled else { return prompt }
-        return "\u{1}\u{1B}[1;34m\u{1}" + prompt + "\u{1}\u{1B}[0m\u{1}"
+        var text = Substring(prompt)
+        var trailing = ""
+        while text.last == " " { text.removeLast(); trailing += " " }
+        return "\u{1}\u{1B}[1;34m\u{1}" + text + "\u{1}\u{1B}[0m\u{1}" + trailing
     }
 }

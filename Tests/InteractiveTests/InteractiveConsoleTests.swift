@@ -195,6 +195,27 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=1\nSTTY-SAME") })
     }
 
+    @Test func coloursWhenAskedFor() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port, arguments: "--color always")
+        #expect(terminal.waitForLastLine(Self.prompt))
+        simulator.log(LogLine(level: 3, text: "an error line\n"))
+        simulator.log(LogLine(level: 7, text: "a debug line\n"))
+        #expect(terminal.waitFor { $0.contains("a debug line") })
+        terminal.type("bogus")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("Command not found") })
+        let colored = terminal.screenWithEscapes()
+        #expect(colored.contains("\u{1B}[31man error line"))
+        #expect(colored.contains("\u{1B}[33ma debug line"))
+        #expect(colored.contains("\u{1B}[31m-ERR bogus Command not found!"))
+        #expect(colored.contains("\u{1B}[1m\u{1B}[34mfreeswitch@vm>\u{1B}[0m\u{1B}[39m\u{1B}[49m bogus"), "prompt in bold blue, typed text plain")
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
     @Test func historyIsPrivateSavedAsYouGoAndSkipsSecrets() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
@@ -232,6 +253,24 @@ import Testing
         #expect(terminal.waitFor { $0.contains("Unknown command /evnt. Did you mean /event") })
         terminal.press("F12")
         #expect(terminal.waitFor { $0.contains("\(Self.prompt) version\nFreeSWITCH Version 1.11.3") })
+        // fs_cli's habit: `console loglevel X` also sets this connection's log level.
+        terminal.type("console loglevel info")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("\(Self.prompt) console loglevel info\n+OK log level info [6]\n+OK") })
+        // Client-side log filters.
+        terminal.type("/logfilter needle")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("Logfilter enabled: needle\n\(Self.prompt)") })
+        simulator.log(LogLine(level: 6, text: "hay only\n"))
+        simulator.log(LogLine(level: 6, text: "a needle here\n"))
+        #expect(terminal.waitFor { $0.contains("a needle here") })
+        #expect(!terminal.everything().contains("hay only"))
+        terminal.type("/uuid 1234")
+        terminal.press("Enter")
+        simulator.log(LogLine(level: 6, userData: "5678", text: "needle of another call\n"))
+        simulator.log(LogLine(level: 6, userData: "1234", text: "needle of this call\n"))
+        #expect(terminal.waitFor { $0.contains("needle of this call") })
+        #expect(!terminal.everything().contains("needle of another call"))
         terminal.type("/exit")
         terminal.press("Enter")
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })

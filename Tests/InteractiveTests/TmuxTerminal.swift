@@ -74,6 +74,9 @@ final class TmuxTerminal {
         }.reversed().drop(while: \.isEmpty).reversed().joined(separator: "\n")
     }
 
+    /// The screen with its colours as escape sequences.
+    func screenWithEscapes() -> String { (try? tmux(["capture-pane", "-p", "-e"])) ?? "" }
+
     /// The screen and the scrollback.
     func everything() -> String { (try? tmux(["capture-pane", "-p", "-J", "-S", "-"])) ?? "" }
 
