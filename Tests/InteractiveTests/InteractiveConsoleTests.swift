@@ -216,6 +216,28 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
 
+    @Test func theServersDisconnectNoticeIsShown() throws {
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            for _ in 0..<3 {  // switchname, hostname, log
+                guard let command = peer.readCommand() else { return }
+                if command.hasPrefix("log") {
+                    peer.send("Content-Type: command/reply\nReply-Text: +OK log level  [7]\n\n")
+                } else {
+                    peer.send("Content-Type: api/response\nContent-Length: 3\n\nvm\n")
+                }
+            }
+            pause(milliseconds: 500)
+            let text = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
+            peer.send("Content-Type: text/disconnect-notice\nContent-Disposition: disconnect\nContent-Length: \(text.utf8.count)\n\n\(text)")
+        }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: server.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        #expect(terminal.waitFor { $0.contains("eslsh: server closed the connection: Disconnected, goodbye.") })
+        #expect(terminal.waitFor { $0.contains("EXIT=1\nSTTY-SAME") })
+    }
+
     @Test func historyIsPrivateSavedAsYouGoAndSkipsSecrets() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
