@@ -102,12 +102,14 @@ final class ConsoleSession {
         trace("> " + command.redactedLine)
         let (connection, wake, timeout) = (self.connection, self.wake, replyTimeout)
         let box = ResultBox()
-        _ = startThread {
+        let helper = startThread {
             let outcome: Result<Response, ConnectionError>
             do throws(ConnectionError) { outcome = .success(try connection.send(command, timeout: timeout)) } catch { outcome = .failure(error) }
             box.set(outcome)
             wake.wake()
         }
+        // Nobody joins it: after a Ctrl-C the main thread has moved on.
+        if let helper { pthread_detach(helper) }
         while true {
             let bytes = wake.wait(milliseconds: 1000)
             var output = false
