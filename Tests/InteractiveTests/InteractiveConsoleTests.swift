@@ -91,6 +91,21 @@ import Testing
         #expect(terminal.screen().contains("EXIT=0\nSTTY-SAME"))
     }
 
+    @Test func utf8InputIsEditedByCharacter() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("echo ünïcødé 日本語 ok")
+        terminal.press("Left", "Left", "Left", "BSpace")
+        terminal.type("X")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) echo ünïcødé 日本X ok\nünïcødé 日本X ok\n\(Self.prompt)") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
     @Test func tabCompletesEventNames() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }

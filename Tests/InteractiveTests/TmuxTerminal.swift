@@ -26,7 +26,7 @@ final class TmuxTerminal {
         try? FileManager.default.removeItem(atPath: home + ".out")
     }
 
-    /// Runs tmux with posix_spawn and a clean signal state. Foundation's Process hands its children a
+    /// Runs tmux (`-u`: UTF-8 whatever the test's locale) with posix_spawn and a clean signal state. Foundation's Process hands its children a
     /// blocked signal mask, which the tmux server inherits (it then never reaps its shell), and its
     /// waitUntilExit hung on the forking tmux client.
     @discardableResult
@@ -47,7 +47,7 @@ final class TmuxTerminal {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = (["/usr/bin/tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        let argv = (["/usr/bin/tmux", "-u", "-L", socket] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, argv, environ)
