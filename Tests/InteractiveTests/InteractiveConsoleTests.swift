@@ -53,6 +53,13 @@ import Testing
         try typeWhileStreaming(columns: 40, typed: "echo a long line that wraps over more than two rows of this narrow terminal 7")
     }
 
+    /// Prompt (15) plus input (65) fill exactly two rows: the cursor sits on the edge where terminals differ.
+    @Test func inputEndingExactlyAtTheRightMarginIsRedrawnIntact() throws {
+        let typed = "echo " + String(repeating: "x", count: 59) + "7"
+        #expect(("freeswitch@vm> " + typed).count == 80)
+        try typeWhileStreaming(columns: 40, typed: typed)
+    }
+
     private func typeWhileStreaming(columns: Int, typed: String) throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
