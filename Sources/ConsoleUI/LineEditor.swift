@@ -135,12 +135,12 @@ public final class LineEditor {
 
     /// Writes text above the prompt and the half-typed line, then has libedit redraw them below it.
     /// Outside `readLine` it simply writes.
-    public func show(_ text: String, fd: Int32 = 1, redraw: Bool = true) {
+    public func show(_ text: String, fd: Int32 = 1, redraw: Bool = true, columns: Int? = nil) {
         guard !text.isEmpty || !redraw else { return }
         guard reading else { return Terminal.write(text, fd: fd) }
         let typed = lineText(el_line(el).pointee, toCursor: true)
         let rows = DisplayWidth.rowsAboveCursor(promptWidth: promptWidth, textWidthBeforeCursor: DisplayWidth.of(typed),
-                                                columns: Int(eslsh_el_columns(el)))
+                                                columns: columns ?? Int(eslsh_el_columns(el)))
         var out = rows > 0 ? "\u{1B}[\(rows)A" : ""
         out += "\r\u{1B}[J"
         // The terminal is in libedit's raw mode: a bare line feed would not return the carriage.
@@ -198,6 +198,12 @@ public final class LineEditor {
                 show("", redraw: false)
                 stopped = true
             case SIGWINCH:
+                // The terminal has already re-wrapped the line at the new width (tmux, VTE and most
+                // others reflow): clear it as it now stands, then let libedit draw it afresh.
+                var size = winsize()
+                if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+                    show("", redraw: false, columns: Int(size.ws_col))
+                }
                 el_resize(el)
                 eslsh_el_refresh(el)
             case SIGTSTP:

@@ -98,6 +98,38 @@ import Testing
         #expect(terminal.screen().contains("EXIT=0\nSTTY-SAME"))
     }
 
+    /// SIGWINCH reaches libedit (through the wake pipe): after a resize, output above the prompt still
+    /// leaves the wrapped line intact.
+    @Test func resizingKeepsTheLineIntact() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal(columns: 100, rows: 40)
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        let typed = "echo resized " + String(repeating: "y", count: 60) + " end"
+        terminal.type(typed)
+        #expect(terminal.waitForLastLine("\(Self.prompt) \(typed)"))
+        _ = try terminal.tmux(["resize-window", "-x", "45", "-y", "40"], capture: false)
+        usleep(200_000)
+        for number in 1...20 { simulator.log(LogLine(level: 7, text: "after resize \(number)\n")) }
+        #expect(terminal.waitFor { $0.contains("after resize 20\n") })
+        #expect(terminal.waitForLastLine("\(Self.prompt) \(typed)"), "\(terminal.screen())")
+        let rows = terminal.screen().split(separator: "\n").map(String.init)
+        #expect(rows.filter { $0.contains(Self.prompt) }.count == 1, "stale prompts: \(rows)")
+        // And wider again.
+        _ = try terminal.tmux(["resize-window", "-x", "70", "-y", "40"], capture: false)
+        usleep(200_000)
+        for number in 1...5 { simulator.log(LogLine(level: 7, text: "wider again \(number)\n")) }
+        #expect(terminal.waitFor { $0.contains("wider again 5\n") })
+        #expect(terminal.waitForLastLine("\(Self.prompt) \(typed)"), "\(terminal.screen())")
+        let wider = terminal.screen().split(separator: "\n").map(String.init)
+        #expect(wider.filter { $0.contains(Self.prompt) }.count == 1, "stale prompts: \(wider)")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("\(String(typed.dropFirst(5)))\n\(Self.prompt)") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
     @Test func utf8InputIsEditedByCharacter() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
