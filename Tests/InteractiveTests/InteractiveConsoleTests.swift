@@ -292,6 +292,27 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=1\nSTTY-SAME") })
     }
 
+    @Test func promptTemplateNoHistoryAndDebugTrace() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port, arguments: "--no-history --prompt '%o:%P %s%%'")
+        let prompt = "127.0.0.1:\(simulator.port) vm%>"
+        #expect(terminal.waitForLastLine(prompt))
+        terminal.type("/debug 1")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("Debug level set to 1\n\(prompt)") })
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.hasSuffix("[debug] > api hostname\n[debug] < vm\nvm\n\(prompt)") })
+        terminal.type("/debug 9")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("The debug level must be 0-7.") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+        #expect(!FileManager.default.fileExists(atPath: terminal.home + "/.local/state/eslsh/history"))
+    }
+
     @Test func historyIsPrivateSavedAsYouGoAndSkipsSecrets() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
