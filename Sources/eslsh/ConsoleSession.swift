@@ -109,7 +109,11 @@ final class ConsoleSession {
             wake.wake()
         }
         // Nobody joins it: after a Ctrl-C the main thread has moved on.
-        if let helper { pthread_detach(helper) }
+        guard let helper else {
+            editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
+            return
+        }
+        pthread_detach(helper)
         while true {
             let bytes = wake.wait(milliseconds: 1000)
             var output = false
