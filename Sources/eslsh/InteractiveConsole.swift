@@ -9,35 +9,56 @@ import Glibc
 /// the main thread; the reader thread only queues and wakes it through a pipe.
 struct InteractiveConsole {
     let connect: ConnectOptions
-    let options: ConsoleOptions
-    let replyTimeout: Duration?
+    var replyTimeout: Duration?
+    var color = ColorMode.auto
+    /// fs_cli's prompt-string escapes; `> ` is appended.
+    var prompt = PromptFormat.defaultTemplate
+    var history = true
     /// The `log` level sent at start, as fs_cli does (empty: the server's default, DEBUG); nil: none.
     var startupLogLevel: String? = ""
     var profileName = "default"
+    /// F1–F12 overrides (key number → line); the others keep fs_cli's defaults.
+    var functionKeys: [Int: String] = [:]
+    /// Opens the connection; `onInbound` must be passed on (it wakes the console).
+    var open: (ConnectOptions, @escaping @Sendable () -> Void) throws(ConnectError) -> Connection = { options, onInbound throws(ConnectError) in
+        try Connection.open(options, onInbound: onInbound)
+    }
+
+    init(connect: ConnectOptions) { self.connect = connect }
+
+    /// From the command line (ConsoleOptions) alone.
+    init(connect: ConnectOptions, options: ConsoleOptions, replyTimeout: Duration?) {
+        self.connect = connect
+        self.replyTimeout = replyTimeout
+        color = options.color
+        prompt = options.prompt ?? PromptFormat.defaultTemplate
+        history = !options.noHistory
+    }
 
     func run() -> ExitStatus {
         let wake = WakePipe()
         let connection: Connection
         do {
-            connection = try Connection.open(connect, onInbound: { wake.wake() })
+            connection = try open(connect, { wake.wake() })
         } catch {
             Output.error(error.description)
             return error.isRejection ? .rejected : .connectFailed
         }
         defer { connection.close() }
 
-        let style = Style.forStandardOutput(options.color)
+        let style = Style.forStandardOutput(color)
         let switchName = Self.ask(connection, "switchname") ?? connect.host
         let values = PromptFormat(
             switchName: switchName, localHostname: Self.localHostname(),
             switchHostname: Self.ask(connection, "hostname") ?? switchName,
             profile: profileName, host: connect.host, port: connect.port)
-        let prompt = Self.colored(values.expand(options.prompt), style: style)
-        let historyPath = options.noHistory ? nil : HistoryPolicy.path(stateHome: environment("XDG_STATE_HOME"), home: environment("HOME"))
+        let prompt = Self.colored(values.expand(self.prompt), style: style)
+        let historyPath = history ? HistoryPolicy.path(stateHome: environment("XDG_STATE_HOME"), home: environment("HOME")) : nil
 
         wake.installSignalHandlers()
         defer { WakePipe.restoreSignals() }
         let editor = LineEditor(prompt: prompt, historyPath: historyPath, wake: wake)
+        for (key, line) in functionKeys where (1...12).contains(key) { editor.functionKeys[key - 1] = line }
         let session = ConsoleSession(connection: connection, wake: wake, editor: editor, style: style, replyTimeout: replyTimeout)
         editor.onWake = { session.drainInbound() }
         editor.complete = { session.complete($0) }
