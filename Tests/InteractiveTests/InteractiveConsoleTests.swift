@@ -40,7 +40,7 @@ import Testing
         terminal.press("Enter")
         #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) hostname\nvm\n\(Self.prompt) ") || $0.hasSuffix("\(Self.prompt) hostname\nvm\n\(Self.prompt)") })
         terminal.press("C-d")
-        #expect(terminal.waitFor { $0.contains("STTY-") })
+        #expect(terminal.waitFor { $0.contains("\nSTTY-") })
         #expect(terminal.screen().contains("EXIT=0\nSTTY-SAME"))
     }
 
@@ -94,7 +94,7 @@ import Testing
         #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) \(typed)\n\(output)\n\(Self.prompt)") })
         terminal.type("/exit")
         terminal.press("Enter")
-        #expect(terminal.waitFor { $0.contains("STTY-") })
+        #expect(terminal.waitFor { $0.contains("\nSTTY-") })
         #expect(terminal.screen().contains("EXIT=0\nSTTY-SAME"))
     }
 
