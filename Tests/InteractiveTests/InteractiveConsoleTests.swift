@@ -313,6 +313,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: terminal.home + "/.local/state/eslsh/history"))
     }
 
+    /// SIGTERM and SIGHUP mid-line end the console cleanly, terminal restored.
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func signalsEndTheConsoleWithTheTerminalRestored(signal: Int32) throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("half a line")
+        #expect(terminal.waitForLastLine("\(Self.prompt) half a line"))
+        let children = terminal.shellChildren()
+        #expect(children.count == 1)
+        for pid in children { kill(pid, signal) }
+        #expect(terminal.waitFor { $0.contains("\nEXIT=0\nSTTY-SAME") })
+    }
+
     @Test func historyIsPrivateSavedAsYouGoAndSkipsSecrets() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }

@@ -74,6 +74,13 @@ final class TmuxTerminal {
         }.reversed().drop(while: \.isEmpty).reversed().joined(separator: "\n")
     }
 
+    /// Processes started by the terminal's shell (eslsh while it runs).
+    func shellChildren() -> [Int32] {
+        let shell = (try? tmux(["display-message", "-p", "#{pane_pid}"]))?.split(separator: "\n").first.flatMap { Int32($0) } ?? 0
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").compactMap { Int32($0) }
+    }
+
     /// The screen with its colours as escape sequences.
     func screenWithEscapes() -> String { (try? tmux(["capture-pane", "-p", "-e"])) ?? "" }
 
