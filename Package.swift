@@ -50,6 +50,8 @@ let package = Package(
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.
         .testTarget(name: "EslshTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
+        // Runs the built eslsh binary in a real terminal (tmux) against the simulator.
+        .testTarget(name: "InteractiveTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

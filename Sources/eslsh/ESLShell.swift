@@ -113,6 +113,8 @@ struct ESLShell: ParsableCommand {
     @Option(name: .long, help: "With --listen: stop after this many calls.")
     var calls: Int?
 
+    @OptionGroup var console: ConsoleOptions
+
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
         if let timeout, timeout.milliseconds == 0 { throw ValidationError("--timeout must be more than 0") }
@@ -171,6 +173,22 @@ struct ESLShell: ParsableCommand {
         for warning in settings.warnings { printer.note("warning: \(warning)") }
         if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
 
+        // The console: when a person sits at a terminal and asked for no script, stream or command.
+        if execute.isEmpty && file == nil && events == nil && isatty(0) == 1 && isatty(1) == 1 {
+            var interactive = InteractiveConsole(connect: settings.connect)
+            interactive.replyTimeout = settings.replyTimeout
+            interactive.color = settings.color
+            interactive.prompt = console.prompt ?? settings.prompt ?? PromptFormat.defaultTemplate
+            interactive.history = settings.history && !console.noHistory
+            interactive.startupLogLevel = settings.quietLogs ? nil : (settings.logLevel ?? "")
+            interactive.profileName = settings.profileName ?? "default"
+            interactive.functionKeys = settings.functionKeys
+            let retries = retry
+            interactive.open = { _, onInbound throws(ConnectError) in
+                try Session.connect(settings, retries: retries, printer: printer, onInbound: onInbound)
+            }
+            return interactive.run()
+        }
         let connection: Connection
         do {
             connection = try Session.connect(settings, retries: retry, printer: printer)

@@ -1,0 +1,143 @@
+import ESLProtocol
+
+/// What Tab does to the line: delete `replace` characters before the cursor, insert `insert`, and show
+/// `candidates` when there are several.
+public struct Completion: Sendable, Equatable {
+    public var replace: Int
+    public var insert: String
+    public var candidates: [String]
+
+    public init(replace: Int, insert: String, candidates: [String]) {
+        self.replace = replace
+        self.insert = insert
+        self.candidates = candidates
+    }
+
+    /// Completes `stem` from `words` (case-insensitive): one match is inserted whole with a space after
+    /// it; several are listed and their common prefix inserted.
+    public static func from(stem: String, words: [String]) -> Completion {
+        let lowerStem = stem.lowercasedASCII
+        var seen = Set<String>()
+        let matches = words.filter { $0.lowercasedASCII.hasPrefix(lowerStem) && seen.insert($0).inserted }
+        if matches.count == 1 { return Completion(replace: stem.count, insert: matches[0] + " ", candidates: []) }
+        guard var prefix = matches.first else { return Completion(replace: 0, insert: "", candidates: []) }
+        for match in matches.dropFirst() {
+            while !match.lowercasedASCII.hasPrefix(prefix.lowercasedASCII) { prefix.removeLast() }
+        }
+        // Keep what was typed when the common prefix adds nothing.
+        if prefix.count <= stem.count { return Completion(replace: 0, insert: "", candidates: matches) }
+        return Completion(replace: stem.count, insert: prefix, candidates: matches)
+    }
+}
+
+/// Where Tab's answer comes from.
+public enum CompletionSource: Sendable, Equatable {
+    /// Known here (slash commands, event names, levels, causes …).
+    case local(Completion)
+    /// Ask the switch: `api console_complete <line>`.
+    case server(line: String)
+}
+
+/// Local completion rules; everything else goes to the switch's `console_complete`.
+public enum Completer {
+    public static let formats = ["plain", "json", "xml"]
+    public static let eslKeywords = ["auth", "userauth", "api", "bgapi", "event", "myevents", "divert_events", "filter",
+                                     "nixevent", "noevents", "log", "nolog", "linger", "nolinger", "sendevent", "sendmsg",
+                                     "exit", "resume", "connect", "getvar"]
+    public static let callCommands = ["execute", "hangup", "unicast", "nomedia", "xferext"]
+    public static let filterHeaders = ["Event-Name", "Event-Subclass", "Unique-ID", "Channel-Name", "Channel-State",
+                                       "Channel-Call-State", "Caller-Caller-ID-Number", "Caller-Caller-ID-Name",
+                                       "Caller-Destination-Number", "Core-UUID", "Job-UUID", "Other-Leg-Unique-ID",
+                                       "Application", "Hangup-Cause", "variable_sip_call_id"]
+    static let eventWords = Names.events + Names.events.map { "SWITCH_EVENT_" + $0 }
+    static let logWords = Names.logLevels.map { $0.name.lowercasedASCII }
+    static let causeWords = Names.hangupCauses.map(\.name)
+
+    /// `line` is the text before the cursor.
+    public static func complete(_ line: String) -> CompletionSource {
+        let trimmed = String(line.drop { $0 == " " })
+        let words = trimmed.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let endsWithSpace = trimmed.last == " "
+        let stem = endsWithSpace ? "" : (words.last ?? "")
+        // Words before the one being completed.
+        let before = endsWithSpace ? words : Array(words.dropLast())
+        let local = { (choices: [String]) in CompletionSource.local(.from(stem: stem, words: choices)) }
+
+        if trimmed.hasPrefix("/") {
+            if before.isEmpty { return local(SlashCommands.all.map { "/" + $0 }) }
+            let command = String(before[0].dropFirst()).lowercasedASCII
+            let index = before.count  // position of the word being completed
+            switch command {
+            case "event":
+                if index == 1 { return local(formats + eventWords) }
+                // After CUSTOM come subclass names, which the switch cannot list.
+                if before.last?.uppercased() == "CUSTOM" { return local([]) }
+                return local(eventWords)
+            case "nixevent": return local(eventWords)
+            case "myevents": return local(index == 2 ? formats : [])
+            case "log": return local(index == 1 ? logWords : [])
+            case "debug": return local(index == 1 ? (0...7).map(String.init) : [])
+            case "format": return local(index == 1 ? EventOutputFormat.allCases.map(\.rawValue) : [])
+            case "divert_events": return local(index == 1 ? ["on", "off"] : [])
+            case "filter":
+                if index == 1 { return local(["delete"] + filterHeaders) }
+                if index == 2, before[1].lowercasedASCII == "delete" { return local(["all"] + filterHeaders) }
+                let header = before[before.count - 1].lowercasedASCII
+                if header == "event-name" { return local(Names.events) }
+                if header == "hangup-cause" { return local(causeWords) }
+                return local([])
+            default: return local([])
+            }
+        }
+        if before.contains(where: { $0.lowercasedASCII.hasPrefix("hangup-cause") }) { return local(causeWords) }
+        if let last = before.last?.lowercasedASCII, last == "call-command:" || last == "call-command" { return local(callCommands) }
+        if let first = before.first?.lowercasedASCII {
+            if first == "hupall", before.count == 1 { return local(causeWords) }
+            if first == "uuid_kill", before.count == 2 { return local(causeWords) }
+        }
+        // `api x` and `bgapi x` complete x; the rest is the switch's business (API names, arguments, live UUIDs).
+        var rest = trimmed
+        for prefix in ["api ", "bgapi "] where trimmed.lowercasedASCII.hasPrefix(prefix) {
+            rest = String(trimmed.dropFirst(prefix.count).drop { $0 == " " })
+        }
+        return .server(line: rest)
+    }
+}
+
+/// The switch's answer to `console_complete` (reference 1.14): candidates as `[%20s]\t` cells, then
+/// `write=<len>:<text>` when there is one match or a common prefix.
+public struct ServerCompletion: Sendable, Equatable {
+    public var candidates: [String]
+    public var write: (length: Int, text: String)?
+
+    public static func == (a: ServerCompletion, b: ServerCompletion) -> Bool {
+        a.candidates == b.candidates && a.write?.length == b.write?.length && a.write?.text == b.write?.text
+    }
+
+    public init(body: String) {
+        var listing = Substring(body)
+        write = nil
+        if let marker = body.ranges(of: "write=").last {
+            listing = body[..<marker.lowerBound]
+            let directive = body[marker.upperBound...]
+            if let colon = directive.firstIndex(of: ":"), let length = Int(directive[..<colon]) {
+                var text = String(directive[directive.index(after: colon)...])
+                while text.last == "\n" { text.removeLast() }
+                write = (length, text)
+            }
+        }
+        var cells: [String] = []
+        var rest = listing
+        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+            let cell = rest[rest.index(after: open)..<close].drop { $0 == " " }
+            if !cell.isEmpty { cells.append(String(cell)) }
+            rest = rest[rest.index(after: close)...]
+        }
+        candidates = cells
+    }
+
+    /// As a local completion: the server's write directive, and the list when it found several.
+    public var completion: Completion {
+        Completion(replace: write?.length ?? 0, insert: write?.text ?? "", candidates: candidates.count > 1 ? candidates : [])
+    }
+}

@@ -1,0 +1,214 @@
+import ConsoleUI
+import ESLProtocol
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the console does with each line, and how it shows what arrives. Main thread only.
+final class ConsoleSession {
+    let connection: Connection
+    let wake: WakePipe
+    let editor: LineEditor
+    let style: Style
+    let replyTimeout: Duration?
+    var view: LiveView
+    /// `/debug N`: 0 off; 1+ commands and replies on stderr; 7 also every inbound item.
+    var debugLevel = 0
+    /// Set when the session must end (connection lost, SIGTERM), with the exit status.
+    private(set) var finished: ExitStatus?
+
+    init(connection: Connection, wake: WakePipe, editor: LineEditor, style: Style, replyTimeout: Duration?) {
+        self.connection = connection
+        self.wake = wake
+        self.editor = editor
+        self.style = style
+        self.replyTimeout = replyTimeout
+        self.view = LiveView(style: style)
+    }
+
+    /// Runs one typed line; returns an exit status when the console must end.
+    func run(line: String) -> ExitStatus? {
+        let action: LineAction
+        do {
+            action = try LineGrammar.parse(line)
+        } catch {
+            editor.show(style.paint(error.description, .red) + "\n")
+            return nil
+        }
+        return run(action)
+    }
+
+    func run(_ action: LineAction) -> ExitStatus? {
+        switch action {
+        case .skip:
+            return nil
+        case .local("exit", _):
+            return .ok
+        case .local(let name, let arguments):
+            runLocal(name, arguments)
+            return finished
+        case .send(let command):
+            // fs_cli: `console loglevel X` also sets this connection's log level.
+            if case .api(let text, _) = command {
+                let words = text.split(separator: " ")
+                if words.count == 3, words[0].lowercased() == "console", words[1].lowercased() == "loglevel" {
+                    send(.log(String(words[2])))
+                }
+            }
+            send(command)
+            return finished
+        }
+    }
+
+    // MARK: - Local commands
+
+    private func runLocal(_ name: String, _ arguments: [String]) {
+        let argument = arguments.isEmpty ? nil : arguments.joined(separator: " ")
+        switch name {
+        case "help":
+            editor.show(SlashCommands.help)
+        case "uuid":
+            view.uuidFilter = argument
+            editor.show(argument == nil ? "UUID filtering disabled\n" : "UUID filtering enabled for \(argument!)\n")
+        case "logfilter":
+            view.logFilter = argument
+            editor.show(argument == nil ? "Logfilter disabled\n" : "Logfilter enabled: \(argument!)\n")
+        case "debug":
+            guard let argument else { return editor.show("Debug level \(debugLevel) (use /debug 0-7)\n") }
+            guard let level = Int(argument), (0...7).contains(level) else {
+                return editor.show(style.paint("The debug level must be 0-7.", .red) + "\n")
+            }
+            debugLevel = level
+            editor.show("Debug level set to \(level)\n")
+        case "format":
+            guard let argument else { return editor.show("Events are shown as \(view.events.format.rawValue)\n") }
+            guard let format = EventOutputFormat(rawValue: argument.lowercased()) else {
+                let names = EventOutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                return editor.show(style.paint("Unknown format \(argument): use \(names).", .red) + "\n")
+            }
+            view.events.format = format
+            editor.show("Events are shown as \(format.rawValue)\n")
+        default:
+            editor.show(style.paint(SlashCommands.unknown(name), .red) + "\n")
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Sends a command and waits for its answer on a helper thread, while this thread keeps showing what
+    /// arrives and listens for Ctrl-C, which abandons the wait (the late reply is then discarded).
+    private func send(_ command: Command) {
+        trace("> " + command.redactedLine)
+        let (connection, wake, timeout) = (self.connection, self.wake, replyTimeout)
+        let box = ResultBox()
+        let helper = startThread {
+            let outcome: Result<Response, ConnectionError>
+            do throws(ConnectionError) { outcome = .success(try connection.send(command, timeout: timeout)) } catch { outcome = .failure(error) }
+            box.set(outcome)
+            wake.wake()
+        }
+        // Nobody joins it: after a Ctrl-C the main thread has moved on.
+        guard let helper else {
+            editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
+            return
+        }
+        pthread_detach(helper)
+        while true {
+            let bytes = wake.wait(milliseconds: 1000)
+            var output = false
+            for byte in bytes {
+                switch Int32(byte) {
+                case Int32(WakePipe.inbound): output = true
+                case SIGINT: connection.cancelWaiting()
+                case SIGTERM, SIGHUP:
+                    connection.cancelWaiting()
+                    finished = finished ?? .ok
+                case SIGTSTP: WakePipe.suspend()
+                default: break
+                }
+            }
+            if output { editor.show(drainInbound().text) }
+            if let outcome = box.get() {
+                report(outcome)
+                return
+            }
+        }
+    }
+
+    private func report(_ outcome: Result<Response, ConnectionError>) {
+        switch outcome {
+        case .success(let response):
+            trace("< " + (response.text.split(separator: "\n").first.map(String.init) ?? ""))
+            editor.show(view.render(response))
+        case .failure(.cancelled):
+            editor.show(style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
+        case .failure(.timedOut(let command, let milliseconds)):
+            editor.show(style.paint("No reply to \(command) within \(milliseconds) ms; it will be discarded.", .red) + "\n")
+        case .failure(.encoding(let error)):
+            editor.show(style.paint(error.description, .red) + "\n")
+        case .failure(let error):
+            editor.show(drainInbound().text)
+            if finished == nil {
+                editor.show(style.paint("eslsh: \(error.description)", .red) + "\n")
+                finished = .commandFailed
+            }
+        }
+    }
+
+    // MARK: - Inbound
+
+    /// Renders everything queued; `stop` when the connection has ended (its reason is in the text).
+    func drainInbound() -> (text: String, stop: Bool) {
+        var text = ""
+        while let item = connection.inbound.poll() {
+            if debugLevel >= 7 { trace("< " + Self.describe(item)) }
+            if case .closed(let reason) = item {
+                text += style.paint("eslsh: \(reason.description)", .red) + "\n"
+                // Issue 3: the console exits 1 when the connection goes (reconnecting is another feature).
+                finished = finished ?? .commandFailed
+                continue
+            }
+            if let shown = view.render(item) { text += shown }
+        }
+        return (text, finished != nil)
+    }
+
+    private static func describe(_ item: Inbound) -> String {
+        switch item {
+        case .message(.log(let line)): return "log/data level \(line.level)"
+        case .message(.event(let event, let format)): return "event \(format) \(event.name)"
+        case .message(let other): return "\(other)".prefix(80).description
+        case .dropped(let count): return "dropped \(count)"
+        case .closed(let reason): return "closed: \(reason.description)"
+        }
+    }
+
+    /// The protocol trace on stderr (`/debug`); commands are shown redacted, so never a password.
+    private func trace(_ line: String) {
+        guard debugLevel > 0 else { return }
+        editor.show(style.paint("[debug] " + line, .dim) + "\n", fd: 2)
+    }
+
+    // MARK: - Completion
+
+    /// Tab: local names where the console knows them, otherwise the switch's `console_complete`.
+    func complete(_ before: String) -> Completion? {
+        switch Completer.complete(before) {
+        case .local(let completion):
+            return completion
+        case .server(let line):
+            let command = Command.api("console_complete " + line)
+            trace("> " + command.redactedLine)
+            guard let response = try? connection.send(command, timeout: .seconds(3)), !response.isError else { return nil }
+            return ServerCompletion(body: response.text).completion
+        }
+    }
+}
+
+/// The helper thread's result, handed to the main thread.
+final class ResultBox: Sendable {
+    private let value = Mutex<Result<Response, ConnectionError>?>(nil)
+    func set(_ result: Result<Response, ConnectionError>) { value.withLock { $0 = result } }
+    func get() -> Result<Response, ConnectionError>? { value.withLock { $0 } }
+}

@@ -1,0 +1,88 @@
+import ConsoleUI
+import ESLProtocol
+import Testing
+
+@Suite struct CompletionTests {
+    func local(_ line: String) -> Completion? {
+        if case .local(let completion) = Completer.complete(line) { return completion }
+        return nil
+    }
+
+    @Test func eventNameAfterEventAndFormat() {
+        #expect(local("/event plain CHANNEL_AN") == Completion(replace: 10, insert: "CHANNEL_ANSWER ", candidates: []))
+        #expect(local("/event CHANNEL_AN")?.insert == "CHANNEL_ANSWER ")
+        #expect(local("/event json HEARTBEAT CHANNEL_CRE")?.insert == "CHANNEL_CREATE ")
+        #expect(local("/nixevent channel_an")?.insert == "CHANNEL_ANSWER ")
+        #expect(local("/event plain SWITCH_EVENT_CHANNEL_AN")?.insert == "SWITCH_EVENT_CHANNEL_ANSWER ")
+    }
+
+    @Test func severalCandidatesInsertTheirCommonPrefixAndList() {
+        let completion = local("/event plain CHANNEL_HANG")
+        #expect(completion?.insert == "CHANNEL_HANGUP")
+        #expect(completion?.replace == 12)
+        #expect(completion?.candidates == ["CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE"])
+        let nothingToAdd = local("/event plain CHANNEL_HANGUP")
+        #expect(nothingToAdd?.insert == "")
+        #expect(nothingToAdd?.candidates.count == 2)
+    }
+
+    @Test func formatsThenAllNinetyFourEventsAfterEvent() {
+        let completion = local("/event ")
+        #expect(completion?.candidates.prefix(3) == ["plain", "json", "xml"])
+        #expect(completion?.candidates.count == 3 + 94 * 2)
+    }
+
+    @Test func slashCommands() {
+        #expect(local("/nolo")?.insert == "/nolog ")
+        #expect(local("/he")?.insert == "/help ")
+        #expect(local("/no")?.candidates == ["/noevents", "/nolinger", "/nolog"])
+        #expect(local("/")?.candidates.contains("/logfilter") == true)
+    }
+
+    @Test func levelsFormatsCausesFilterHeaders() {
+        #expect(local("/log in")?.insert == "info ")
+        #expect(local("/format nd")?.insert == "ndjson ")
+        #expect(local("/debug ")?.candidates == ["0", "1", "2", "3", "4", "5", "6", "7"])
+        #expect(local("hupall NORMAL_CL")?.insert == "NORMAL_CLEARING ")
+        #expect(local("uuid_kill 1234 USER_B")?.insert == "USER_BUSY ")
+        #expect(local("/filter Event-Name CHANNEL_ANS")?.insert == "CHANNEL_ANSWER ")
+        #expect(local("/filter Unique")?.insert == "Unique-ID ")
+        #expect(local("/filter delete al")?.insert == "all ")
+        #expect(local("sendmsg hangup-cause: NO_ANS")?.insert == "NO_ANSWER ")
+    }
+
+    @Test func apiCommandsGoToTheSwitch() {
+        #expect(Completer.complete("sta") == .server(line: "sta"))
+        #expect(Completer.complete("  show chan") == .server(line: "show chan"))
+        #expect(Completer.complete("api show ch") == .server(line: "show ch"))
+        #expect(Completer.complete("bgapi orig") == .server(line: "orig"))
+        #expect(Completer.complete("uuid_kill ") == .server(line: "uuid_kill "))
+    }
+
+    @Test func serverAnswerWithOneMatch() {
+        let answer = ServerCompletion(body: "\n\n[          switchname]\t\n\n\nwrite=7:switchname ")
+        #expect(answer.candidates == ["switchname"])
+        #expect(answer.completion == Completion(replace: 7, insert: "switchname ", candidates: []))
+    }
+
+    @Test func serverAnswerWithSeveralMatches() {
+        let body = "\n\n[                show]\t[             shutdown]\t[           sofia]\t[        sofia_contact]\t\n"
+            + "[              status]\t\n\nwrite=1:s"
+        let answer = ServerCompletion(body: body)
+        #expect(answer.candidates == ["show", "shutdown", "sofia", "sofia_contact", "status"])
+        #expect(answer.completion.replace == 1)
+        #expect(answer.completion.insert == "s")
+        #expect(answer.completion.candidates.count == 5)
+        let none = ServerCompletion(body: "\n\n\n\n")
+        #expect(none.candidates.isEmpty)
+        #expect(none.completion == Completion(replace: 0, insert: "", candidates: []))
+    }
+
+    @Test func columnsGoDownThenAcross() {
+        let text = Columns.layout(["a", "bb", "ccc", "dddd", "e"], width: 14)
+        // cell width 6 → 2 columns, 3 rows.
+        #expect(text == "a     dddd\nbb    e\nccc\n")
+        #expect(Columns.layout([], width: 80) == "")
+        #expect(Columns.layout(["only"], width: 2) == "only\n")
+    }
+}
