@@ -1,6 +1,5 @@
 import ConsoleUI
 import ESLProtocol
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -208,7 +207,7 @@ final class ConsoleSession {
 
 /// The helper thread's result, handed to the main thread.
 final class ResultBox: Sendable {
-    private let value = Mutex<Result<Response, ConnectionError>?>(nil)
+    private let value = Locked<Result<Response, ConnectionError>?>(nil)
     func set(_ result: Result<Response, ConnectionError>) { value.withLock { $0 = result } }
     func get() -> Result<Response, ConnectionError>? { value.withLock { $0 } }
 }
