@@ -101,18 +101,17 @@ final class ConsoleSession {
         trace("> " + command.redactedLine)
         let (connection, wake, timeout) = (self.connection, self.wake, replyTimeout)
         let box = ResultBox()
+        // Detached (startThread's default): nobody joins it, after a Ctrl-C the main thread has moved on.
         let helper = startThread {
             let outcome: Result<Response, ConnectionError>
             do throws(ConnectionError) { outcome = .success(try connection.send(command, timeout: timeout)) } catch { outcome = .failure(error) }
             box.set(outcome)
             wake.wake()
         }
-        // Nobody joins it: after a Ctrl-C the main thread has moved on.
-        guard let helper else {
+        guard helper != nil else {
             editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
             return
         }
-        pthread_detach(helper)
         while true {
             let bytes = wake.wait(milliseconds: 1000)
             var output = false
