@@ -38,10 +38,10 @@ public struct SimulatorConfiguration: Sendable {
 /// sequence, HEARTBEAT, sendevent and sendmsg.
 public final class Simulator: @unchecked Sendable {
     public let configuration: SimulatorConfiguration
-    public private(set) var port = 0
+    public let port: Int
     let coreUUID = UUIDText.random()
     let started = Deadline.now()
-    private let listener: Int32
+    private let listener: Listener
     private let state = Locked(State())
     private let sequence = Atomic<Int>(400)
     private let stopped = Atomic<Bool>(false)
@@ -56,15 +56,12 @@ public final class Simulator: @unchecked Sendable {
     /// Binds and starts accepting; throws a message when the address cannot be bound.
     public init(_ configuration: SimulatorConfiguration) throws(SimulatorError) {
         self.configuration = configuration
-        listener = socket(configuration.listenHost.contains(":") ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw SimulatorError(message: "socket: \(String(cString: strerror(errno)))") }
-        var one: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        guard bindListener() else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(listener)
-            throw SimulatorError(message: "cannot listen on \(configuration.listenHost):\(configuration.port): \(reason)")
+        do throws(Listener.Failure) {
+            listener = try Listener(host: configuration.listenHost, port: configuration.port)
+        } catch {
+            throw SimulatorError(message: error.description)
         }
+        port = listener.port
         Background.start { [self] in acceptLoop() }
         if let interval = configuration.heartbeatInterval { Background.start { [self] in every(interval) { fireHeartbeat() } } }
         if let interval = configuration.callInterval {
@@ -72,36 +69,10 @@ public final class Simulator: @unchecked Sendable {
         }
     }
 
-    private func bindListener() -> Bool {
-        if configuration.listenHost.contains(":") {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(configuration.port).bigEndian)
-            inet_pton(AF_INET6, configuration.listenHost, &address.sin6_addr)
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
-            guard bound == 0, listen(listener, 64) == 0 else { return false }
-            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-            port = Int(UInt16(bigEndian: address.sin6_port))
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(configuration.port).bigEndian)
-            guard inet_pton(AF_INET, configuration.listenHost, &address.sin_addr) == 1 else { errno = EINVAL; return false }
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            guard bound == 0, listen(listener, 64) == 0 else { return false }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-            port = Int(UInt16(bigEndian: address.sin_port))
-        }
-        return true
-    }
-
     /// Stops accepting and closes every session.
     public func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        Glibc.close(listener)
+        listener.shutdown()
         let sessions = state.withLock { state in
             defer { state.calls = [:] }  // calls and sessions hold the simulator: let them go
             return Array(state.sessions.values)
@@ -112,15 +83,8 @@ public final class Simulator: @unchecked Sendable {
     public var isStopped: Bool { stopped.load(ordering: .relaxed) }
 
     private func acceptLoop() {
-        while !isStopped {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let session = SimulatorSession(fd: fd, simulator: self)
+        while !isStopped, let (socket, _) = listener.accept() {
+            let session = SimulatorSession(socket: socket, simulator: self)
             state.withLock { $0.sessions[ObjectIdentifier(session)] = session }
             session.start()
         }

@@ -27,14 +27,14 @@ final class SimulatorSession: @unchecked Sendable {
 
     /// The call this session controls in outbound mode (FreeSWITCH connected out for it).
     let call: SimulatedCall?
-    /// Keeps an outbound session's socket open as long as the session.
-    private let socket: Socket?
+    /// Owns the descriptor: it closes when the session goes.
+    private let socket: Socket
 
-    init(fd: Int32, simulator: Simulator) {
-        self.fd = fd
+    init(socket: Socket, simulator: Simulator) {
+        self.fd = socket.descriptor
         self.simulator = simulator
         self.call = nil
-        self.socket = nil
+        self.socket = socket
     }
 
     /// An outbound session: no authentication; `connect`, `myevents`, `linger`, `getvar` and a
@@ -60,7 +60,7 @@ final class SimulatorSession: @unchecked Sendable {
     private func run() {
         defer {
             close()
-            if socket == nil { Glibc.close(fd) }  // an outbound session's Socket closes itself
+
             simulator.remove(self)
         }
         if simulator.configuration.rejectByACL {

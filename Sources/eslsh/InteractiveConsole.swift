@@ -32,7 +32,7 @@ struct InteractiveConsole {
         do {
             connection = try open(connect, { wake.wake() })
         } catch {
-            Output.error(error.description)
+            Terminal.write("eslsh: \(error.description)\n", fd: 2)
             return error.isRejection ? .rejected : .connectFailed
         }
         defer { connection.close() }
