@@ -28,8 +28,11 @@ import Testing
         switch state {
         case .idle:
             terminal.type("half typed")
+            // A signal overtakes keys still unread: wait until the line is on the screen.
+            #expect(terminal.waitForLastLine("\(prompt) half typed"))
         case .waiting:
             terminal.type("msleep 2000")
+            #expect(terminal.waitForLastLine("\(prompt) msleep 2000"))
             terminal.press("Enter")
             usleep(300_000)
         case .streaming:

@@ -227,6 +227,8 @@ import Testing
         Self.start(terminal, port: simulator.port)
         #expect(terminal.waitForLastLine(Self.prompt))
         terminal.type("status with a typo")
+        // Ctrl-C is a signal and overtakes keys still unread: wait until the line is on the screen.
+        #expect(terminal.waitForLastLine("\(Self.prompt) status with a typo"))
         terminal.press("Left", "Left", "C-c")
         #expect(terminal.waitFor { $0.hasSuffix("\(Self.prompt) status with a typo^C\n\(Self.prompt)") })
         terminal.type("hostname")
