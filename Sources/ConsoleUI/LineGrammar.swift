@@ -51,9 +51,10 @@ public enum LineGrammar {
     public static let exitWords: Set<String> = ["exit", "quit", "bye", "..."]
 
     public static func parse(_ line: String) throws(CommandError) -> LineAction {
-        let trimmed = line.drop { $0 == " " || $0 == "\t" }
-        var text = String(trimmed)
-        while text.last == " " || text.last == "\t" || text.last == "\r" || text.last == "\n" { text.removeLast() }
+        // Trimmed by scalars: Swift counts "\r\n" as one character, which no single-scalar test matches.
+        var scalars = Substring(line).unicodeScalars.drop { $0 == " " || $0 == "\t" }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\r" || last == "\n" { scalars.removeLast() }
+        let text = String(scalars)
         if text.isEmpty || text.hasPrefix("#") { return .skip }
         if text == "..." { return .local(name: "exit", arguments: []) }
         if text.hasPrefix("/") {

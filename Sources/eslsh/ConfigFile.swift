@@ -43,7 +43,9 @@ struct ConfigFile {
     /// Parses `text`; lines before any `[section]` are a problem (fs_cli silently corrupts memory there).
     init(path: String, text: String) throws(Problem) {
         self.path = path
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Swift counts "\r\n" as one character, so a CRLF file would not split on "\n": make it LF first.
+        let lines = text.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (offset, rawLine) in lines.enumerated() {
             let number = offset + 1
             var line = Substring(rawLine)
             if let inline = line.firstRange(of: ";;") { line = line[..<inline.lowerBound] }

@@ -244,7 +244,9 @@ struct ESLShell: ParsableCommand {
                 printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
                 return .usage
             }
-            lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // "\r\n" is one Swift character: make CRLF files LF before splitting.
+            lines = String(decoding: bytes, as: UTF8.self).replacing("\r\n", with: "\n")
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         } else if isatty(0) == 0 {
             lines = Array(LineFile.standardInput)
         }
@@ -292,8 +294,9 @@ struct LineFile: Sequence, IteratorProtocol {
         defer { free(line) }
         let count = getline(&line, &capacity, handle)
         guard count >= 0, let line else { return nil }
-        var text = String(cString: line)
-        if text.hasSuffix("\n") { text.removeLast() }
-        return text
+        // By bytes: Swift counts "\r\n" as one character, so `hasSuffix("\n")` misses a CRLF ending.
+        var length = strlen(line)
+        if length > 0, line[length - 1] == 0x0A { length -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self)
     }
 }

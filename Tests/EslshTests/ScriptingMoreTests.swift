@@ -138,3 +138,39 @@ import Testing
         #expect(run.status == 1)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct InjectionTests {
+    /// A carriage return inside a profile's password could end the auth line and start another
+    /// command; it is refused before anything is sent.
+    @Test func aProfilePasswordWithALineBreakIsNeverSent() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let path = NSTemporaryDirectory() + "eslsh-inject-\(UUID().uuidString)"
+        try "[default]\nport => \(simulator.port)\npassword => ClueCon\rapi hupall\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        let run = try EslshTests.run(["-x", "hostname"], environment: ["ESLSH_CONFIG": path])
+        #expect(run.status == 4)
+        #expect(run.stderr == "eslsh: invalid credentials: password contains a line break; refusing to send it\n")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func configFilesWithCRLFLineEndingsWork() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let path = NSTemporaryDirectory() + "eslsh-crlf-\(UUID().uuidString)"
+        try "[default]\r\nport => \(simulator.port)\r\npassword => ClueCon\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        let run = try EslshTests.run(["-x", "hostname"], environment: ["ESLSH_CONFIG": path])
+        #expect(run.stdout == "vm\n", "\(run.stderr)")
+    }
+
+    @Test func aScriptLineWithACarriageReturnInsideIsRefused() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let run = try EslshTests.run(["-P", "\(simulator.port)"], stdin: "status\rapi hupall\nhostname\r\n")
+        #expect(run.status == 1)
+        #expect(run.stderr == "eslsh: API command contains a line break; refusing to send it\n")
+        // A CRLF line ending is only a line ending.
+        #expect(run.stdout == "vm\n")
+    }
+}
