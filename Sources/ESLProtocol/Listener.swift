@@ -121,17 +121,13 @@ public final class Listener: @unchecked Sendable {
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let peer = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Socket.describe($0, port: 0) } }
-            let host = String(peer.dropLast(2).drop { $0 == "[" }.reversed().drop { $0 == "]" }.reversed())
-            return (Socket(descriptor: fd, peer: peer.replacingPortZero()), host)
+            // Peers are named by address; the port FreeSWITCH connects from says nothing.
+            let host = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Socket.numericHost($0) } } ?? "?"
+            let peer = storage.ss_family == sa_family_t(AF_INET6) ? "[\(host)]" : host
+            return (Socket(descriptor: fd, peer: peer), host)
         }
     }
 
     /// Stops accepting: a blocked `accept` returns nil.
     public func shutdown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
-}
-
-extension String {
-    /// `1.2.3.4:0` → `1.2.3.4` (peers are named by address; their port says nothing).
-    func replacingPortZero() -> String { hasSuffix(":0") ? String(dropLast(2)) : self }
 }

@@ -121,12 +121,16 @@ public final class Socket: @unchecked Sendable {
 
     /// `1.2.3.4:8021` or `[::1]:8021`.
     static func describe(_ address: UnsafeMutablePointer<sockaddr>?, port: Int) -> String {
-        guard let address else { return "?:\(port)" }
+        guard let address, let host = numericHost(address) else { return "?:\(port)" }
+        return address.pointee.sa_family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// The address as digits (`1.2.3.4`, `::1`), no port.
+    static func numericHost(_ address: UnsafeMutablePointer<sockaddr>) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         let length = socklen_t(address.pointee.sa_family == AF_INET6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
-        guard getnameinfo(address, length, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 else { return "?:\(port)" }
-        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return address.pointee.sa_family == AF_INET6 ? "[\(text)]:\(port)" : "\(text):\(port)"
+        guard getnameinfo(address, length, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Writes every byte (short writes and EINTR are retried). MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE.

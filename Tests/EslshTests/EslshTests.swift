@@ -13,12 +13,7 @@ import Testing
     }
 
     /// eslsh sits next to the test bundle in the build folder.
-    static let binary: String = {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: me).deletingLastPathComponent()
-        if directory.lastPathComponent == "MacOS" { directory = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-        return directory.appendingPathComponent("eslsh").path
-    }()
+    static let binary = builtBinary("eslsh")
 
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], readDelay: Double = 0) throws -> Run {
         let process = Process()

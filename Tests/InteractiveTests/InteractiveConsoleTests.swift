@@ -6,19 +6,9 @@ import Testing
 
 /// The console as a user meets it: the built eslsh binary in a tmux terminal, against the simulator.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct InteractiveConsoleTests {
-    static let binary: String = {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("eslsh").path
-    }()
+    static let binary = builtBinary("eslsh")
 
-    static func simulator() throws -> Simulator {
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.hostname = "vm"
-        configuration.heartbeatInterval = nil
-        configuration.callDuration = nil
-        return try Simulator(configuration)
-    }
+    static func simulator() throws -> Simulator { try testSimulator() }
 
     /// Starts eslsh in the terminal; after it ends the shell prints its exit status and whether the
     /// terminal settings are what they were before.
