@@ -89,8 +89,12 @@ public final class LineEditor {
         return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
     }
 
+    /// The prompt shown now.
+    public private(set) var prompt = ""
+
     /// The prompt; colour codes must sit between `\u{1}` markers so they take no width.
     public func setPrompt(_ prompt: String) {
+        self.prompt = prompt
         free(promptBuffer)
         promptBuffer = strdup(prompt)
         promptWidth = DisplayWidth.of(DisplayWidth.visible(prompt))

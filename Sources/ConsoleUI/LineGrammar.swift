@@ -9,6 +9,8 @@ public enum LineAction: Sendable, Equatable {
     case send(Command)
     /// A console command (`/exit`, `/help`, …) with its arguments.
     case local(name: String, arguments: [String])
+    /// `/sendevent <NAME>` or `/sendmsg [uuid]`: header lines (and maybe a body) follow.
+    case entry(MultiLineEntry)
 }
 
 public enum LineGrammar {
@@ -27,6 +29,21 @@ public enum LineGrammar {
             let command = after(words: 1, in: body)
             guard !command.isEmpty else { throw .missing("API command (/bg <command>)") }
             return .bgapi(command)
+        default:
+            return nil
+        }
+    }
+
+    /// `/sendevent <NAME>` and `/sendmsg [uuid]` start a multi-line entry.
+    static func multiLine(_ word: String, _ arguments: [String]) throws(CommandError) -> MultiLineEntry? {
+        switch word {
+        case "sendevent":
+            guard let name = arguments.first else { throw .missing("event name (/sendevent <NAME>, then header lines)") }
+            guard arguments.count == 1 else { throw .usage("/sendevent takes one event name; headers go on the next lines") }
+            return MultiLineEntry(.event(name: name))
+        case "sendmsg":
+            guard arguments.count <= 1 else { throw .usage("/sendmsg takes one call uuid; headers go on the next lines") }
+            return MultiLineEntry(.call(uuid: arguments.first))
         default:
             return nil
         }
@@ -66,6 +83,7 @@ public enum LineGrammar {
                 try Command.requireSingleLine(body, field: "command")
                 return .send(.raw(body))
             }
+            if let entry = try multiLine(first, Array(words.dropFirst())) { return .entry(entry) }
             if let command = try callControl(first, Array(words.dropFirst()), body: body) { return .send(command) }
             return .local(name: first, arguments: Array(words.dropFirst()))
         }

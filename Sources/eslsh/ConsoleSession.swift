@@ -16,6 +16,7 @@ final class ConsoleSession {
     var debugLevel = 0
     /// Set when the session must end (connection lost, SIGTERM), with the exit status.
     private(set) var finished: ExitStatus?
+    let control = ConsoleCallControl()
 
     init(connection: Connection, wake: WakePipe, editor: LineEditor, style: Style, replyTimeout: Duration?) {
         self.connection = connection
@@ -47,6 +48,8 @@ final class ConsoleSession {
         case .local(let name, let arguments):
             runLocal(name, arguments)
             return finished
+        case .entry(let entry):
+            return enter(entry)
         case .send(let command):
             // fs_cli: `console loglevel X` also sets this connection's log level.
             if case .api(let text, _) = command {
@@ -55,7 +58,13 @@ final class ConsoleSession {
                     send(.log(String(words[2])))
                 }
             }
-            send(command)
+            if case .bgapi(let text, nil) = command {
+                startJob(text)
+            } else if let execute = CallTracker.execute(in: command) {
+                startExecute(execute, command)
+            } else {
+                send(command)
+            }
             return finished
         }
     }
@@ -67,6 +76,8 @@ final class ConsoleSession {
         switch name {
         case "help":
             editor.show(SlashCommands.help)
+        case "jobs":
+            editor.show(drainWatcher() + control.tracker.listing(at: Deadline.now().nanoseconds))
         case "uuid":
             view.uuidFilter = argument
             editor.show(argument == nil ? "UUID filtering disabled\n" : "UUID filtering enabled for \(argument!)\n")
@@ -97,7 +108,12 @@ final class ConsoleSession {
 
     /// Sends a command and waits for its answer on a helper thread, while this thread keeps showing what
     /// arrives and listens for Ctrl-C, which abandons the wait (the late reply is then discarded).
-    private func send(_ command: Command) {
+    func send(_ command: Command) {
+        _ = sendWaiting(command)
+    }
+
+    /// As `send`, with the outcome (nil when no thread could wait for it).
+    func sendWaiting(_ command: Command) -> Result<Response, ConnectionError>? {
         trace("> " + command.redactedLine)
         let (connection, wake, timeout) = (self.connection, self.wake, replyTimeout)
         let box = ResultBox()
@@ -110,7 +126,7 @@ final class ConsoleSession {
         }
         guard helper != nil else {
             editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
-            return
+            return nil
         }
         while true {
             let bytes = wake.wait(milliseconds: 1000)
@@ -126,10 +142,11 @@ final class ConsoleSession {
                 default: break
                 }
             }
-            if output { editor.show(drainInbound().text) }
+            // The watcher's news waits until the reply is shown: "+OK" before "done".
+            if output { editor.show(drainInbound(watcher: false).text) }
             if let outcome = box.get() {
                 report(outcome)
-                return
+                return outcome
             }
         }
     }
@@ -156,8 +173,9 @@ final class ConsoleSession {
 
     // MARK: - Inbound
 
-    /// Renders everything queued; `stop` when the connection has ended (its reason is in the text).
-    func drainInbound() -> (text: String, stop: Bool) {
+    /// Renders everything queued (and, with `watcher`, the outcomes of jobs and applications); `stop`
+    /// when the connection has ended (its reason is in the text).
+    func drainInbound(watcher: Bool = true) -> (text: String, stop: Bool) {
         var text = ""
         while let item = connection.inbound.poll() {
             if debugLevel >= 7 { trace("< " + Self.describe(item)) }
@@ -167,8 +185,12 @@ final class ConsoleSession {
                 finished = finished ?? .commandFailed
                 continue
             }
+            if case .message(.event(let event, _)) = item, event.name == "CHANNEL_CREATE" || event.name == "CHANNEL_DESTROY" {
+                control.channelsChanged()
+            }
             if let shown = view.render(item) { text += shown }
         }
+        if watcher { text += drainWatcher() }
         return (text, finished != nil)
     }
 
@@ -195,6 +217,10 @@ final class ConsoleSession {
         switch Completer.complete(before) {
         case .local(let completion):
             return completion
+        case .channel(let stem):
+            return .from(stem: stem, words: control.channelUUIDs(connection))
+        case .application(let stem):
+            return .from(stem: stem, words: control.applicationNames(connection))
         case .server(let line):
             let command = Command.api("console_complete " + line)
             trace("> " + command.redactedLine)

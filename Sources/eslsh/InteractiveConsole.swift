@@ -51,6 +51,9 @@ struct InteractiveConsole {
         let editor = LineEditor(prompt: prompt, historyPath: historyPath, wake: wake)
         for (key, line) in functionKeys where (1...12).contains(key) { editor.functionKeys[key - 1] = line }
         let session = ConsoleSession(connection: connection, wake: wake, editor: editor, style: style, replyTimeout: replyTimeout)
+        let watcherOptions = connect
+        session.control.openWatcher = { Watcher.open(watcherOptions, onInbound: { wake.wake() }) }
+        defer { session.control.close() }
         editor.onWake = { session.drainInbound() }
         editor.complete = { session.complete($0) }
 
