@@ -218,6 +218,9 @@ final class ConsoleSession {
         case .local(let completion):
             return completion
         case .channel(let stem):
+            // Channel news already queued first: it may make the cached list stale.
+            let news = drainInbound()
+            if !news.text.isEmpty { editor.show(news.text) }
             return .from(stem: stem, words: control.channelUUIDs(connection))
         case .application(let stem):
             return .from(stem: stem, words: control.applicationNames(connection))
