@@ -6,7 +6,7 @@ public enum SlashCommands {
     public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "jobs"]
 
     /// Call control words the line grammar turns into commands.
-    public static let callControl = ["execute", "hangup", "bg", "sendevent", "sendmsg"]
+    public static let callControl = ["execute", "hangup", "bg", "sendevent", "sendmsg", "myevents"]
 
     /// Every slash word, sorted, for completion.
     public static let all: [String] = (local + callControl + LineGrammar.serverWords).sorted()

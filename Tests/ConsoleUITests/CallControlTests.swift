@@ -62,6 +62,17 @@ import Testing
         #expect(throws: EntryError.bodyEndsInsideLine(expected: 3)) { try inside.readScript(from: &more) }
     }
 
+    @Test func myeventsInEitherOrderIsSentUUIDFirst() throws {
+        #expect(try LineGrammar.parse("/myevents plain abc") == .send(.myevents(uuid: "abc", format: .plain)))
+        #expect(try LineGrammar.parse("/myevents abc JSON") == .send(.myevents(uuid: "abc", format: .json)))
+        #expect(try LineGrammar.parse("/myevents abc") == .send(.myevents(uuid: "abc")))
+        #expect(try LineGrammar.parse("/myevents") == .send(.myevents(uuid: nil)))
+        #expect(try LineGrammar.parse("/myevents xml") == .send(.myevents(uuid: nil, format: .xml)))
+        #expect(throws: CommandError.self) { try LineGrammar.parse("/myevents abc yaml") }
+        #expect(throws: CommandError.self) { try LineGrammar.parse("/myevents abc plain extra") }
+        #expect(try Command.myevents(uuid: "abc", format: .plain).encode() == Array("myevents abc plain\n\n".utf8))
+    }
+
     @Test func theConsoleBodyIsItsLinesEachWithALineFeed() {
         #expect(MultiLineEntry.body(lines: []) == nil)
         #expect(MultiLineEntry.body(lines: ["line one", "", "line three"]) == "line one\n\nline three\n")
