@@ -13,6 +13,9 @@ final class SimulatedCall: @unchecked Sendable {
     private let placeholders: [(String, String)]
     private let hungUp = Atomic<Bool>(false)
     private let lastApplication = Locked<(String, String)>(("park", ""))
+    /// CHANNEL_EXECUTE_COMPLETE of a `park` run by sendmsg: as on a real switch, park returns only when
+    /// the call leaves it (here: when it is hung up).
+    private let parked = Locked<[Event]>([])
 
     init(simulator: Simulator, destination: String) {
         self.simulator = simulator
@@ -49,6 +52,10 @@ final class SimulatedCall: @unchecked Sendable {
     /// Emits the recorded hangup sequence with `cause`; only the first hangup counts.
     func hangup(cause: String) {
         guard !hungUp.exchange(true, ordering: .relaxed) else { return }
+        for var event in parked.withLock({ list in defer { list = [] }; return list }) {
+            refresh(&event)
+            simulator.fire(event)
+        }
         replay(CallScript.hangup, logs: CallScript.logs.split(separator: "\n").dropFirst(30), cause: cause)
         simulator.ended(self)
     }
@@ -65,6 +72,10 @@ final class SimulatedCall: @unchecked Sendable {
             if name == "CHANNEL_EXECUTE_COMPLETE" {
                 event.headers.set("Application-Response", "_none_")
                 event.headers.set("Application-UUID-Name", "")
+                if app == "park" {
+                    parked.withLock { $0.append(event) }
+                    continue
+                }
             }
             simulator.fire(event)
         }

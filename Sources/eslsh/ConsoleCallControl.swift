@@ -18,7 +18,9 @@ final class ConsoleCallControl {
 
     /// The watcher, opened on first use; the error explains why there is none.
     func ensureWatcher() -> Result<Watcher, WatcherError>? {
-        if let watcher { return .success(watcher) }
+        if let watcher, watcher.connection.endReason == nil { return .success(watcher) }
+        // A watcher that went away (the switch restarted) is replaced; what it was following is lost.
+        if watcher != nil { _ = watcherClosed() }
         guard let result = openWatcher?() else { return nil }
         if case .success(let opened) = result { watcher = opened }
         return result

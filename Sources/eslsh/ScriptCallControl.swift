@@ -24,6 +24,11 @@ final class ScriptCallControl {
     func close() { watcher?.close() }
 
     private func ensureWatcher(_ purpose: String) -> Watcher? {
+        // After a reconnect (-R) the old watcher may be gone too: open another.
+        if let old = watcher, old.connection.endReason != nil {
+            watcher = nil
+            for job in tracker.jobs { tracker.forget(job.uuid) }  // their results went with it
+        }
         if watcher == nil, !watcherFailed {
             switch Watcher.open(session.settings.connect) {
             case .success(let opened): watcher = opened
@@ -104,6 +109,7 @@ final class ScriptCallControl {
         for job in jobOrder {
             guard let body = jobResults[job.uuid] else {
                 printer.error("job \(job.uuid) (\(job.command)): " + (status == .timedOut ? "no result within the reply timeout" : "no result: the connection ended"))
+                if status != .timedOut { status = max(status, .connectionLost) }
                 continue
             }
             let text = Renderer().terminated(body)
@@ -119,7 +125,10 @@ final class ScriptCallControl {
     /// Reads the watcher until `done` accepts an outcome; job results are kept for the end.
     private func pump(_ watcher: Watcher, until deadline: Deadline?, _ done: (CallTracker.Outcome) -> Bool) -> PumpEnd {
         while true {
-            guard let item = watcher.connection.inbound.next(until: deadline) else { return .timedOut }
+            guard let item = watcher.connection.inbound.next(until: deadline) else {
+                // An ended queue answers nil once its `.closed` was taken.
+                return watcher.connection.endReason.map { .closed($0.description) } ?? .timedOut
+            }
             switch item {
             case .message(.event(let event, _)):
                 // A destroyed call may end several applications: ask until nothing is left.

@@ -82,6 +82,17 @@ import Testing
         #expect(lines.dropFirst().first?.hasPrefix("[playback /tmp/a b.wav on \(uuid.prefix(8))] done in ") == true, "\(run.stdout)")
     }
 
+    /// `park` returns only when the call leaves it: `-t` bounds the wait for its outcome.
+    @Test func anApplicationStillRunningAfterTheTimeoutIsReported() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let uuid = simulator.originate(destination: "9196")
+        let run = try EslshTests.run(["-P", "\(simulator.port)", "-t", "300ms", "-x", "/execute \(uuid) park", "-x", "/hangup \(uuid)"])
+        #expect(run.stdout == "+OK\n+OK\n")
+        #expect(run.stderr == "eslsh: park on \(uuid) still running after the reply timeout; not waiting for it\n")
+        #expect(run.status == 5)
+    }
+
     /// Job results come through the private connection: even after /myevents locked this one onto a call.
     @Test func jobsReportAfterMyeventsLockedTheConnection() throws {
         let simulator = try EslshTests.simulator()

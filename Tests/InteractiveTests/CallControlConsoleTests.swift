@@ -131,4 +131,24 @@ import Testing
     }
 }
 
+extension CallControlConsoleTests {
+    /// An application that outlives the command: listed by /jobs while it runs, its end shown later.
+    @Test func jobsListsARunningApplicationUntilItsCallEnds() throws {
+        let simulator = try EslshTests_simulator()
+        defer { simulator.stop() }
+        let uuid = simulator.originate(destination: "9196")
+        let short = String(uuid.prefix(8))
+        let terminal = try Self.console(simulator)
+        Self.enter(terminal, "/execute \(uuid) park")
+        #expect(terminal.waitFor { $0.contains("[park on \(short)] started\n") })
+        Self.enter(terminal, "/jobs")
+        #expect(terminal.waitFor { $0.contains(" ago  park on \(short) (running)\n") })
+        Self.enter(terminal, "/hangup \(uuid)")
+        #expect(terminal.waitFor { $0.contains("[park on \(short)] done in ") })
+        Self.enter(terminal, "/jobs")
+        #expect(terminal.waitFor { $0.hasSuffix("/jobs\nNo background jobs or applications pending.\n\(Self.prompt)") })
+        Self.leave(terminal)
+    }
+}
+
 private func EslshTests_simulator() throws -> Simulator { try testSimulator() }
