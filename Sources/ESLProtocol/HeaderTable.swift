@@ -11,8 +11,17 @@ final class HeaderTable: Sendable {
         /// A value's byte range, or, when `valueStart` is negative, `extras[-valueStart - 1]`.
         var valueStart: Int32
         var valueEnd: Int32
-        /// The value has a `%` and needs URL-decoding.
-        var encoded: Bool
+        /// How the value's bytes become its text.
+        var coding: Coding
+    }
+
+    enum Coding: UInt8, Sendable {
+        /// The bytes are the text.
+        case none
+        /// A plain event value with a `%`: URL-decoded when read.
+        case percent
+        /// A JSON string with `\` escapes (checked when the event was read): unescaped when read.
+        case json
     }
 
     let bytes: [UInt8]
@@ -86,13 +95,13 @@ final class HeaderTable: Sendable {
                 if encoded { lineEnd = find(lineEnd + 1, newlines, newlines) }
                 var contentEnd = lineEnd
                 if contentEnd > valueStart, base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                let field = Field(nameStart: Int32(lineStart), nameEnd: Int32(colon), valueStart: Int32(valueStart), valueEnd: Int32(contentEnd), encoded: encoded)
+                let field = Field(nameStart: Int32(lineStart), nameEnd: Int32(colon), valueStart: Int32(valueStart), valueEnd: Int32(contentEnd), coding: encoded ? .percent : .none)
                 if mayBeArray(buffer, valueStart, contentEnd) {
                     let value = PercentCoding.decode(UnsafeBufferPointer(rebasing: buffer[valueStart..<contentEnd]))
                     if value.utf8.starts(with: "ARRAY::".utf8) {
                         for part in value.dropFirst(7).splitOnArraySeparator() {
                             extras.append(part)
-                            fields.append(Field(nameStart: field.nameStart, nameEnd: field.nameEnd, valueStart: -Int32(extras.count), valueEnd: 0, encoded: false))
+                            fields.append(Field(nameStart: field.nameStart, nameEnd: field.nameEnd, valueStart: -Int32(extras.count), valueEnd: 0, coding: .none))
                         }
                     } else {
                         fields.append(field)
@@ -118,7 +127,7 @@ final class HeaderTable: Sendable {
         (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
-    private init(bytes: [UInt8], fields: [Field], extras: [String]) {
+    init(bytes: [UInt8], fields: [Field], extras: [String]) {
         self.bytes = bytes
         self.fields = fields
         self.extras = extras
@@ -141,9 +150,15 @@ final class HeaderTable: Sendable {
 
     private static func value(_ bytes: [UInt8], _ extras: [String], _ field: Field) -> String {
         if field.valueStart < 0 { return extras[Int(-field.valueStart) - 1] }
-        return bytes.withUnsafeBufferPointer { base in
-            let raw = UnsafeBufferPointer(rebasing: base[Int(field.valueStart)..<Int(field.valueEnd)])
-            return field.encoded ? PercentCoding.decode(raw) : String(decoding: raw, as: UTF8.self)
+        return bytes.withUnsafeBufferPointer { text($0, Int(field.valueStart)..<Int(field.valueEnd), field.coding) }
+    }
+
+    static func text(_ base: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ coding: Coding) -> String {
+        let raw = UnsafeBufferPointer(rebasing: base[range])
+        switch coding {
+        case .none: return String(decoding: raw, as: UTF8.self)
+        case .percent: return PercentCoding.decode(raw)
+        case .json: return JSONEventReader.unescape(raw)
         }
     }
 
@@ -153,17 +168,19 @@ final class HeaderTable: Sendable {
     func nameMatches(_ index: Int, _ query: String) -> Bool { Self.matches(bytes, fields[index], query) }
 
     private static func matches(_ bytes: [UInt8], _ field: Field, _ query: String) -> Bool {
-        let length = Int(field.nameEnd - field.nameStart)
-        guard length == query.utf8.count else { return false }
-        return bytes.withUnsafeBufferPointer { base in
-            var position = Int(field.nameStart)
-            for byte in query.utf8 {
-                let have = base[position]
-                if have != byte && asciiLower(have) != asciiLower(byte) { return false }
-                position += 1
-            }
-            return true
+        bytes.withUnsafeBufferPointer { matches($0, Int(field.nameStart)..<Int(field.nameEnd), query) }
+    }
+
+    /// True when `base[name]` is `query`, ignoring ASCII case.
+    static func matches(_ base: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, _ query: String) -> Bool {
+        guard name.count == query.utf8.count else { return false }
+        var position = name.lowerBound
+        for byte in query.utf8 {
+            let have = base[position]
+            if have != byte && asciiLower(have) != asciiLower(byte) { return false }
+            position += 1
         }
+        return true
     }
 
     func firstIndex(named query: String) -> Int? {
