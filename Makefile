@@ -19,8 +19,15 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The shipped eslsh is one static executable: start-up is most of a one-shot run, and dynamic loading
+# of the Swift runtime, Foundation's parts and libedit was half of it (docs/PERFORMANCE.md). Built in its
+# own scratch path so the other products keep their ordinary release build.
+STATIC_ESLSH = .build-static/release/eslsh
 release: deps
 	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product eslsh --scratch-path .build-static -Xswiftc -static-executable \
+		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd 2>&1 | grep -v "statically linked applications requires at runtime" || true
+	@test -x $(STATIC_ESLSH)
 
 # The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
 # thread sanitizer (the reader thread, queues, printer and simulator share state).
@@ -53,7 +60,7 @@ man: deps
 
 # Performance figures against baselines measured in the same run (docs/PERFORMANCE.md); BENCH_ARGS=--quick.
 bench: release
-	.build/release/eslbench --captures Tests/TestSupport/Fixtures --bin .build/release $(BENCH_ARGS)
+	.build/release/eslbench --captures Tests/TestSupport/Fixtures --bin .build/release --eslsh $(STATIC_ESLSH) $(BENCH_ARGS)
 
 # libFuzzer over the decoders, seeded from the captures; FUZZ_SECONDS (default 60).
 fuzz: deps
