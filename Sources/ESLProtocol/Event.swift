@@ -73,6 +73,16 @@ public struct Event: Sendable, Equatable {
         }
     }
 
+    /// `encoded(as:)` appended to `out`, without intermediate copies where it can: a plain event is the
+    /// bytes that were received, and JSON is written from them (the event stream's hot path).
+    public func append(as format: EventFormat, to out: inout [UInt8]) {
+        switch format {
+        case .plain: out.append(contentsOf: plainSource ?? PlainEventCodec.encode(self))
+        case .json: JSONEventCodec.append(self, to: &out)
+        case .xml: out.append(contentsOf: XMLEventCodec.encode(self))
+        }
+    }
+
     /// The whole frame FreeSWITCH sends for this event (note: `Content-Length` first, as the server does).
     public func frame(as format: EventFormat) -> Frame {
         let body = encoded(as: format)

@@ -191,4 +191,63 @@ final class HeaderTable: Sendable {
     func indices(named query: String) -> [Int] {
         fields.indices.filter { nameMatches($0, query) }
     }
+
+    // MARK: JSON straight from the bytes
+
+    /// The members of FreeSWITCH's JSON form (`"Name":"value"`, consecutive repeats as an array) written
+    /// from the bytes, without making a `String` per header: `--format ndjson` does this per event.
+    /// Gives the same bytes as encoding the decoded header list.
+    func appendJSONMembers(to out: inout [UInt8]) -> Bool {
+        var scratch: [UInt8] = []
+        var wrote = false
+        bytes.withUnsafeBufferPointer { base in
+            var index = 0
+            while index < fields.count {
+                let name = Int(fields[index].nameStart)..<Int(fields[index].nameEnd)
+                var end = index + 1
+                while end < fields.count, Self.sameName(base, name, fields[end]) { end += 1 }
+                if wrote { out.append(UInt8(ascii: ",")) }
+                wrote = true
+                JSONEventCodec.appendQuoted(UnsafeBufferPointer(rebasing: base[name]), to: &out)
+                out.append(UInt8(ascii: ":"))
+                if end - index > 1 { out.append(UInt8(ascii: "[")) }
+                for position in index..<end {
+                    if position > index { out.append(UInt8(ascii: ",")) }
+                    appendJSONValue(fields[position], base, &scratch, to: &out)
+                }
+                if end - index > 1 { out.append(UInt8(ascii: "]")) }
+                index = end
+            }
+        }
+        return wrote
+    }
+
+    private func appendJSONValue(_ field: Field, _ base: UnsafeBufferPointer<UInt8>, _ scratch: inout [UInt8], to out: inout [UInt8]) {
+        if field.valueStart < 0 {
+            JSONEventCodec.appendQuoted(extras[Int(-field.valueStart) - 1], to: &out)
+            return
+        }
+        let raw = UnsafeBufferPointer(rebasing: base[Int(field.valueStart)..<Int(field.valueEnd)])
+        switch field.coding {
+        case .none:
+            JSONEventCodec.appendQuoted(raw, to: &out)
+        case .json:
+            // Unescaped and quoted again, so the bytes are the encoder's (`\/` and `\u00e9` are not).
+            JSONEventCodec.appendQuoted(JSONEventReader.unescape(raw), to: &out)
+        case .percent:
+            PercentCoding.decode(raw, into: &scratch)
+            if JSONEventReader.isASCII(scratch) {
+                scratch.withUnsafeBufferPointer { JSONEventCodec.appendQuoted($0, to: &out) }
+            } else {
+                // Decoded bytes need not be UTF-8; the String repairs them as the slow path would.
+                JSONEventCodec.appendQuoted(String(decoding: scratch, as: UTF8.self), to: &out)
+            }
+        }
+    }
+
+    private static func sameName(_ base: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, _ field: Field) -> Bool {
+        let other = Int(field.nameStart)..<Int(field.nameEnd)
+        guard other.count == name.count else { return false }
+        return memcmp(base.baseAddress! + name.lowerBound, base.baseAddress! + other.lowerBound, name.count) == 0
+    }
 }

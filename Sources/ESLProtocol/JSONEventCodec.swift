@@ -17,6 +17,27 @@ enum JSONEventCodec {
         return Event(headers: Headers(headers), body: body)
     }
 
+    /// The event's JSON appended to `out`: from the received bytes when the headers are still those.
+    static func append(_ event: Event, to out: inout [UInt8]) {
+        guard let table = event.headers.table else { return out.append(contentsOf: encode(event)) }
+        out.append(UInt8(ascii: "{"))
+        let wrote = table.appendJSONMembers(to: &out)
+        appendBody(event.body, first: !wrote, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func appendBody(_ body: String?, first: Bool, to out: inout [UInt8]) {
+        guard let body else { return }
+        if !first { out.append(UInt8(ascii: ",")) }
+        appendQuoted("Content-Length", to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendQuoted(String(body.utf8.count), to: &out)
+        out.append(UInt8(ascii: ","))
+        appendQuoted("_body", to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendQuoted(body, to: &out)
+    }
+
     /// One object, FreeSWITCH's member order; consecutive repeats of a name become an array. Written
     /// straight into bytes: this runs once per event in `--format ndjson`.
     static func encode(_ event: Event) -> [UInt8] {
@@ -45,16 +66,7 @@ enum JSONEventCodec {
             }
             index = end
         }
-        if let body = event.body {
-            if !first { out.append(UInt8(ascii: ",")) }
-            appendQuoted("Content-Length", to: &out)
-            out.append(UInt8(ascii: ":"))
-            appendQuoted(String(body.utf8.count), to: &out)
-            out.append(UInt8(ascii: ","))
-            appendQuoted("_body", to: &out)
-            out.append(UInt8(ascii: ":"))
-            appendQuoted(body, to: &out)
-        }
+        appendBody(event.body, first: first, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
     }
@@ -67,10 +79,21 @@ enum JSONEventCodec {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// A JSON string: `"` and `\\` escaped, control characters as \\n, \\r, \\t or \\u00XX; UTF-8 as is.
     static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendQuoted($0, to: &out) }
+    }
+
+    /// A JSON string: `"` and `\\` escaped, control characters as \\n, \\r, \\t or \\u00XX; UTF-8 as is.
+    static func appendQuoted(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        // Nearly every value needs no escape: then it is one copy.
+        if !text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in text {
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
             case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
