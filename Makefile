@@ -1,10 +1,10 @@
-# eslsh — make deps | build | test | demo | clean
+# eslsh — make deps | build | test | demo | release | install | bench | man | fuzz | clean
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
 DEB_PACKAGES = libedit-dev pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test tsan sanitize demo man fuzz bench clean
+.PHONY: all deps build release install uninstall test tsan sanitize demo man fuzz bench clean
 
 all: build
 
@@ -28,6 +28,26 @@ release: deps
 	$(SWIFT) build -c release --product eslsh --scratch-path .build-static -Xswiftc -static-executable \
 		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd 2>&1 | grep -v "statically linked applications requires at runtime" || true
 	@test -x $(STATIC_ESLSH)
+
+# The static eslsh, its manual and shell completions (generated from the option definitions).
+# `make install PREFIX=/usr/local` (the default); DESTDIR for staging.
+PREFIX ?= /usr/local
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+install: release
+	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	install -m 755 $(STATIC_ESLSH) $(BINDIR)/eslsh
+	install -m 644 docs/eslsh.1 $(MANDIR)/eslsh.1
+	$(STATIC_ESLSH) --generate-completion-script bash > $(BASHDIR)/eslsh
+	$(STATIC_ESLSH) --generate-completion-script zsh > $(ZSHDIR)/_eslsh
+	$(STATIC_ESLSH) --generate-completion-script fish > $(FISHDIR)/eslsh.fish
+	@echo "Installed eslsh in $(BINDIR); try: man eslsh"
+
+uninstall:
+	rm -f $(BINDIR)/eslsh $(MANDIR)/eslsh.1 $(BASHDIR)/eslsh $(ZSHDIR)/_eslsh $(FISHDIR)/eslsh.fish
 
 # The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
 # thread sanitizer (the reader thread, queues, printer and simulator share state).
@@ -67,4 +87,4 @@ fuzz: deps
 	scripts/fuzz.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-static .build-tsan .build-asan
