@@ -62,6 +62,12 @@ final class SimulatedCall: @unchecked Sendable {
             event.headers.set("Application", app)
             event.headers.set("Application-Data", data)
             event.headers.set("Application-UUID", appUUID)
+            // The templates may come from the recorded hangup; the call is still up while it executes.
+            if !isHungUp {
+                event.headers.set("Answer-State", "answered")
+                event.headers.set("Channel-State", "CS_EXECUTE")
+                event.headers.set("Channel-Call-State", "ACTIVE")
+            }
             if name == "CHANNEL_EXECUTE_COMPLETE" {
                 event.headers.set("Application-Response", "_none_")
                 event.headers.set("Application-UUID-Name", "")

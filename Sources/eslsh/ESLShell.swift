@@ -238,6 +238,12 @@ struct ESLShell: ParsableCommand {
             printer.error(error.description)
             return .connectFailed
         }
+        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
+        // At a terminal without a script: the interactive outbound console.
+        if file == nil && isatty(0) == 1 && isatty(1) == 1 {
+            return OutboundConsole(listener: listener, address: "\(host.isEmpty ? "127.0.0.1" : host):\(listener.port)", allow: allowList,
+                                   calls: calls, replyTimeout: timeout?.duration, color: color ?? .auto, history: !console.noHistory).run()
+        }
         var lines: [String] = []
         if let file {
             guard let bytes = FileBytes.read(file) else {
@@ -250,7 +256,6 @@ struct ESLShell: ParsableCommand {
         } else if isatty(0) == 0 {
             lines = Array(LineFile.standardInput)
         }
-        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
         return ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
                           replyTimeout: timeout?.duration, calls: calls).run()
     }
