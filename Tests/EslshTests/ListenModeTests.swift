@@ -72,3 +72,41 @@ import Testing
         #expect(throws: AllowList.Invalid.self) { try AllowList(["pbx1"]) }
     }
 }
+
+/// Script mode with calls running at the same time: every line says whose it is.
+@Suite(.timeLimit(.minutes(1))) struct ListenModeConcurrencyTests {
+    @Test func linesOfCallsRunningAtOnceArePrefixedPerCall() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let port = ListenModeTests.freePort()
+        let uuids = Locked<[String]>([])
+        Thread.detachNewThread {
+            guard waitUntilListening(port: port) else { return }
+            for destination in ["9196", "5000"] {
+                let uuid = simulator.originate(destination: destination, socket: "127.0.0.1:\(port)")
+                uuids.withLock { $0.append(uuid) }
+            }
+        }
+        // `/api status` answers with several lines: each of them carries the tag.
+        let script = "answer\n/api status\nplayback /tmp/hello.wav\n/hangup\n"
+        let run = try EslshTests.run(["--listen", "127.0.0.1:\(port)", "--calls", "2", "-t", "5s"], stdin: script)
+        #expect(run.status == 0, "\(run.stderr)")
+        let started = uuids.withLock { $0 }
+        #expect(started.count == 2)
+        var perCall: [String: [String]] = [:]
+        for line in run.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else {
+                Issue.record("a line without its call's tag: \(line)")
+                continue
+            }
+            perCall[String(line[line.index(after: line.startIndex)..<close]), default: []].append(String(line[line.index(close, offsetBy: 2)...]))
+        }
+        #expect(Set(perCall.keys) == Set(started.map { String($0.prefix(8)) }))
+        for (tag, lines) in perCall {
+            let commands = lines.filter { $0.hasPrefix("> ") || $0.hasSuffix(" done") || $0 == "+OK" }
+            #expect(commands == ["> answer", "+OK", "answer done", "> /api status", "> playback /tmp/hello.wav", "+OK",
+                                 "playback done", "> /hangup", "+OK"], "call \(tag)")
+            #expect(lines.contains { $0.hasPrefix("UP 0 years") } && lines.contains { $0.hasPrefix("Current Stack Size") }, "call \(tag): \(lines)")
+        }
+    }
+}
