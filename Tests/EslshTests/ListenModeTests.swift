@@ -28,7 +28,7 @@ import Testing
         #expect(lines.first?.hasSuffix(" to 9196 on loopback/9196-a (answered)") == true)
         #expect(Array(lines.dropFirst()) == [
             "> answer", "+OK", "answer done", "> /getvar channel_name", "loopback/9196-a",
-            "> playback /tmp/hello.wav", "+OK", "playback done", "> /hangup USER_BUSY", "+OK",
+            "> playback /tmp/hello.wav", "+OK", "playback done → FILE PLAYED", "> /hangup USER_BUSY", "+OK",
         ])
         #expect(run.stderr == "eslsh: listening on port \(port) for FreeSWITCH's socket application\n")
     }
@@ -103,9 +103,9 @@ import Testing
         }
         #expect(Set(perCall.keys) == Set(started.map { String($0.prefix(8)) }))
         for (tag, lines) in perCall {
-            let commands = lines.filter { $0.hasPrefix("> ") || $0.hasSuffix(" done") || $0 == "+OK" }
+            let commands = lines.filter { $0.hasPrefix("> ") || $0.contains(" done") || $0 == "+OK" }
             #expect(commands == ["> answer", "+OK", "answer done", "> /api status", "> playback /tmp/hello.wav", "+OK",
-                                 "playback done", "> /hangup", "+OK"], "call \(tag)")
+                                 "playback done → FILE PLAYED", "> /hangup", "+OK"], "call \(tag)")
             #expect(lines.contains { $0.hasPrefix("UP 0 years") } && lines.contains { $0.hasPrefix("Current Stack Size") }, "call \(tag): \(lines)")
         }
     }
