@@ -104,7 +104,7 @@ struct ESLShell: ParsableCommand {
     @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
     var buffer = 10_000
 
-    @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call.")
+    @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call; at a terminal without -f, a shell bound to the calls.")
     var listen: String?
 
     @Option(name: .long, help: "With --listen: accept connections only from this network (CIDR, repeatable; default loopback).")

@@ -238,7 +238,8 @@ final class OutboundConsole {
             connection.close()
             connections[number] = nil
             table.remove(number)
-            return view.removed(number, reason: reason.description)
+            // Here eslsh is the server: the peer that closed is FreeSWITCH, ending the call's socket.
+            return view.removed(number, reason: reason.description.replacing("server closed the connection", with: "FreeSWITCH closed the socket"))
         case .dropped(let count):
             return view.tag(number) + style.paint("[\(count) events dropped: output too slow]", .red) + "\n"
         case .message(let other):

@@ -49,7 +49,7 @@ import Testing
         Self.enter(terminal, "/vars session")
         #expect(terminal.waitFor { $0.contains("/vars session\nsession_id = ") })
         Self.enter(terminal, "hangup NORMAL_CLEARING")
-        #expect(terminal.waitFor { $0.contains("[1] call 1 removed: server closed the connection: Disconnected, goodbye.\n") })
+        #expect(terminal.waitFor { $0.contains("[1] call 1 removed: FreeSWITCH closed the socket: Disconnected, goodbye.\n") })
         // --calls 1: the console ends with its call.
         #expect(terminal.waitFor { $0.contains("All calls have ended.\nEXIT=0\nSTTY-SAME") })
 
@@ -72,7 +72,7 @@ import Testing
         let rest = Array(shown.dropFirst(11))
         #expect(rest.first == "CHANNEL_HANGUP")
         #expect(rest.firstIndex(of: "hung up: NORMAL_CLEARING") == 1)
-        #expect(rest.last == "call 1 removed: server closed the connection: Disconnected, goodbye.")
+        #expect(rest.last == "call 1 removed: FreeSWITCH closed the socket: Disconnected, goodbye.")
         #expect(rest.dropLast().last == "CHANNEL_HANGUP_COMPLETE")
         // The outbound shell keeps its own history next to the console's.
         let history = (try? String(contentsOfFile: terminal.home + "/.local/state/eslsh/history-outbound", encoding: .utf8)) ?? ""
