@@ -136,4 +136,44 @@ import Testing
         terminal.press("C-d")
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
+
+    /// FreeSWITCH played by hand with the captured `connect` reply; it then leaves a command unanswered.
+    @Test func theCapturedCallIsAnnouncedAndCtrlCAbandonsAnUnansweredCommand() throws {
+        let terminal = try TmuxTerminal(columns: 160, rows: 50)
+        let port = Self.start(terminal)
+        #expect(terminal.waitForLastLine("no call>"))
+        #expect(waitUntilListening(port: port))
+        let freeswitch = try RawClient(port: port)
+        func expectCommand(_ text: String) {
+            #expect(String(decoding: freeswitch.receive(quietMilliseconds: 300), as: UTF8.self) == text)
+        }
+        expectCommand("connect\n\n")
+        let recorded = Fixtures.received("outbound-session")
+        let end = (0..<recorded.count - 1).first { recorded[$0] == 0x0A && recorded[$0 + 1] == 0x0A }!
+        freeswitch.send(Array(recorded[...(end + 1)]))
+        expectCommand("myevents\n\n")
+        freeswitch.send("Content-Type: command/reply\nReply-Text: +OK Events Enabled\n\n")
+        #expect(terminal.waitFor { $0.contains("[1] call cbb44022-4489-4d0f-8356-bd2a778606b9 from Outbound Call <default> to 9196 on loopback/9196-a (answered)") })
+        #expect(terminal.waitForLastLine("call 1 (default→9196)>"))
+        Self.enter(terminal, "/vars outbound")
+        #expect(terminal.waitFor { $0.contains("/vars outbound\nis_outbound = true\n") })
+
+        Self.enter(terminal, "/getvar channel_name")
+        expectCommand("getvar channel_name\n\n")
+        terminal.press("C-c")
+        #expect(terminal.waitFor { $0.hasSuffix("^C: cancelled; the reply, if it comes, will be discarded.\ncall 1 (default→9196)>") })
+        freeswitch.send("Content-Type: command/reply\nReply-Text: LATE\n\n")
+        Self.enter(terminal, "/getvar channel_name")
+        expectCommand("getvar channel_name\n\n")
+        freeswitch.send("Content-Type: command/reply\nReply-Text: loopback/9196-a\n\n")
+        #expect(terminal.waitFor { $0.hasSuffix("/getvar channel_name\nloopback/9196-a\ncall 1 (default→9196)>") })
+        #expect(!terminal.everything().contains("LATE"))
+
+        // FreeSWITCH goes without a word: the call is removed, the console waits for the next.
+        freeswitch.socket.shutdown()
+        #expect(terminal.waitFor { $0.contains("[1] call 1 removed: connection closed by ") })
+        #expect(terminal.waitForLastLine("no call>"))
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
 }
