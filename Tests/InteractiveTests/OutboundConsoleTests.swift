@@ -105,13 +105,17 @@ import Testing
         #expect(terminal.waitForLastLine("call 2 (0000000000→5000)>"))
         Self.enter(terminal, "/getvar uuid")
         #expect(terminal.waitFor { $0.hasSuffix("/getvar uuid\n\(second)\ncall 2 (0000000000→5000)>") })
+        Self.enter(terminal, "/linger 5")
+        #expect(terminal.waitFor { $0.hasSuffix("/linger 5\n+OK will linger 5 seconds\ncall 2 (0000000000→5000)>") })
+        Self.enter(terminal, "/resume")
+        #expect(terminal.waitFor { $0.hasSuffix("/resume\n+OK\ncall 2 (0000000000→5000)>") })
         // The switch hangs call 2 up while a line is half typed: the prompt moves to call 1 under the news.
         terminal.type("/get")
         #expect(terminal.waitForLastLine("call 2 (0000000000→5000)> /get"))
         let inbound = try Connection.open(ConnectOptions(port: simulator.port))
         defer { inbound.close() }
         _ = try inbound.send(.api("uuid_kill \(second)"))
-        #expect(terminal.waitFor { $0.contains("[2] call 2 removed: ") })
+        #expect(terminal.waitFor { $0.contains("[2] hung up: NORMAL_CLEARING\n[2] the call ended; the socket lingers 5 s for its last events\n[2] call 2 removed: ") })
         #expect(terminal.waitForLastLine("\(Self.call1) /get"), "\(terminal.screen())")
         terminal.type("var uuid")
         terminal.press("Enter")
