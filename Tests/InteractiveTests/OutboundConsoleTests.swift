@@ -117,6 +117,7 @@ import Testing
         _ = try inbound.send(.api("uuid_kill \(second)"))
         #expect(terminal.waitFor { $0.contains("[2] hung up: NORMAL_CLEARING\n[2] the call ended; the socket lingers 5 s for its last events\n[2] call 2 removed: ") })
         #expect(terminal.waitForLastLine("\(Self.call1) /get"), "\(terminal.screen())")
+        #expect(!terminal.screen().split(separator: "\n").contains("call 2 (0000000000→5000)> /get"), "a stale prompt: \(terminal.screen())")
         terminal.type("var uuid")
         terminal.press("Enter")
         #expect(terminal.waitFor { $0.hasSuffix("\(Self.call1) /getvar uuid\n\(first)\n\(Self.call1)") })
@@ -178,6 +179,31 @@ import Testing
         #expect(terminal.waitFor { $0.contains("[1] call 1 removed: connection closed by ") })
         #expect(terminal.waitForLastLine("no call>"))
         terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
+    /// The typed line wraps behind the call's prompt; when the call goes, the shorter `no call> ` prompt
+    /// must replace it without leaving the first row behind.
+    @Test func aPromptChangeOnANarrowTerminalLeavesNoDebris() throws {
+        let simulator = try testSimulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal(columns: 40, rows: 30)
+        let port = Self.start(terminal)
+        #expect(terminal.waitForLastLine("no call>"))
+        #expect(waitUntilListening(port: port))
+        let uuid = simulator.originate(destination: "9196", socket: "127.0.0.1:\(port)")
+        #expect(terminal.waitForLastLine(Self.call1))
+        // 26 + 24 columns: two rows behind the call's prompt, one behind `no call> ` (9 + 24).
+        let typed = "playback /tmp/a-file.wav"
+        terminal.type(typed)
+        #expect(terminal.waitFor { $0.hasSuffix("\(Self.call1) \(typed)") })
+        let inbound = try Connection.open(ConnectOptions(port: simulator.port))
+        defer { inbound.close() }
+        _ = try inbound.send(.api("uuid_kill \(uuid)"))
+        #expect(terminal.waitForLastLine("no call> \(typed)"), "\(terminal.screen())")
+        let rows = terminal.everything().split(separator: "\n").map(String.init)
+        #expect(!rows.contains { $0.contains("call 1 (") && $0.contains("playback") }, "debris of the old prompt: \(rows)")
+        terminal.press("C-u", "C-d")
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
 }
