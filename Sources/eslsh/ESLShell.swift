@@ -130,6 +130,7 @@ struct ESLShell: ParsableCommand {
         if password != nil, askPassword { throw ValidationError("-p and --ask-password cannot be combined") }
         if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
         if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
+        if listen != nil, console.prompt != nil { throw ValidationError("--prompt is for the inbound console; with --listen the prompt names the current call") }
         for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
     }
 

@@ -56,6 +56,12 @@ import Testing
         #expect(text.contains("eslsh: refused a connection from 127.0.0.1: not in --allow\n"))
     }
 
+    @Test func thePromptTemplateIsNotForTheOutboundConsole() throws {
+        let run = try EslshTests.run(["--listen", "127.0.0.1:\(Self.freePort())", "--prompt", "%s"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--prompt is for the inbound console; with --listen the prompt names the current call"))
+    }
+
     @Test func allowListsMatchNetworks() throws {
         let list = try AllowList(["10.0.0.0/8", "192.0.2.7", "fd00::/8"])
         #expect(list.allows("10.1.2.3"))
