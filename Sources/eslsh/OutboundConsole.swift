@@ -120,7 +120,7 @@ final class OutboundConsole {
     }
 
     private func noCall() {
-        editor.show(style.paint("No call yet: waiting for FreeSWITCH to connect to \(address).", .dim) + "\n")
+        editor.show(style.paint("No call: waiting for FreeSWITCH to connect to \(address).", .dim) + "\n")
     }
 
     /// An application (sendmsg execute, followed to its completion) or a command for the current call.

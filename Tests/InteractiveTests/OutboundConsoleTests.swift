@@ -137,7 +137,7 @@ import Testing
         #expect(terminal.waitFor { $0.contains("eslsh: refused a connection from 127.0.0.1: not in --allow\n") })
         _ = client
         Self.enter(terminal, "answer")
-        #expect(terminal.waitFor { $0.contains("No call yet: waiting for FreeSWITCH to connect to 127.0.0.1:\(port).\n") })
+        #expect(terminal.waitFor { $0.contains("No call: waiting for FreeSWITCH to connect to 127.0.0.1:\(port).\n") })
         terminal.press("C-d")
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
