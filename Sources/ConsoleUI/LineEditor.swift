@@ -228,8 +228,9 @@ public final class LineEditor {
         }
         guard wantsOutput else { return }
         let (text, stop) = onWake()
-        // When the session ends here, the prompt is cleared away instead of redrawn under the last words.
-        show(text, redraw: !stop)
+        // When the session ends here (or a SIGTERM in the same wake-up ended it), the prompt is cleared
+        // away instead of redrawn under the last words.
+        show(text, redraw: !stop && !stopped)
         if stop { stopped = true }
     }
 
