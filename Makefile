@@ -50,11 +50,12 @@ uninstall:
 	rm -f $(BINDIR)/eslsh $(MANDIR)/eslsh.1 $(BASHDIR)/eslsh $(ZSHDIR)/_eslsh $(FISHDIR)/eslsh.fish
 
 # The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
-# thread sanitizer (the reader thread, queues, printer and simulator share state).
+# thread sanitizer (the reader thread, queues, printer and simulator share state), including the
+# console in tmux, run as a sanitized eslsh (a race report exits 66 and fails the test).
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|ConsoleUITests'
+	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|ConsoleUITests|InteractiveConsoleTests|ConsoleFaultTests|OutboundConsoleTests'
 
 TSAN_FILTER ?= .
 LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 SWIFT_BACKTRACE=enable=no
