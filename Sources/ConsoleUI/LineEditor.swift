@@ -153,6 +153,18 @@ public final class LineEditor {
         if redraw { eslsh_el_refresh(el) }
     }
 
+    /// `show`, with the line redrawn under the text behind a new prompt: the old prompt is cleared with
+    /// its own width first (the outbound console's prompt names the current call, which can change).
+    public func show(_ text: String, prompt newPrompt: String) {
+        guard reading else {
+            setPrompt(newPrompt)
+            return Terminal.write(text)
+        }
+        show(text, redraw: false)
+        setPrompt(newPrompt)
+        eslsh_el_refresh(el)
+    }
+
     static func rawLines(_ text: String) -> String {
         (text.hasSuffix("\n") ? text : text + "\n").split(separator: "\n", omittingEmptySubsequences: false)
             .dropLast().joined(separator: "\r\n") + "\r\n"
@@ -220,8 +232,9 @@ public final class LineEditor {
         }
         guard wantsOutput else { return }
         let (text, stop) = onWake()
-        // When the session ends here, the prompt is cleared away instead of redrawn under the last words.
-        show(text, redraw: !stop)
+        // When the session ends here (or a SIGTERM in the same wake-up ended it), the prompt is cleared
+        // away instead of redrawn under the last words.
+        show(text, redraw: !stop && !stopped)
         if stop { stopped = true }
     }
 

@@ -67,10 +67,17 @@ final class SimulatedCall: @unchecked Sendable {
         for name in ["CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE"] {
             guard var event = template(named: name, in: CallScript.setup + "\n\n" + CallScript.hangup, leg: uuid) else { continue }
             event.headers.set("Application", app)
-            event.headers.set("Application-Data", data)
+            // As the switch: no Application-Data without an argument; playback reports what it played.
+            if data.isEmpty { event.headers.remove("Application-Data") } else { event.headers.set("Application-Data", data) }
             event.headers.set("Application-UUID", appUUID)
+            // The templates may come from the recorded hangup; the call is still up while it executes.
+            if !isHungUp {
+                event.headers.set("Answer-State", "answered")
+                event.headers.set("Channel-State", "CS_EXECUTE")
+                event.headers.set("Channel-Call-State", "ACTIVE")
+            }
             if name == "CHANNEL_EXECUTE_COMPLETE" {
-                event.headers.set("Application-Response", "_none_")
+                event.headers.set("Application-Response", app == "playback" ? "FILE PLAYED" : "_none_")
                 event.headers.set("Application-UUID-Name", "")
                 if app == "park" {
                     parked.withLock { $0.append(event) }

@@ -104,7 +104,7 @@ struct ESLShell: ParsableCommand {
     @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
     var buffer = 10_000
 
-    @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call.")
+    @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call; at a terminal without -f, a shell bound to the calls.")
     var listen: String?
 
     @Option(name: .long, help: "With --listen: accept connections only from this network (CIDR, repeatable; default loopback).")
@@ -130,6 +130,7 @@ struct ESLShell: ParsableCommand {
         if password != nil, askPassword { throw ValidationError("-p and --ask-password cannot be combined") }
         if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
         if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
+        if listen != nil, console.prompt != nil { throw ValidationError("--prompt is for the inbound console; with --listen the prompt names the current call") }
         for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
     }
 
@@ -238,6 +239,12 @@ struct ESLShell: ParsableCommand {
             printer.error(error.description)
             return .connectFailed
         }
+        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
+        // At a terminal without a script: the interactive outbound console.
+        if file == nil && isatty(0) == 1 && isatty(1) == 1 {
+            return OutboundConsole(listener: listener, address: "\(host.isEmpty ? "127.0.0.1" : host):\(listener.port)", allow: allowList,
+                                   calls: calls, replyTimeout: timeout?.duration, color: color ?? .auto, history: !console.noHistory).run()
+        }
         var lines: [String] = []
         if let file {
             guard let bytes = FileBytes.read(file) else {
@@ -250,7 +257,6 @@ struct ESLShell: ParsableCommand {
         } else if isatty(0) == 0 {
             lines = Array(LineFile.standardInput)
         }
-        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
         return ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
                           replyTimeout: timeout?.duration, calls: calls).run()
     }

@@ -60,7 +60,8 @@ struct EventStream {
     private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
         switch item {
         case .message(.event(let event, _)):
-            printer.out(bytes: formatter.renderBytes(event, received: formatter.timestamps ? WallClock.microseconds() : nil))
+            let received = formatter.timestamps ? WallClock.microseconds() : nil
+            printer.out { formatter.append(event, received: received, to: &$0) }
             seen += 1
             if let count, seen >= count { return .ok }
         case .message(.log(let line)):

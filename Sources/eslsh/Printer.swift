@@ -28,6 +28,14 @@ final class Printer: Sendable {
         }
     }
 
+    /// Results written straight into the buffer (the event stream formats into it without copies).
+    func out(_ write: (inout [UInt8]) -> Void) {
+        state.withLock { buffer in
+            write(&buffer)
+            if buffer.count >= 1 << 16 { Self.drain(&buffer) }
+        }
+    }
+
     func flush() { state.withLock { Self.drain(&$0) } }
 
     /// An error: always shown, one line, after any pending results.
