@@ -111,8 +111,7 @@ extension ConsoleSession {
 
     /// `/bg` and `bgapi`: the reply (with the Job-UUID) at once, the result when its BACKGROUND_JOB comes.
     func startJob(_ text: String) {
-        guard let watcher = watcherOrNote("the job's result") else { return send(.bgapi(text)) }
-        _ = watcher
+        guard watcherOrNote("the job's result") != nil else { return send(.bgapi(text)) }
         let uuid = UUIDText.random()
         control.tracker.started(job: uuid, command: text, at: Deadline.now().nanoseconds)
         if !succeeded(sendWaiting(.bgapi(text, jobUUID: uuid))) { control.tracker.forget(uuid) }
