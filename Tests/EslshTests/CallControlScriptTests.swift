@@ -64,6 +64,11 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr == "eslsh: not a header line (Name: value): 'not a header'; the rest of the script is not run\n")
         #expect(run.stdout.isEmpty)
+        // A carriage return inside a header value could end the line on the wire: refused, nothing sent.
+        let smuggled = try EslshTests.run(["-P", "\(simulator.port)"], stdin: "/sendevent CUSTOM\nX-Note: a\rapi hupall\n\nhostname\n")
+        #expect(smuggled.status == 1)
+        #expect(smuggled.stderr == "eslsh: header X-Note contains a line break; refusing to send it; the rest of the script is not run\n")
+        #expect(smuggled.stdout.isEmpty)
         let short = try EslshTests.run(["-P", "\(simulator.port)"], stdin: "/sendevent CUSTOM\nContent-Length: 50\n\nshort body\n")
         #expect(short.status == 1)
         #expect(short.stderr.contains("the input ended after 11 of the 50 body bytes"))
