@@ -29,8 +29,8 @@ struct ESLShell: ParsableCommand {
     @Argument(help: "A profile (a [section] of the config file); default: [default], else the first.")
     var profile: String?
 
-    @Option(name: [.customShort("H"), .long], help: "Host to connect to (name, IPv4, IPv6 or [IPv6]).")
-    var host: String?
+    @Option(name: [.customShort("H"), .long], help: "Host to connect to (name, IPv4, IPv6 or [IPv6], optionally :port); repeat for a fleet: the commands or --events run on every host at once.")
+    var host: [String] = []
 
     @Option(name: [.customShort("P"), .long], help: "Event socket port (default 8021).")
     var port: Int?
@@ -114,6 +114,8 @@ struct ESLShell: ParsableCommand {
     var calls: Int?
 
     @OptionGroup var console: ConsoleOptions
+    @OptionGroup var fleet: FleetOptions
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
@@ -163,7 +165,7 @@ struct ESLShell: ParsableCommand {
         var settings: Settings
         do {
             settings = try Settings.resolve(self, environment: environment, config: config) {
-                try PasswordPrompt.ask("Password for \(host ?? environment("ESL_HOST") ?? "the switch"): ")
+                try PasswordPrompt.ask("Password for \(host.count > 1 ? "the switches" : host.first ?? environment("ESL_HOST") ?? "the switch"): ")
             }
         } catch {
             early.error("\(error)")
@@ -172,6 +174,8 @@ struct ESLShell: ParsableCommand {
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
         if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
+
+        if settings.fleet.count > 1 { return Fleet(shell: self, settings: settings, printer: printer).run() }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
         if execute.isEmpty && file == nil && events == nil && isatty(0) == 1 && isatty(1) == 1 {
@@ -208,6 +212,7 @@ struct ESLShell: ParsableCommand {
         }
         let runner = ScriptRunner(session: session, printer: printer, bail: bail, reconnect: reconnect, reconnectMax: reconnectMax,
                                   showInbound: execute.isEmpty, formatter: formatter, style: style)
+        if output.effectiveFormat != .raw { runner.shape = ScriptRunner.shaping(output.formatter(style: style), printer: printer) }
         if !execute.isEmpty { return runner.run(execute) }
         if let file, file != "-" {
             guard let lines = LineFile(path: file) else {
