@@ -187,6 +187,8 @@ struct ESLShell: ParsableCommand {
             interactive.startupLogLevel = settings.quietLogs ? nil : (settings.logLevel ?? "")
             interactive.profileName = settings.profileName ?? "default"
             interactive.functionKeys = settings.functionKeys
+            interactive.tables = TableFormatter(format: output.format ?? .table, wide: output.wide, style: Style.forStandardOutput(settings.color))
+            interactive.confirmDangerous = !output.yes
             let retries = retry
             interactive.open = { _, onInbound throws(ConnectError) in
                 try Session.connect(settings, retries: retries, printer: printer, onInbound: onInbound)
