@@ -110,4 +110,15 @@ import Testing
         terminal.press("C-d")
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
+
+    /// The console is one switch's: with several hosts and nothing to run it says what to do instead.
+    @Test func severalHostsAtATerminalAreRefused() throws {
+        let simulator = try testSimulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        InteractiveConsoleTests.start(terminal, port: simulator.port, arguments: "-H 127.0.0.1 -H localhost")
+        #expect(terminal.waitFor { $0.contains("\nSTTY-") })
+        #expect(terminal.screen().contains("eslsh: the console talks to one switch; with 2 hosts give commands (-x, -f, standard input) or --events\nEXIT=2\nSTTY-SAME"),
+                "\(terminal.screen())")
+    }
 }
