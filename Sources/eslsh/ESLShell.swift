@@ -270,7 +270,8 @@ struct ESLShell: ParsableCommand {
         var out = "# \(config.path)\n"
         for profile in config.profiles {
             let user = profile["user"].map { " user \($0)" } ?? ""
-            out += "\(profile.name)\t\(profile["host"] ?? "127.0.0.1"):\(profile["port"] ?? "8021")\(user)\n"
+            let address = profile["hosts"] ?? "\(profile["host"] ?? "127.0.0.1"):\(profile["port"] ?? "8021")"
+            out += "\(profile.name)\t\(address)\(user)\n"
         }
         Printer.write(1, Array(out.utf8))
         return .ok

@@ -16,7 +16,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("wide"), help: "Tables keep every column and whole cells, however wide the terminal (the console's /wide).")
     var wide = false
 
-    @Flag(name: .customLong("yes"), help: "Do not ask before commands that drop calls or stop the switch (hupall, shutdown, …) in the console.")
+    @Flag(name: .customLong("yes"), help: "Do not ask before commands that drop calls or stop the switch (hupall, shutdown, sofia profile stop and the like) in the console.")
     var yes = false
 
     /// The format in effect: the option, else a table for a terminal and raw for anything else, so
