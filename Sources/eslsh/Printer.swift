@@ -12,8 +12,11 @@ final class Printer: Sendable {
     /// In a fleet: `[host] `, written before every line (of stdout only when `tagsOutput`; stderr always).
     let tag: String
     let tagsOutput: Bool
-    /// Printers of a fleet share the descriptors: one write at a time, so lines never interleave.
-    private static let writing = Locked<Void>(())
+    /// Printers of a fleet share the descriptors: one write at a time on each, so lines never
+    /// interleave. One lock per descriptor, so a full stdout never holds up stderr. (They count the
+    /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
+    private static let writingOut = Locked<Int>(0)
+    private static let writingErr = Locked<Int>(0)
 
     init(quiet: Bool, tag: String = "", tagsOutput: Bool = true) {
         self.quiet = quiet
@@ -83,12 +86,15 @@ final class Printer: Sendable {
     }
 
     static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        writing.withLock { _ in bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+        (fd == 2 ? writingErr : writingOut).withLock { count in
+            count &+= 1
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+                }
             }
-        } }
+        }
     }
 }
