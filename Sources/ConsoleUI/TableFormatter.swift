@@ -41,7 +41,7 @@ public struct TableFormatter: Sendable {
     /// Why an answer that looks like a `show` table was left as it is; nil when it was not.
     public func unconverted(_ text: String) -> String? {
         guard format != .raw, ShowTable.parse(text) == nil, ShowTable.looksDelimited(text) else { return nil }
-        return "not shown as \(format.rawValue): a value contains the delimiter, so its columns are ambiguous (`show … as json` is exact)"
+        return "not shown as \(format.rawValue): a value holds the delimiter or a line break, so the columns are ambiguous (`show … as json` is exact)"
     }
 
     public func render(_ table: ShowTable) -> String {

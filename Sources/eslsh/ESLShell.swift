@@ -133,6 +133,8 @@ struct ESLShell: ParsableCommand {
         if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
         if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
         for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
+        if output.format != nil, events != nil || listen != nil { throw ValidationError("--output shapes command answers; it does not go with --events or --listen (use --format)") }
+        if listen != nil, host.count > 1 || fleet.hostsFile != nil { throw ValidationError("--listen waits for calls; it does not go with several hosts") }
     }
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.
