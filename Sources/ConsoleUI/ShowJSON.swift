@@ -179,9 +179,9 @@ enum ShowJSON {
     }
 }
 
-/// JSON string quoting for the formatter's output.
-enum JSONText {
-    static func quoted(_ text: String) -> String {
+/// JSON string quoting for the formatter's output (and the fleet's `host` members).
+public enum JSONText {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

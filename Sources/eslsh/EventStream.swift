@@ -68,11 +68,11 @@ struct EventStream {
         case .message(.log(let line)):
             if line.text != "\n" {
                 let text = formatter.format == .ndjson ? logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level)
-                printer.out(bytes: tagged(Array(text.utf8)))
+                printer.out(bytes: taggedLine(Array(text.utf8)))
             }
         case .dropped(let lost):
             dropped += lost
-            printer.out(bytes: tagged(Array((formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n").utf8)))
+            printer.out(bytes: taggedLine(Array((formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n").utf8)))
         case .message(.malformed(_, let reason)):
             printer.error(reason)
         case .message(.disconnect(let notice)):

@@ -44,7 +44,7 @@ extension EventStream {
             let pretty = at < bytes.count && bytes[at] == 0x0A
             if pretty { at += 1 }
             let alone = bytes[at...].first { $0 != 0x20 && $0 != 0x0A } == UInt8(ascii: "}")
-            let member = (pretty ? "  \"host\": " : "\"host\":") + JSONString.quoted(host)
+            let member = (pretty ? "  \"host\": " : "\"host\":") + JSONText.quoted(host)
             let text = member + (alone ? (pretty ? "\n" : "") : (pretty ? ",\n" : ","))
             return Array(bytes[..<at]) + Array(text.utf8) + Array(bytes[at...])
         case .xml:
@@ -55,20 +55,24 @@ extension EventStream {
             return bytes
         }
     }
-}
 
-enum JSONString {
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case let control where control.value < 0x20: out += "\\u00" + (control.value < 0x10 ? "0" : "") + String(control.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
+    /// A log line or a drop marker: an object in NDJSON (tagged like an event); text in the other
+    /// formats, where the structured ones (their printer tags no lines) get the `[host] ` tag here.
+    func taggedLine(_ bytes: [UInt8]) -> [UInt8] {
+        guard let host else { return bytes }
+        switch formatter.format {
+        case .ndjson:
+            return tagged(bytes)
+        case .json, .xml:
+            let tag = Array("[\(host)] ".utf8)
+            var out: [UInt8] = []
+            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast(bytes.last == 0x0A ? 1 : 0) {
+                out += tag + line + [0x0A]
             }
+            return out
+        case .summary, .headers, .plain:
+            return bytes
         }
-        return out + "\""
     }
 }
 

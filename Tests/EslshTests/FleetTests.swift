@@ -215,6 +215,17 @@ import Testing
         #expect(Self.lines(summary.stdout, of: a).count == 1 && Self.lines(summary.stdout, of: a)[0].contains(" CHANNEL_CREATE loopback/1000-"))
         #expect(Self.lines(summary.stdout, of: b).count == 1 && Self.lines(summary.stdout, of: b)[0].contains(" CHANNEL_CREATE loopback/2000-"))
 
+        // Log lines: objects with the host in NDJSON, tagged text lines beside indented JSON events.
+        let logs = try EslshTests.run(["-H", a, "-H", b, "--events", "CHANNEL_CREATE", "--log", "notice", "--count", "2", "--format", "ndjson"])
+        let logObjects = logs.stdout.split(separator: "\n").filter { $0.contains("\"_type\":\"log\"") }
+        #expect(!logObjects.isEmpty)
+        #expect(logObjects.allSatisfy { $0.hasPrefix("{\"host\":\"127.0.0.1:") })
+        let pretty = try EslshTests.run(["-H", a, "-H", b, "--events", "CHANNEL_CREATE", "--log", "notice", "--count", "2", "--format", "json"])
+        let prettyLines = pretty.stdout.split(separator: "\n")
+        #expect(prettyLines.filter { $0.contains("[NOTICE]") }.allSatisfy { $0.hasPrefix("[\(a)] ") || $0.hasPrefix("[\(b)] ") })
+        #expect(prettyLines.contains { $0.contains("[NOTICE]") })
+        #expect(prettyLines.filter { $0.hasPrefix("  \"host\": ") }.count == 4)
+
         let xml = try EslshTests.run(["-H", a, "-H", b, "--events", "CHANNEL_CREATE", "--count", "1", "--format", "xml"])
         #expect(xml.stdout.contains("<headers>\n    <host>\(a)</host>\n    <Event-Name>CHANNEL_CREATE</Event-Name>"))
         #expect(xml.stdout.contains("<host>\(b)</host>"))
