@@ -89,6 +89,9 @@ extension Settings {
         if hosts.isEmpty, (environmentHost ?? "").isEmpty, let (text, place) = profileHosts {
             hosts = try FleetHost.list(profileValue: text, place: place)
         }
+        // The same host twice would run everything twice under one tag.
+        var seen = Set<String>()
+        hosts = hosts.filter { seen.insert($0.label).inserted }
         if hosts.count == 1 {
             connect.host = hosts[0].host
             if let port = hosts[0].port { connect.port = port }

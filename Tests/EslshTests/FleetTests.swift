@@ -92,7 +92,11 @@ import Testing
         #expect(profile.status == 0)
         #expect(profile.stderr.isEmpty, "hosts is a known key: \(profile.stderr)")
         #expect(Self.lines(profile.stdout, of: "127.0.0.1:\(two.port)") == ["pbx2"])
-        // One host is the plain mode: no tags.
+        let listed = try EslshTests.run(["--list-profiles"], environment: ["ESLSH_CONFIG": config])
+        #expect(listed.stdout.contains("\nlab\t127.0.0.1:\(one.port), 127.0.0.1:\(two.port)\n"))
+        // One host is the plain mode: no tags; so is the same host given twice.
+        let twice = try EslshTests.run(["-H", "127.0.0.1:\(one.port)", "-H", "127.0.0.1:\(one.port)", "-x", "hostname"])
+        #expect(twice.stdout == "pbx1\n")
         let solo = try EslshTests.run(["solo", "-x", "hostname"], environment: ["ESLSH_CONFIG": config])
         #expect(solo.stdout == "pbx2\n")
         // The environment's host beats the profile's list, as it beats its host.
