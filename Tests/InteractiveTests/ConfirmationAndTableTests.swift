@@ -43,6 +43,14 @@ import Testing
         #expect(terminal.waitFor { $0.hasSuffix("Send it? [y/N]\nNot sent.\n\(Self.prompt)") }, "\(terminal.screen())")
         #expect(try Self.callCount(simulator) == "\n1 total.\n")
 
+        // Ctrl-C at the question is no (and a signal: wait for the question before sending it).
+        terminal.type("bgapi hupall")
+        terminal.press("Enter")
+        #expect(terminal.waitForLastLine("'hupall' hangs up every call. Send it? [y/N]"))
+        terminal.press("C-c")
+        #expect(terminal.waitFor { $0.hasSuffix("Send it? [y/N] ^C\nNot sent.\n\(Self.prompt)") }, "\(terminal.screen())")
+        #expect(try Self.callCount(simulator) == "\n1 total.\n")
+
         terminal.type("hupall")
         terminal.press("Enter")
         #expect(terminal.waitForLastLine("'hupall' hangs up every call. Send it? [y/N]"))
