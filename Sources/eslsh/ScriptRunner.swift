@@ -18,6 +18,9 @@ final class ScriptRunner: @unchecked Sendable {
     let renderer = Renderer()
     let formatter: EventFormatter
     let style: Style
+    /// Shapes each command's output before it is printed (`--output`), or takes it for a fleet's
+    /// document (returning ""); nil: printed as it came.
+    var shape: ((_ line: String, _ output: String) -> String)?
     private var jobs: [Job] = []
     private var subscribedToJobs = false
     /// Whether the script itself asked for BACKGROUND_JOB events (else other clients' jobs are hidden).
@@ -77,8 +80,11 @@ final class ScriptRunner: @unchecked Sendable {
             noteSubscription(command)
             do {
                 let response = try session.send(command)
-                if case .apiStream(let stream) = response { return (try copy(stream), false) }
-                let text = renderer.render(response)
+                if case .apiStream(let stream) = response {
+                    if let shape { return (try collect(stream, line, shape), false) }
+                    return (try copy(stream), false)
+                }
+                let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
                 printer.out(response.isError ? style.paint(text, .red) : text)
                 return (response.isError ? .commandFailed : .ok, false)
             } catch {
