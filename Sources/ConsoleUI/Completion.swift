@@ -91,6 +91,7 @@ public enum Completer {
             case "log": return local(index == 1 ? logWords : [])
             case "debug": return local(index == 1 ? (0...7).map(String.init) : [])
             case "format": return local(index == 1 ? EventOutputFormat.allCases.map(\.rawValue) : [])
+            case "output": return local(index == 1 ? OutputFormat.allCases.map(\.rawValue) : [])
             case "divert_events": return local(index == 1 ? ["on", "off"] : [])
             case "filter":
                 if index == 1 { return local(["delete"] + filterHeaders) }

@@ -115,6 +115,15 @@ public final class LineEditor {
         return .line(line)
     }
 
+    /// Asks a question in place of the prompt and reads the answer (a line, or how reading ended);
+    /// the prompt comes back afterwards. The answer is not added to the history.
+    public func ask(_ question: String) -> EditorInput {
+        let saved = String(cString: promptBuffer)
+        setPrompt(question)
+        defer { setPrompt(saved) }
+        return readLine()
+    }
+
     /// Adds a line to the history and saves the file at once (a crash or kill loses nothing). Lines that
     /// may hold a secret are never stored.
     public func remember(_ line: String) {

@@ -14,6 +14,10 @@ final class ConsoleSession {
     var view: LiveView
     /// `/debug N`: 0 off; 1+ commands and replies on stderr; 7 also every inbound item.
     var debugLevel = 0
+    /// How `show` tables are shown (`--output`, `/output`, `/wide`).
+    var tables = TableFormatter(format: .table)
+    /// Ask before commands that drop calls or stop the switch (off with `--yes`).
+    var confirmDangerous = true
     /// Set when the session must end (connection lost, SIGTERM), with the exit status.
     private(set) var finished: ExitStatus?
     let control = ConsoleCallControl()
@@ -51,6 +55,7 @@ final class ConsoleSession {
         case .entry(let entry):
             return enter(entry)
         case .send(let command):
+            if confirmDangerous, let danger = DangerousCommand.classify(command), !confirmed(danger) { return finished }
             // fs_cli: `console loglevel X` also sets this connection's log level.
             if case .api(let text, _) = command {
                 let words = text.split(separator: " ")
@@ -99,9 +104,23 @@ final class ConsoleSession {
             }
             view.events.format = format
             editor.show("Events are shown as \(format.rawValue)\n")
+        case "wide", "output":
+            runTableCommand(name, argument)
         default:
             editor.show(style.paint(SlashCommands.unknown(name), .red) + "\n")
         }
+    }
+
+    /// The question for a dangerous command, through the line editor; anything but yes (an empty line,
+    /// Ctrl-C, Ctrl-D) is no.
+    private func confirmed(_ danger: DangerousCommand) -> Bool {
+        switch editor.ask(danger.question) {
+        case .line(let answer) where DangerousCommand.isYes(answer): return true
+        case .stopped: finished = finished ?? .ok
+        default: break
+        }
+        editor.show(style.paint("Not sent.", .dim) + "\n")
+        return false
     }
 
     // MARK: - Commands
@@ -155,7 +174,7 @@ final class ConsoleSession {
         switch outcome {
         case .success(let response):
             trace("< " + (response.text.split(separator: "\n").first.map(String.init) ?? ""))
-            editor.show(view.render(response))
+            editor.show(present(response))
         case .failure(.cancelled):
             editor.show(style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
         case .failure(.timedOut(let command, let milliseconds)):

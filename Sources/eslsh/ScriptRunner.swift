@@ -18,6 +18,9 @@ final class ScriptRunner: @unchecked Sendable {
     let renderer = Renderer()
     let formatter: EventFormatter
     let style: Style
+    /// Shapes each command's output before it is printed (`--output`), or takes it for a fleet's
+    /// document (returning ""); nil: printed as it came.
+    var shape: ((_ line: String, _ output: String) -> String)?
     private var jobs: [Job] = []
     private var subscribedToJobs = false
     /// Whether the script itself asked for BACKGROUND_JOB events (else other clients' jobs are hidden).
@@ -79,7 +82,7 @@ final class ScriptRunner: @unchecked Sendable {
             return (.commandFailed, false)
         case .entry(var entry):
             do throws(EntryError) {
-                return send(try entry.readScript(from: &rest))
+                return send(try entry.readScript(from: &rest), line: line)
             } catch {
                 // Where the entry ends is now unknown: its remaining lines must not run as commands.
                 printer.error("\(error.description); the rest of the script is not run")
@@ -88,23 +91,27 @@ final class ScriptRunner: @unchecked Sendable {
         case .send(.bgapi(let command, nil)):
             return startJob(command)
         case .send(let command):
-            return send(command)
+            return send(command, line: line)
         }
     }
 
-    private func send(_ command: Command) -> (ExitStatus, Bool) {
+    /// `line`: the line as typed (the first of a multi-line entry), for `--output` shaping.
+    private func send(_ command: Command, line: String) -> (ExitStatus, Bool) {
         if let execute = CallTracker.execute(in: command) {
-            return control.follow(execute) { send(plain: command) } ?? send(plain: command)
+            return control.follow(execute) { send(plain: command, line: line) } ?? send(plain: command, line: line)
         }
-        return send(plain: command)
+        return send(plain: command, line: line)
     }
 
-    func send(plain command: Command) -> (ExitStatus, Bool) {
+    func send(plain command: Command, line: String) -> (ExitStatus, Bool) {
         noteSubscription(command)
         do {
             let response = try session.send(command)
-            if case .apiStream(let stream) = response { return (try copy(stream), false) }
-            let text = renderer.render(response)
+            if case .apiStream(let stream) = response {
+                if let shape { return (try collect(stream, line, shape), false) }
+                return (try copy(stream), false)
+            }
+            let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
             printer.out(response.isError ? style.paint(text, .red) : text)
             return (response.isError ? .commandFailed : .ok, false)
         } catch {

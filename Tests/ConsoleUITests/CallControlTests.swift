@@ -141,9 +141,10 @@ import Testing
     }
 
     @Test func showTablesGiveOneColumn() {
-        let json = #"{"row_count":2,"rows":[{"uuid":"a-1","name":"loopback/9196-a","created_epoch":"1"},{"uuid":"b-2","row_id":3}]}"#
+        let json = #"{"row_count":2,"rows":[{"uuid":"a-1","name":"loopback/9196-a","created_epoch":"1"},{"uuid":"b-2","name":"loopback/9196-b","created_epoch":"1"}]}"#
         #expect(ShowTable.column("uuid", in: json) == ["a-1", "b-2"])
         #expect(ShowTable.column("uuid", in: #"{"row_count":0}"#) == [])
         #expect(ShowTable.column("uuid", in: "-ERR no reply\n") == [])
+        #expect(ShowTable.column("name", in: "name,description,syntax,ikey\nanswer,Answer the call,,mod_dptools\n\n1 total.\n") == ["answer"])
     }
 }

@@ -63,6 +63,9 @@ import Testing
     @Test func levelsFormatsCausesFilterHeaders() {
         #expect(local("/log in")?.insert == "info ")
         #expect(local("/format nd")?.insert == "ndjson ")
+        #expect(local("/output c")?.insert == "csv ")
+        #expect(local("/output ")?.candidates == ["raw", "table", "json", "csv"])
+        #expect(local("/wi")?.insert == "/wide ")
         #expect(local("/debug ")?.candidates == ["0", "1", "2", "3", "4", "5", "6", "7"])
         #expect(local("hupall NORMAL_CL")?.insert == "NORMAL_CLEARING ")
         #expect(local("uuid_kill 1234 USER_B")?.insert == "USER_BUSY ")
