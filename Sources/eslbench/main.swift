@@ -238,6 +238,7 @@ do {
     if only == nil || only == "drain" { try bench.drain() }
     if only == nil || only == "startup" { try bench.startup() }
     if only == nil || only == "memory" { try bench.memory() }
+    if only == nil || only == "console" { try bench.console() }
 } catch {
     FileHandle.standardError.write(Data("eslbench: \(error)\n".utf8))
     exit(1)
