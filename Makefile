@@ -25,8 +25,11 @@ build: deps
 STATIC_ESLSH = .build-static/release/eslsh
 release: deps
 	$(SWIFT) build -c release
-	$(SWIFT) build -c release --product eslsh --scratch-path .build-static -Xswiftc -static-executable \
-		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd 2>&1 | grep -v "statically linked applications requires at runtime\|use of .mktemp. is dangerous" || true
+	@mkdir -p .build-static
+	@status=0; $(SWIFT) build -c release --product eslsh --scratch-path .build-static -Xswiftc -static-executable \
+		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd > .build-static/build.log 2>&1 || status=$$?; \
+		grep -v "statically linked applications requires at runtime\|use of .mktemp. is dangerous" .build-static/build.log; \
+		exit $$status
 	@test -x $(STATIC_ESLSH)
 
 # The static eslsh, its manual and shell completions (generated from the option definitions).
