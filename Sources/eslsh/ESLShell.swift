@@ -114,6 +114,7 @@ struct ESLShell: ParsableCommand {
     var calls: Int?
 
     @OptionGroup var console: ConsoleOptions
+    @OptionGroup var record: RecordOptions
 
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
@@ -129,6 +130,7 @@ struct ESLShell: ParsableCommand {
         if !execute.isEmpty, file != nil { throw ValidationError("-x and -f cannot be combined") }
         if password != nil, askPassword { throw ValidationError("-p and --ask-password cannot be combined") }
         if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
+        if listen != nil, record.path != nil { throw ValidationError("--record goes with the console, --events, -x or -f, not --listen") }
         if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
         for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
     }
@@ -172,6 +174,9 @@ struct ESLShell: ParsableCommand {
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
         if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
+        let recorder: FrameRecorder?
+        do { recorder = try record.start(&settings.connect) } catch { printer.error(error.description); return .usage }
+        defer { if let failure = recorder?.close() { printer.error(failure) } }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
         if execute.isEmpty && file == nil && events == nil && isatty(0) == 1 && isatty(1) == 1 {
