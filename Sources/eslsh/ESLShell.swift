@@ -23,7 +23,8 @@ struct ESLShell: ParsableCommand {
             ESLSH_CONFIG names another file), then the defaults (127.0.0.1:8021, ClueCon).
 
             \(ExitStatus.summary)
-            """
+            """,
+        subcommands: [ReplayCommand.self]
     )
 
     @Argument(help: "A profile (a [section] of the config file); default: [default], else the first.")
@@ -137,6 +138,7 @@ struct ESLShell: ParsableCommand {
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.
     static func runFromCommandLine() -> ExitStatus {
+        if let status = ReplayCommand.runIfNamed(Array(CommandLine.arguments.dropFirst())) { return status }
         let command: ESLShell
         do {
             command = try parse()
