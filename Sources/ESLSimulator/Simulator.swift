@@ -27,6 +27,8 @@ public struct SimulatorConfiguration: Sendable {
     public var floodSendBuffer = 64 * 1024
     /// Called when a flood ends, with the events sent and the seconds it took (as the server saw it).
     public var floodReport: (@Sendable (Int, Double) -> Void)?
+    /// Serve this recording to every client that subscribes, as if it were happening now.
+    public var replay: RecordingReplay?
     /// Users accepted by `userauth` (user@domain → password).
     public var users: [String: String] = ["1000@default": "1234"]
 

@@ -142,3 +142,34 @@ import Testing
         #expect(listen.status == 2)
     }
 }
+
+/// `eslsim --replay FILE` serves a recording to `eslsh --events` as a live switch would.
+@Suite(.timeLimit(.minutes(1))) struct SimulatorReplayTests {
+    @Test func eslshReceivesTheRecordedEventsFromEslsim() throws {
+        let source = try EslshTests.simulator { $0.callInterval = .milliseconds(100); $0.callDuration = .milliseconds(200) }
+        let path = RecordReplayTests.temporaryPath("served.ndjson")
+        defer { unlink(path) }
+        let live = try EslshTests.run(["-P", "\(source.port)", "--events", "ALL", "--count", "30", "--format", "plain", "--record", path])
+        source.stop()
+        #expect(live.status == 0)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtBinary("eslsim"))
+        process.arguments = ["-p", "0", "--heartbeat", "0", "--replay", path, "--fast"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        // "eslsim listening on 127.0.0.1:PORT"
+        var banner = Data()
+        while !banner.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            banner += chunk
+        }
+        let port = try #require(String(decoding: banner, as: UTF8.self).split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let served = try EslshTests.run(["-P", "\(port)", "--events", "ALL", "--count", "30", "--format", "plain"])
+        #expect(served.status == 0)
+        #expect(served.stdout == live.stdout)
+    }
+}
