@@ -3,7 +3,7 @@ import ESLProtocol
 /// The console's slash commands: names for completion, the help table, and suggestions for typos.
 public enum SlashCommands {
     /// Handled by the console itself.
-    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format"]
+    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "stats"]
 
     /// Every slash word, sorted, for completion.
     public static let all: [String] = (local + LineGrammar.serverWords).sorted()
@@ -21,6 +21,7 @@ public enum SlashCommands {
         /logfilter [text]               Show only log lines containing text (no argument: all).
         /format [fmt]                   Show events as summary, headers, plain, json, ndjson or xml.
         /debug [0-7]                    Protocol trace on stderr (0 off); the password is never shown.
+        /stats                          Live stats, a line a second, until Ctrl-C or Enter (as eslsh --stats).
         anything else                   An API command (status, show channels, sofia status …).
 
         Keys: Tab completes, Ctrl-C cancels a waiting command or clears the line, Ctrl-R searches history,

@@ -53,6 +53,8 @@ public final class Simulator: @unchecked Sendable {
         var calls: [String: SimulatedCall] = [:]
         var sessionsSinceStartup = 0
         var peak = 0
+        /// When the sessions of the last second started (for `status`'s sessions per second).
+        var recentStarts: [UInt64] = []
     }
 
     /// Binds and starts accepting; throws a message when the address cannot be bound.
@@ -157,6 +159,8 @@ public final class Simulator: @unchecked Sendable {
             $0.calls[call.uuid] = call
             $0.calls[call.otherUUID] = call
             $0.sessionsSinceStartup += 2
+            let now = Deadline.now().nanoseconds
+            $0.recentStarts = $0.recentStarts.filter { $0 + 1_000_000_000 > now } + [now, now]
             $0.peak = max($0.peak, Set($0.calls.values.map(\.uuid)).count * 2)
         }
         call.start()
@@ -201,6 +205,12 @@ public final class Simulator: @unchecked Sendable {
     }
 
     var sessionsSinceStartup: Int { state.withLock { $0.sessionsSinceStartup } }
+
+    /// Sessions started in the last second.
+    var sessionsPerSecond: Int {
+        let now = Deadline.now().nanoseconds
+        return state.withLock { $0.recentStarts.filter { $0 + 1_000_000_000 > now }.count }
+    }
 }
 
 public struct SimulatorError: Error, CustomStringConvertible, Sendable {

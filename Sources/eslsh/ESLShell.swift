@@ -116,6 +116,7 @@ struct ESLShell: ParsableCommand {
 
     @OptionGroup var console: ConsoleOptions
     @OptionGroup var record: RecordOptions
+    @OptionGroup var stats: StatsOptions
 
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
@@ -125,7 +126,8 @@ struct ESLShell: ParsableCommand {
         if buffer < 1 { throw ValidationError("--buffer must be 1 or more") }
         if !(0...7).contains(debug) { throw ValidationError("--debug must be 0-7") }
         if let events, events.trimmingWhitespace.isEmpty { throw ValidationError("--events needs event names (or ALL)") }
-        if events == nil, uuid != nil || !filter.isEmpty || count != nil { throw ValidationError("--uuid, --filter and --count go with --events") }
+        if events == nil, uuid != nil || !filter.isEmpty || (count != nil && !stats.enabled) { throw ValidationError("--uuid, --filter and --count go with --events") }
+        if stats.enabled, events != nil || !execute.isEmpty || file != nil || listen != nil { throw ValidationError("--stats cannot be combined with --events, -x, -f or --listen") }
         for text in filter where EventStream.filter(text) == nil { throw ValidationError("--filter takes Header=Value, not '\(text)'") }
         if events != nil, !execute.isEmpty || file != nil { throw ValidationError("--events cannot be combined with -x or -f") }
         if !execute.isEmpty, file != nil { throw ValidationError("-x and -f cannot be combined") }
@@ -181,7 +183,7 @@ struct ESLShell: ParsableCommand {
         defer { if let failure = recorder?.close() { printer.error(failure) } }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
-        if execute.isEmpty && file == nil && events == nil && isatty(0) == 1 && isatty(1) == 1 {
+        if execute.isEmpty && file == nil && events == nil && !stats.enabled && isatty(0) == 1 && isatty(1) == 1 {
             var interactive = InteractiveConsole(connect: settings.connect)
             interactive.replyTimeout = settings.replyTimeout
             interactive.color = settings.color
@@ -208,6 +210,9 @@ struct ESLShell: ParsableCommand {
         let style = Style.forStandardOutput(settings.color)
         let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps)
 
+        if stats.enabled {
+            return StatsMode(connection: connection, printer: printer, replyTimeout: settings.replyTimeout, logLevel: settings.logLevel ?? "debug", count: count).run()
+        }
         if let events {
             return EventStream(session: session, printer: printer, names: events.split(separator: " ").map(String.init),
                                formatter: formatter, style: style, filters: filter.compactMap(EventStream.filter),

@@ -53,6 +53,10 @@ struct InteractiveConsole {
         let session = ConsoleSession(connection: connection, wake: wake, editor: editor, style: style, replyTimeout: replyTimeout)
         editor.onWake = { session.drainInbound() }
         editor.complete = { session.complete($0) }
+        var statsOptions = connect
+        statsOptions.onFrame = nil  // the recording is of the console's own connection
+        statsOptions.trace = nil
+        session.statsConnect = { () throws(ConnectError) in try Connection.open(statsOptions) }
 
         Terminal.write(style.paint("Connected to \(connect.host):\(connect.port) (\(switchName)).", .dim)
                        + " Type /help for the commands, Ctrl-D or /exit to leave.\n")

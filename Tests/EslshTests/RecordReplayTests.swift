@@ -173,3 +173,35 @@ import Testing
         #expect(served.stdout == live.stdout)
     }
 }
+
+/// `eslsh --stats`: a line a second from `status`, the `show … count` answers and the event stream.
+@Suite(.timeLimit(.minutes(1))) struct StatsModeTests {
+    @Test func threeLinesWithCallsChannelsAndEvents() throws {
+        let simulator = try EslshTests.simulator {
+            $0.callInterval = .milliseconds(150); $0.callDuration = .milliseconds(2000); $0.heartbeatInterval = .milliseconds(500)
+        }
+        defer { simulator.stop() }
+        let run = try EslshTests.run(["-P", "\(simulator.port)", "--stats", "--count", "3"])
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "not a terminal: no header, only lines: \(lines)")
+        for line in lines {
+            let cells = line.split(separator: " ", maxSplits: 10).map(String.init)
+            let numbers = cells.prefix(10)
+            let calls = Int(numbers[0]) ?? 0, channels = Int(numbers[1]) ?? 0, events = Int(numbers[4]) ?? 0
+            #expect(calls > 0 && channels == 2 * calls, "\(line)")
+            #expect(numbers[3] == "97.5", "\(line)")
+            #expect(events > 0, "\(line)")
+            #expect(line.contains("CHANNEL_"), "\(line)")
+        }
+        // Sessions per second, from status, once calls are being made.
+        #expect(lines.contains { Int($0.split(separator: " ")[2]) ?? 0 > 0 }, "\(lines)")
+    }
+
+    @Test func statsCombinesWithNeitherEventsNorCommands() throws {
+        let run = try EslshTests.run(["--stats", "-x", "status"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--stats cannot be combined with --events, -x, -f or --listen"))
+    }
+}
