@@ -48,7 +48,7 @@ public enum Recording {
             encoder.append(body, to: &out)
             encoder.finish(&out)
         }
-        out += Array("\"}\n".utf8)
+        out += "\"}\n".utf8
         return out
     }
 
@@ -56,28 +56,28 @@ public enum Recording {
     /// (always base64 then, since the pieces may split a UTF-8 sequence). Close it with `tail`.
     public static func head(time: Int, headers: Headers, base64: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out += Array("{\"time\":\"".utf8)
-        out += Array(isoTime(time).utf8)
-        out += Array("\",\"type\":".utf8)
+        out.append(contentsOf: "{\"time\":\"".utf8)
+        out.append(contentsOf: isoTime(time).utf8)
+        out.append(contentsOf: "\",\"type\":".utf8)
         if let type = headers["Content-Type"] {
             out.append(0x22)
             appendEscaped(Array(type.utf8), to: &out)
             out.append(0x22)
         } else {
-            out += Array("null".utf8)
+            out.append(contentsOf: "null".utf8)
         }
-        out += Array(",\"headers\":[".utf8)
+        out.append(contentsOf: ",\"headers\":[".utf8)
         for (index, header) in headers.enumerated() {
             if index > 0 { out.append(0x2C) }
-            out += Array("[\"".utf8)
+            out.append(contentsOf: "[\"".utf8)
             appendEscaped(Array(header.name.utf8), to: &out)
-            out += Array("\",\"".utf8)
+            out.append(contentsOf: "\",\"".utf8)
             appendEscaped(Array(header.value.utf8), to: &out)
-            out += Array("\"]".utf8)
+            out.append(contentsOf: "\"]".utf8)
         }
-        out += Array("],".utf8)
-        if base64 { out += Array("\"encoding\":\"base64\",".utf8) }
-        out += Array("\"body\":\"".utf8)
+        out.append(contentsOf: "],".utf8)
+        if base64 { out.append(contentsOf: "\"encoding\":\"base64\",".utf8) }
+        out.append(contentsOf: "\"body\":\"".utf8)
         return out
     }
 
@@ -192,21 +192,30 @@ public enum Recording {
     // MARK: - Encoding
 
     /// JSON string contents: `"` and `\` escaped, control characters as escapes, the rest (valid
-    /// UTF-8) as it is.
+    /// UTF-8) as it is. Runs of plain bytes are copied whole: this runs for every byte recorded.
     static func appendEscaped(_ bytes: [UInt8], to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in bytes {
-            switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20: out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
+        bytes.withUnsafeBufferPointer { input in
+            var runStart = 0
+            for index in 0..<input.count {
+                let byte = input[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index])) }
+                runStart = index + 1
+                switch byte {
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+                }
             }
+            if runStart < input.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart...])) }
         }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// Base64 over a body that arrives in pieces: up to two bytes are carried to the next piece.
