@@ -29,4 +29,25 @@ import Testing
         terminal.press("C-d")
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
+
+    /// `--record` in the console: what the console received (its log reply, an API answer) is in the file.
+    @Test func theConsoleRecords() throws {
+        let simulator = try testSimulator()
+        defer { simulator.stop() }
+        let path = NSTemporaryDirectory() + "eslsh-console-\(UUID().uuidString).ndjson"
+        defer { unlink(path) }
+        let terminal = try TmuxTerminal()
+        InteractiveConsoleTests.start(terminal, port: simulator.port, arguments: "--record \(path)")
+        let prompt = InteractiveConsoleTests.prompt
+        #expect(terminal.waitForLastLine(prompt))
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("hostname\nvm\n") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+        let frames = try RecordingReader.readAll(path: path)
+        // switchname and hostname for the prompt, the startup `log`, then the typed hostname.
+        #expect(frames.map { $0.frame.contentType ?? "" } == ["api/response", "api/response", "command/reply", "api/response"])
+        #expect(frames.last?.frame.bodyText == "vm")
+    }
 }
