@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ESLProtocol
 
 /// The numbers behind `--stats` and `/stats`, a rolling line in the manner of `redis-cli --stat`:
@@ -123,5 +126,19 @@ public struct StatsAccumulator: Sendable {
         out += "   " + (top.isEmpty ? "-" : top)
         if line.dropped > 0 { out += " (\(line.dropped) dropped)" }
         return out
+    }
+
+    /// The line cut to a terminal's width (with an ellipsis): a wrapped stats line is hard to read.
+    public static func format(_ line: Line, width: Int) -> String {
+        let text = format(line)
+        guard width > 1, text.count > width else { return text }
+        return String(text.prefix(width - 1)) + "…"
+    }
+
+    /// The width of the terminal on `fd`, nil when it is not one.
+    public static func terminalWidth(_ fd: Int32 = 1) -> Int? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 }

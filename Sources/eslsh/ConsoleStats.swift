@@ -54,13 +54,15 @@ extension ConsoleSession {
                 let line = try monitor.sample(until: next, interrupted: interrupted)
                 if stop { break }
                 if printed % 20 == 0 { editor.show(style.paint(StatsAccumulator.header, .bold) + "\n") }
-                editor.show(StatsAccumulator.format(line) + "\n")
+                editor.show(StatsAccumulator.format(line, width: StatsAccumulator.terminalWidth() ?? 0) + "\n")
                 printed += 1
                 next = Deadline(after: next)
             }
         } catch {
             editor.show(style.paint("eslsh: /stats: \(error.description)", .red) + "\n")
         }
+        // The terminal echoed ^C (or the key) where the next line starts: clear it for the prompt.
+        Terminal.write("\r\u{1B}[K")
         if hidden > 0 { editor.show(style.paint("\(hidden) lines of events or log output arrived during /stats and were not shown.", .dim) + "\n") }
     }
 }

@@ -30,7 +30,7 @@ struct StatsMode {
                 let line = try monitor.sample(until: next) { statsInterrupted.load(ordering: .relaxed) }
                 if statsInterrupted.load(ordering: .relaxed) { break }
                 if terminal, printed % 20 == 0 { printer.out(StatsAccumulator.header + "\n") }
-                printer.out(StatsAccumulator.format(line) + "\n")
+                printer.out((terminal ? StatsAccumulator.format(line, width: StatsAccumulator.terminalWidth() ?? 0) : StatsAccumulator.format(line)) + "\n")
                 printer.flush()
                 printed += 1
                 if let count, printed >= count { break }

@@ -10,7 +10,8 @@ import Testing
         let simulator = try testSimulator { $0.callInterval = .milliseconds(200); $0.callDuration = .milliseconds(600) }
         defer { simulator.stop() }
         let terminal = try TmuxTerminal(columns: 160, rows: 40)
-        InteractiveConsoleTests.start(terminal, port: simulator.port)
+        // Log lines up to err only: the generated calls' debug lines would scroll the screen.
+        InteractiveConsoleTests.start(terminal, port: simulator.port, arguments: "--log err")
         let prompt = InteractiveConsoleTests.prompt
         #expect(terminal.waitForLastLine(prompt))
         terminal.type("/stats")
