@@ -27,7 +27,7 @@ release: deps
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|ConsoleUITests'
+	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|RecordingReplayTests|ConsoleUITests'
 
 TSAN_FILTER ?= .
 LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 SWIFT_BACKTRACE=enable=no
