@@ -46,7 +46,7 @@ let package = Package(
         // Benchmarks (make bench).
         .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
-        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol"]),
+        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.
         .testTarget(name: "EslshTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),

@@ -36,6 +36,10 @@ public enum CompletionSource: Sendable, Equatable {
     case local(Completion)
     /// Ask the switch: `api console_complete <line>`.
     case server(line: String)
+    /// A live channel's uuid (the console keeps the list of `show channels`).
+    case channel(stem: String)
+    /// A dialplan application's name (`show application`).
+    case application(stem: String)
 }
 
 /// Local completion rules; everything else goes to the switch's `console_complete`.
@@ -74,10 +78,20 @@ public enum Completer {
                 if before.last?.uppercased() == "CUSTOM" { return local([]) }
                 return local(eventWords)
             case "nixevent": return local(eventWords)
-            case "myevents": return local(index == 2 ? formats : [])
+            case "myevents": return index == 1 ? .channel(stem: stem) : local(index == 2 ? formats : [])
+            case "execute":
+                if index == 1 { return .channel(stem: stem) }
+                return index == 2 ? .application(stem: stem) : local([])
+            case "hangup":
+                if index == 1 { return .channel(stem: stem) }
+                return local(index == 2 ? causeWords : [])
+            case "sendmsg": return index == 1 ? .channel(stem: stem) : local([])
+            // `/bg <api command>` completes as the API command alone would.
+            case "bg": return complete(LineGrammar.after(words: 1, in: trimmed))
             case "log": return local(index == 1 ? logWords : [])
             case "debug": return local(index == 1 ? (0...7).map(String.init) : [])
             case "format": return local(index == 1 ? EventOutputFormat.allCases.map(\.rawValue) : [])
+            case "output": return local(index == 1 ? OutputFormat.allCases.map(\.rawValue) : [])
             case "divert_events": return local(index == 1 ? ["on", "off"] : [])
             case "filter":
                 if index == 1 { return local(["delete"] + filterHeaders) }
@@ -91,15 +105,20 @@ public enum Completer {
         }
         if before.contains(where: { $0.lowercasedASCII.hasPrefix("hangup-cause") }) { return local(causeWords) }
         if let last = before.last?.lowercasedASCII, last == "call-command:" || last == "call-command" { return local(callCommands) }
-        if let first = before.first?.lowercasedASCII {
-            if first == "hupall", before.count == 1 { return local(causeWords) }
-            if first == "uuid_kill", before.count == 2 { return local(causeWords) }
-        }
-        // `api x` and `bgapi x` complete x; the rest is the switch's business (API names, arguments, live UUIDs).
+        // `api x` and `bgapi x` complete x.
         var rest = trimmed
         for prefix in ["api ", "bgapi "] where trimmed.lowercasedASCII.hasPrefix(prefix) {
             rest = String(trimmed.dropFirst(prefix.count).drop { $0 == " " })
         }
+        let apiWords = rest.split(separator: " ").map(String.init)
+        let apiBefore = rest.last == " " || rest.isEmpty ? apiWords : Array(apiWords.dropLast())
+        if let first = apiBefore.first?.lowercasedASCII {
+            if first == "hupall", apiBefore.count == 1 { return local(causeWords) }
+            if first == "uuid_kill", apiBefore.count == 2 { return local(causeWords) }
+            // uuid_kill, uuid_dump, uuid_transfer …: the first argument is a live channel.
+            if first.hasPrefix("uuid_"), apiBefore.count == 1 { return .channel(stem: stem) }
+        }
+        // The rest is the switch's business (API names and their arguments).
         return .server(line: rest)
     }
 }

@@ -62,13 +62,22 @@ public struct EventFormatter: Sendable {
     /// The same text as bytes, without a detour through `String` for the wire formats (the event
     /// stream's hot path: a plain event is the bytes the switch sent).
     public func renderBytes(_ event: Event, received: Int? = nil) -> [UInt8] {
+        var out: [UInt8] = []
+        append(event, received: received, to: &out)
+        return out
+    }
+
+    /// `renderBytes` appended to an output buffer (one copy of the event's bytes, no more).
+    public func append(_ event: Event, received: Int? = nil, to out: inout [UInt8]) {
         switch format {
         case .plain where !timestamps:
-            return event.encoded(as: .plain) + [0x0A]
+            event.append(as: .plain, to: &out)
+            out.append(0x0A)
         case .ndjson where !timestamps:
-            return event.encoded(as: .json) + [0x0A]
+            event.append(as: .json, to: &out)
+            out.append(0x0A)
         default:
-            return Array(render(event, received: received).utf8)
+            out.append(contentsOf: render(event, received: received).utf8)
         }
     }
 

@@ -89,8 +89,12 @@ public final class LineEditor {
         return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
     }
 
+    /// The prompt shown now.
+    public private(set) var prompt = ""
+
     /// The prompt; colour codes must sit between `\u{1}` markers so they take no width.
     public func setPrompt(_ prompt: String) {
+        self.prompt = prompt
         free(promptBuffer)
         promptBuffer = strdup(prompt)
         promptWidth = DisplayWidth.of(DisplayWidth.visible(prompt))
@@ -109,6 +113,15 @@ public final class LineEditor {
         var line = String(cString: result)
         while line.last == "\n" || line.last == "\r" { line.removeLast() }
         return .line(line)
+    }
+
+    /// Asks a question in place of the prompt and reads the answer (a line, or how reading ended);
+    /// the prompt comes back afterwards. The answer is not added to the history.
+    public func ask(_ question: String) -> EditorInput {
+        let saved = String(cString: promptBuffer)
+        setPrompt(question)
+        defer { setPrompt(saved) }
+        return readLine()
     }
 
     /// Adds a line to the history and saves the file at once (a crash or kill loses nothing). Lines that
@@ -147,6 +160,18 @@ public final class LineEditor {
         if !text.isEmpty { out += Self.rawLines(text) }
         Terminal.write(out, fd: fd)
         if redraw { eslsh_el_refresh(el) }
+    }
+
+    /// `show`, with the line redrawn under the text behind a new prompt: the old prompt is cleared with
+    /// its own width first (the outbound console's prompt names the current call, which can change).
+    public func show(_ text: String, prompt newPrompt: String) {
+        guard reading else {
+            setPrompt(newPrompt)
+            return Terminal.write(text)
+        }
+        show(text, redraw: false)
+        setPrompt(newPrompt)
+        eslsh_el_refresh(el)
     }
 
     static func rawLines(_ text: String) -> String {
@@ -216,8 +241,9 @@ public final class LineEditor {
         }
         guard wantsOutput else { return }
         let (text, stop) = onWake()
-        // When the session ends here, the prompt is cleared away instead of redrawn under the last words.
-        show(text, redraw: !stop)
+        // When the session ends here (or a SIGTERM in the same wake-up ended it), the prompt is cleared
+        // away instead of redrawn under the last words.
+        show(text, redraw: !stop && !stopped)
         if stop { stopped = true }
     }
 

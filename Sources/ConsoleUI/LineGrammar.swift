@@ -9,12 +9,31 @@ public enum LineAction: Sendable, Equatable {
     case send(Command)
     /// A console command (`/exit`, `/help`, …) with its arguments.
     case local(name: String, arguments: [String])
+    /// `/sendevent <NAME>` or `/sendmsg [uuid]`: header lines (and maybe a body) follow.
+    case entry(MultiLineEntry)
 }
 
 public enum LineGrammar {
-    /// Call control shortcuts: `/execute <uuid> <app> [args]`, `/hangup <uuid> [cause]`, `/bg <api command>`.
+    /// Call control shortcuts: `/execute <uuid> <app> [args]`, `/hangup <uuid> [cause]`, `/bg <api command>`,
+    /// `/myevents [uuid] [format]`.
     static func callControl(_ word: String, _ arguments: [String], body: String) throws(CommandError) -> Command? {
         switch word {
+        case "myevents":
+            // The protocol document writes `myevents plain <uuid>`, which the switch refuses
+            // (`-ERR invalid uuid`); both orders are taken and sent in the switch's: uuid, then format.
+            var words = arguments
+            if words.count == 2, let first = EventFormat(rawValue: words[0].lowercasedASCII), EventFormat(rawValue: words[1].lowercasedASCII) == nil {
+                words = [words[1], first.rawValue]
+            }
+            guard words.count <= 2 else { throw .usage("/myevents takes a call uuid and a format (plain, json or xml)") }
+            if words.count == 1, let format = EventFormat(rawValue: words[0].lowercasedASCII) {
+                return .myevents(uuid: nil, format: format)  // an outbound session's own call
+            }
+            let format = try words.dropFirst().first.map { word throws(CommandError) -> EventFormat in
+                guard let format = EventFormat(rawValue: word.lowercasedASCII) else { throw .usage("/myevents: the format is plain, json or xml, not \(word)") }
+                return format
+            }
+            return .myevents(uuid: words.first, format: format)
         case "execute":
             guard arguments.count >= 2 else { throw .missing("call uuid and application (/execute <uuid> <app> [args])") }
             // The argument is the rest of the line as typed (spaces inside it kept).
@@ -32,6 +51,21 @@ public enum LineGrammar {
         }
     }
 
+    /// `/sendevent <NAME>` and `/sendmsg [uuid]` start a multi-line entry.
+    static func multiLine(_ word: String, _ arguments: [String]) throws(CommandError) -> MultiLineEntry? {
+        switch word {
+        case "sendevent":
+            guard let name = arguments.first else { throw .missing("event name (/sendevent <NAME>, then header lines)") }
+            guard arguments.count == 1 else { throw .usage("/sendevent takes one event name; headers go on the next lines") }
+            return MultiLineEntry(.event(name: name))
+        case "sendmsg":
+            guard arguments.count <= 1 else { throw .usage("/sendmsg takes one call uuid; headers go on the next lines") }
+            return MultiLineEntry(.call(uuid: arguments.first))
+        default:
+            return nil
+        }
+    }
+
     /// What follows the first `count` space-separated words, as typed.
     static func after(words count: Int, in text: String) -> String {
         var rest = Substring(text)
@@ -44,7 +78,7 @@ public enum LineGrammar {
 
     /// Slash words passed to the server as they are (fs_cli's list plus the rest of the protocol).
     public static let serverWords: Set<String> = [
-        "event", "noevents", "nixevent", "log", "nolog", "filter", "myevents", "divert_events", "linger", "nolinger",
+        "event", "noevents", "nixevent", "log", "nolog", "filter", "divert_events", "linger", "nolinger",
         "resume", "getvar", "connect",
     ]
 
@@ -66,6 +100,7 @@ public enum LineGrammar {
                 try Command.requireSingleLine(body, field: "command")
                 return .send(.raw(body))
             }
+            if let entry = try multiLine(first, Array(words.dropFirst())) { return .entry(entry) }
             if let command = try callControl(first, Array(words.dropFirst()), body: body) { return .send(command) }
             return .local(name: first, arguments: Array(words.dropFirst()))
         }

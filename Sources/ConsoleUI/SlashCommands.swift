@@ -3,10 +3,13 @@ import ESLProtocol
 /// The console's slash commands: names for completion, the help table, and suggestions for typos.
 public enum SlashCommands {
     /// Handled by the console itself.
-    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "stats"]
+    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "output", "wide", "jobs", "stats"]
+
+    /// Call control words the line grammar turns into commands.
+    public static let callControl = ["execute", "hangup", "bg", "sendevent", "sendmsg", "myevents"]
 
     /// Every slash word, sorted, for completion.
-    public static let all: [String] = (local + LineGrammar.serverWords).sorted()
+    public static let all: [String] = (local + callControl + LineGrammar.serverWords).sorted()
 
     public static let help = """
         Command                         Description
@@ -20,9 +23,25 @@ public enum SlashCommands {
         /uuid [uuid]                    Show only log lines of one call (no argument: all calls).
         /logfilter [text]               Show only log lines containing text (no argument: all).
         /format [fmt]                   Show events as summary, headers, plain, json, ndjson or xml.
+        /output [fmt]                   Show `show` tables as table (aligned), raw, json or csv.
+        /wide                           Tables: every column and whole cells, or fitted to the terminal again.
         /debug [0-7]                    Protocol trace on stderr (0 off); the password is never shown.
         /stats                          Live stats, a line a second, until Ctrl-C or Enter (as eslsh --stats).
         anything else                   An API command (status, show channels, sofia status …).
+        Commands that drop calls or stop the switch (hupall, shutdown, sofia profile … stop|restart, unload …)
+        ask first (y/N); --yes turns the question off.
+
+        Call control
+        /execute UUID APP [ARGS]        Run a dialplan application on a call; its outcome is shown when done.
+        /hangup UUID [CAUSE]            Hang up a call (NORMAL_CLEARING by default).
+        /bg COMMAND, bgapi COMMAND      Run an API command in the background; its result is shown when done.
+        /jobs                           Background jobs and applications still pending.
+        /sendevent NAME, /sendmsg UUID  Then header lines (Name: value) up to an empty line, then body lines
+                                        up to a single '.' (an empty line at once: no body). Ctrl-C abandons.
+        /myevents UUID [fmt]            Lock this connection onto one call's events (it closes with the call).
+        /divert_events on|off, /linger [secs], /nolinger, /resume, /getvar NAME
+                                        Outbound-session commands: a switch answers them only on a socket
+                                        it connected out (eslsh --listen); inbound they are refused.
 
         Keys: Tab completes, Ctrl-C cancels a waiting command or clears the line, Ctrl-R searches history,
         F1-F12 run: help, status, show channels, show calls, sofia status, reloadxml, /log console,

@@ -7,12 +7,15 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidHeaderName(String)
     /// A required argument is missing.
     case missing(String)
+    /// The line has the wrong shape (the text says what it should be).
+    case usage(String)
 
     public var description: String {
         switch self {
         case .lineBreak(let field): return "\(field) contains a line break; refusing to send it"
         case .invalidHeaderName(let name): return "invalid header name '\(name.escapedForDisplay)'"
         case .missing(let what): return "missing \(what)"
+        case .usage(let text): return text
         }
     }
 }

@@ -260,8 +260,13 @@ public final class Connection: @unchecked Sendable {
 
     private var notice: String?
 
+    /// Messages for `inbound` from the current read, handed over together (see `InboundQueue.push`).
+    /// Reader thread only.
+    private var pending: [Message] = []
+
     /// Routes every whole frame and streamed piece; returns the framing error that ends the stream, if any.
     private func drain(_ decoder: inout FrameDecoder) -> DecodeError? {
+        defer { flushPending() }
         while true {
             do throws(DecodeError) {
                 guard let part = try decoder.nextPart(streaming: streamPolicy) else { return nil }
@@ -275,6 +280,7 @@ public final class Connection: @unchecked Sendable {
                     let stream = APIStream(length: length)
                     streaming = stream
                     let promise: Promise<Response>? = state.withLock { waiting.isEmpty ? nil : waiting.removeFirst() }
+                    flushPending()
                     if let promise { promise.resolve(.success(.apiStream(stream))) } else { stream.abandon() }
                 case .chunk(let bytes):
                     streaming?.push(bytes)
@@ -288,6 +294,18 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    private func flushPending() {
+        guard !pending.isEmpty else { return }
+        inbound.push(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Queues a message for the consumer, in order with everything else this read decoded.
+    private func queueForConsumer(_ message: Message) {
+        pending.append(message)
+        if pending.count >= 256 { flushPending() }
+    }
+
     private func route(_ message: Message) {
         switch message {
         case .reply(let reply):
@@ -296,28 +314,32 @@ public final class Connection: @unchecked Sendable {
             deliver(.api(response), else: message)
         case .event(let event, _) where event.name == "BACKGROUND_JOB":
             if let uuid = event.jobUUID, let job = state.withLock({ jobs.removeValue(forKey: uuid) }) {
+                flushPending()
                 job.promise.resolve(.success(event))
             } else {
-                inbound.push(message)
+                queueForConsumer(message)
             }
         case .disconnect(let disconnect):
             if disconnect.disposition != .linger {
                 let text = disconnect.text.trimmingLineBreaks.split(separator: "\n").first.map(String.init)
                 state.withLock { notice = "server closed the connection: \(text ?? "disconnect notice")" }
             }
-            inbound.push(message)
+            queueForConsumer(message)
         default:
-            inbound.push(message)
+            queueForConsumer(message)
         }
     }
 
     /// Hands a reply to the oldest waiting command; a reply nobody waits for goes to `inbound`.
     private func deliver(_ response: Response, else message: Message) {
         let promise: Promise<Response>? = state.withLock { waiting.isEmpty ? nil : waiting.removeFirst() }
-        if let promise { promise.resolve(.success(response)) } else { inbound.push(message) }
+        guard let promise else { return queueForConsumer(message) }
+        flushPending()  // what arrived before the reply reaches the consumer before the reply does
+        promise.resolve(.success(response))
     }
 
     private func finish(_ reason: ConnectionError) {
+        flushPending()
         streaming?.finish(reason)
         streaming = nil
         let (pending, orphans) = state.withLock { () -> ([Promise<Response>], [Job]) in

@@ -73,6 +73,16 @@ public struct Event: Sendable, Equatable {
         }
     }
 
+    /// `encoded(as:)` appended to `out`, without intermediate copies where it can: a plain event is the
+    /// bytes that were received, and JSON is written from them (the event stream's hot path).
+    public func append(as format: EventFormat, to out: inout [UInt8]) {
+        switch format {
+        case .plain: out.append(contentsOf: plainSource ?? PlainEventCodec.encode(self))
+        case .json: JSONEventCodec.append(self, to: &out)
+        case .xml: out.append(contentsOf: XMLEventCodec.encode(self))
+        }
+    }
+
     /// The whole frame FreeSWITCH sends for this event (note: `Content-Length` first, as the server does).
     public func frame(as format: EventFormat) -> Frame {
         let body = encoded(as: format)
@@ -83,7 +93,9 @@ public struct Event: Sendable, Equatable {
 extension String {
     /// Lowercases ASCII letters only; protocol words are ASCII and this needs no locale tables.
     public var lowercasedASCII: String {
-        String(decoding: utf8.map(asciiLower), as: UTF8.self)
+        // Protocol words usually arrive lowercase already (content types): then no copy is made.
+        guard utf8.contains(where: { $0 &- 65 < 26 }) else { return self }
+        return String(decoding: utf8.map(asciiLower), as: UTF8.self)
     }
 }
 
@@ -92,20 +104,9 @@ extension String {
 enum PlainEventCodec {
     static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
         // The header block ends at the first blank line; a body follows only when it has a length.
-        let blankLine: Int? = bytes.withUnsafeBufferPointer { raw in
-            var index = 0
-            while index + 1 < raw.count {
-                if raw[index] == 0x0A, raw[index + 1] == 0x0A { return index }
-                index += 1
-            }
-            return nil
-        }
-        let blockEnd = blankLine.map { $0 + 1 } ?? bytes.count
-        let bodyStart = blankLine.map { $0 + 2 } ?? bytes.count
-        let table = HeaderTable(bytes: bytes, range: 0..<blockEnd)
-        let declared = table.indices(named: "Content-Length")
-        guard let last = declared.last else { return Event(headers: Headers(table: table), body: nil, plainSource: bytes) }
-        let text = table.value(last)
+        // The body's own length is framing, not a header of the event: the table leaves it out.
+        let (table, declared, bodyStart) = HeaderTable.plainEvent(bytes: bytes)
+        guard let text = declared else { return Event(headers: Headers(table: table), body: nil, plainSource: bytes) }
         let length: Int
         do throws(DecodeError) {
             length = try FrameDecoder.parseLength(text, limit: bytes.count)
@@ -116,8 +117,7 @@ enum PlainEventCodec {
             throw .malformedEvent(format: "plain", reason: "body shorter than its Content-Length \(length)")
         }
         let body = String(decoding: bytes[bodyStart..<(bodyStart + length)], as: UTF8.self)
-        // The body's own length is framing, not a header of the event.
-        return Event(headers: Headers(table: table.removing(last)), body: body, plainSource: bytes)
+        return Event(headers: Headers(table: table), body: body, plainSource: bytes)
     }
 
     static func encode(_ event: Event) -> [UInt8] {

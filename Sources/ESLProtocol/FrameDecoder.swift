@@ -205,29 +205,28 @@ public struct FrameDecoder: Sendable {
 
     /// The body length a header block announces: 0 when absent; every copy must agree.
     static func contentLength(of headers: Headers, limit: Int) throws(DecodeError) -> Int {
-        let values = headers.values("Content-Length")
-        guard let first = values.first else { return 0 }
-        let length = try parseLength(first, limit: limit)
-        for other in values.dropFirst() where try parseLength(other, limit: limit) != length {
-            throw .conflictingContentLength(values)
+        var length: Int?
+        for header in headers where header.name.equalsIgnoringASCIICase("Content-Length") {
+            let value = try parseLength(header.value, limit: limit)
+            if let length, length != value { throw .conflictingContentLength(headers.values("Content-Length")) }
+            length = value
         }
-        return length
+        return length ?? 0
     }
 
     /// A plain decimal number, spaces or tabs around it allowed; anything else is an error.
     static func parseLength(_ text: String, limit: Int) throws(DecodeError) -> Int {
-        let bytes = Array(text.utf8)
-        var lower = 0, upper = bytes.count
-        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
-        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
-        guard lower < upper else { throw .invalidContentLength(text) }
+        var digits = Substring(text).utf8
+        while let first = digits.first, first == 0x20 || first == 0x09 { digits.removeFirst() }
+        while let last = digits.last, last == 0x20 || last == 0x09 { digits.removeLast() }
+        guard !digits.isEmpty else { throw .invalidContentLength(text) }
         var value = 0
-        for byte in bytes[lower..<upper] {
+        for byte in digits {
             guard byte >= 0x30, byte <= 0x39 else { throw .invalidContentLength(text) }
             value = value * 10 + Int(byte - 0x30)
             // Checked per digit so that a 40-digit length cannot overflow.
             if value > limit {
-                throw .bodyTooLarge(length: upper - lower > 18 ? Int.max : Int(String(decoding: bytes[lower..<upper], as: UTF8.self)) ?? Int.max, limit: limit)
+                throw .bodyTooLarge(length: digits.count > 18 ? Int.max : Int(String(Substring(digits)) ?? "") ?? Int.max, limit: limit)
             }
         }
         return value

@@ -139,6 +139,8 @@ extension String {
     /// ASCII case-insensitive comparison without allocating (header names are ASCII).
     @inlinable
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        // Lengths first: O(1) for native strings, and most names differ in length.
+        guard utf8.count == other.utf8.count else { return false }
         var a = utf8.makeIterator(), b = other.utf8.makeIterator()
         while true {
             switch (a.next(), b.next()) {

@@ -34,16 +34,25 @@ public final class InboundQueue: @unchecked Sendable {
     public var droppedTotal: Int { monitor.withLock { droppedTotalCount } }
 
     func push(_ message: Message) {
+        push(CollectionOfOne(message))
+    }
+
+    /// Several messages under one lock and one wake-up: the reader hands over everything one read
+    /// decoded, so a consumer that keeps up is not woken per event.
+    func push<Messages: Collection<Message>>(_ messages: Messages) {
+        guard !messages.isEmpty else { return }
         monitor.withLock {
-            if count == capacity {
-                ring[head] = nil
-                head = (head + 1) % capacity
-                count -= 1
-                droppedSinceLastPop += 1
-                droppedTotalCount += 1
+            for message in messages {
+                if count == capacity {
+                    ring[head] = nil
+                    head = (head + 1) % capacity
+                    count -= 1
+                    droppedSinceLastPop += 1
+                    droppedTotalCount += 1
+                }
+                ring[(head + count) % capacity] = message
+                count += 1
             }
-            ring[(head + count) % capacity] = message
-            count += 1
             monitor.broadcast()
         }
         onPush?()

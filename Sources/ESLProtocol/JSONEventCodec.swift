@@ -1,125 +1,41 @@
-import FoundationEssentials
-
 /// JSON events: one object, header name → string (or array of strings for multi-values), the body as
-/// `_body`. Parsed with Foundation's JSONDecoder; header order and repeated keys are kept (see decode).
+/// `_body`. Read by `JSONEventReader`, which keeps the server's member order and repeated keys.
 enum JSONEventCodec {
-    /// One member's value: FreeSWITCH sends strings (arrays of strings for multi-values); numbers,
-    /// booleans and null from hand-made events are kept as their text rather than rejected.
-    private struct Value: Decodable {
-        var strings: [String]
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let text = try? container.decode(String.self) { strings = [text] }
-            else if let list = try? container.decode([String].self) { strings = list }
-            else if let number = try? container.decode(Int.self) { strings = [String(number)] }
-            else if let number = try? container.decode(Double.self) { strings = [String(number)] }
-            else if let flag = try? container.decode(Bool.self) { strings = [String(flag)] }
-            else if container.decodeNil() { strings = [""] }
-            else { throw DecodingError.dataCorruptedError(in: container, debugDescription: "a value is neither a string nor a list of strings") }
-        }
-    }
-
     static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
-        // Foundation's JSONDecoder parses and validates the object. It keeps one value per key, but
-        // FreeSWITCH repeats keys (a CODEC event has Channel-Write-Codec-Name twice) and its order
-        // matters to readers, so a light scan lists the members in order, repeats included, and a
-        // repeated key's other occurrences are decoded from their own text.
-        let object: [String: Value]
-        do {
-            object = try JSONDecoder().decode([String: Value].self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw .malformedEvent(format: "json", reason: describe(error))
-        } catch {
-            throw .malformedEvent(format: "json", reason: "not a JSON object")
-        }
-        let members = scanMembers(bytes)
-        var counts: [String: Int] = [:]
-        for member in members { counts[member.key, default: 0] += 1 }
-        var headers: [Header] = []
-        var body: String?
-        var seen = Set<String>()
-        for member in members {
-            let values: [String]
-            if counts[member.key] == 1, let value = object[member.key] {
-                values = value.strings
-            } else if let value = try? JSONDecoder().decode([Value].self, from: Data([UInt8(ascii: "[")] + bytes[member.value] + [UInt8(ascii: "]")])) {
-                values = value.first?.strings ?? []
-            } else {
-                continue
-            }
-            seen.insert(member.key)
-            if member.key == "_body" {
-                body = values.joined()
-            } else {
-                for value in values { headers.append(Header(member.key, value)) }
+        var (fields, body, escapedKey, lengthField) = try JSONEventReader.read(bytes)
+        // The body's length is framing, not a header of the event (as in plain events).
+        if body != nil, let lengthField { fields.remove(at: lengthField) }
+        let table = HeaderTable(bytes: bytes, fields: fields, extras: [])
+        guard escapedKey else { return Event(headers: Headers(table: table), body: body) }
+        // A key with escapes (never from FreeSWITCH) is not a byte range: make the headers now.
+        let headers = bytes.withUnsafeBufferPointer { base in
+            fields.indices.map { index in
+                let field = fields[index]
+                return Header(JSONEventReader.unescape(UnsafeBufferPointer(rebasing: base[Int(field.nameStart)..<Int(field.nameEnd)])), table.value(index))
             }
         }
-        // Keys the scan could not name exactly (escapes in the key) still come through.
-        for (key, value) in object where !seen.contains(key) {
-            if key == "_body" { body = value.strings.joined() } else { for text in value.strings { headers.append(Header(key, text)) } }
-        }
-        var result = Headers(headers)
-        if body != nil { result.removeLast(named: "Content-Length") }
-        return Event(headers: result, body: body)
+        return Event(headers: Headers(headers), body: body)
     }
 
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context): return context.underlyingError.map { "\($0)" } ?? context.debugDescription
-        case .typeMismatch(_, let context): return context.codingPath.isEmpty ? "not a JSON object" : context.debugDescription
-        case .keyNotFound(let key, _): return "missing \(key.stringValue)"
-        case .valueNotFound(_, let context): return context.debugDescription
-        @unknown default: return "invalid JSON"
-        }
+    /// The event's JSON appended to `out`: from the received bytes when the headers are still those.
+    static func append(_ event: Event, to out: inout [UInt8]) {
+        guard let table = event.headers.table else { return out.append(contentsOf: encode(event)) }
+        out.append(UInt8(ascii: "{"))
+        let wrote = table.appendJSONMembers(to: &out)
+        appendBody(event.body, first: !wrote, to: &out)
+        out.append(UInt8(ascii: "}"))
     }
 
-    /// The top-level members in text order: each key's raw text and its value's byte range. Only
-    /// strings and nesting are tracked; the values themselves are left to JSONDecoder.
-    static func scanMembers(_ bytes: [UInt8]) -> [(key: String, value: Range<Int>)] {
-        var members: [(key: String, value: Range<Int>)] = []
-        var depth = 0
-        var index = 0
-        var expectKey = false
-        var pendingKey: String?
-        var valueStart = 0
-        func closeValue(at end: Int) {
-            if let key = pendingKey { members.append((key, valueStart..<end)) }
-            pendingKey = nil
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                if depth == 1 { expectKey = byte == UInt8(ascii: "{") }
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if depth == 1 { closeValue(at: index) }
-                depth -= 1
-            case UInt8(ascii: ","):
-                if depth == 1 {
-                    closeValue(at: index)
-                    expectKey = true
-                }
-            case UInt8(ascii: ":"):
-                if depth == 1, pendingKey != nil { valueStart = index + 1 }
-            case UInt8(ascii: "\""):
-                let start = index + 1
-                index += 1
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\") { index += 1 }
-                    index += 1
-                }
-                if expectKey, depth == 1 {
-                    pendingKey = String(decoding: bytes[start..<min(index, bytes.count)], as: UTF8.self)
-                    expectKey = false
-                }
-            default:
-                break
-            }
-            index += 1
-        }
-        return members
+    private static func appendBody(_ body: String?, first: Bool, to out: inout [UInt8]) {
+        guard let body else { return }
+        if !first { out.append(UInt8(ascii: ",")) }
+        appendQuoted("Content-Length", to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendQuoted(String(body.utf8.count), to: &out)
+        out.append(UInt8(ascii: ","))
+        appendQuoted("_body", to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendQuoted(body, to: &out)
     }
 
     /// One object, FreeSWITCH's member order; consecutive repeats of a name become an array. Written
@@ -150,16 +66,7 @@ enum JSONEventCodec {
             }
             index = end
         }
-        if let body = event.body {
-            if !first { out.append(UInt8(ascii: ",")) }
-            appendQuoted("Content-Length", to: &out)
-            out.append(UInt8(ascii: ":"))
-            appendQuoted(String(body.utf8.count), to: &out)
-            out.append(UInt8(ascii: ","))
-            appendQuoted("_body", to: &out)
-            out.append(UInt8(ascii: ":"))
-            appendQuoted(body, to: &out)
-        }
+        appendBody(event.body, first: first, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
     }
@@ -172,10 +79,21 @@ enum JSONEventCodec {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// A JSON string: `"` and `\\` escaped, control characters as \\n, \\r, \\t or \\u00XX; UTF-8 as is.
     static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendQuoted($0, to: &out) }
+    }
+
+    /// A JSON string: `"` and `\\` escaped, control characters as \\n, \\r, \\t or \\u00XX; UTF-8 as is.
+    static func appendQuoted(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        // Nearly every value needs no escape: then it is one copy.
+        if !text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in text {
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
             case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)

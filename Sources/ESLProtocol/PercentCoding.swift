@@ -28,6 +28,23 @@ public enum PercentCoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Decodes into `out` (replacing its contents): bytes, which need not be UTF-8.
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < raw.count {
+            let byte = raw[index]
+            if byte == 0x25, index + 2 < raw.count,
+               let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) {
+                out.append(high << 4 | low)
+                index += 3
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+    }
+
     static func appendSplittingArray(name: String, value: String, to list: inout [Header]) {
         if value.utf8.starts(with: "ARRAY::".utf8) {
             for part in value.dropFirst(7).splitOnArraySeparator() { list.append(Header(name, part)) }

@@ -13,6 +13,9 @@ final class SimulatedCall: @unchecked Sendable {
     private let placeholders: [(String, String)]
     private let hungUp = Atomic<Bool>(false)
     private let lastApplication = Locked<(String, String)>(("park", ""))
+    /// CHANNEL_EXECUTE_COMPLETE of a `park` run by sendmsg: as on a real switch, park returns only when
+    /// the call leaves it (here: when it is hung up).
+    private let parked = Locked<[Event]>([])
 
     init(simulator: Simulator, destination: String) {
         self.simulator = simulator
@@ -49,6 +52,10 @@ final class SimulatedCall: @unchecked Sendable {
     /// Emits the recorded hangup sequence with `cause`; only the first hangup counts.
     func hangup(cause: String) {
         guard !hungUp.exchange(true, ordering: .relaxed) else { return }
+        for var event in parked.withLock({ list in defer { list = [] }; return list }) {
+            refresh(&event)
+            simulator.fire(event)
+        }
         replay(CallScript.hangup, logs: CallScript.logs.split(separator: "\n").dropFirst(30), cause: cause)
         simulator.ended(self)
     }
@@ -60,11 +67,22 @@ final class SimulatedCall: @unchecked Sendable {
         for name in ["CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE"] {
             guard var event = template(named: name, in: CallScript.setup + "\n\n" + CallScript.hangup, leg: uuid) else { continue }
             event.headers.set("Application", app)
-            event.headers.set("Application-Data", data)
+            // As the switch: no Application-Data without an argument; playback reports what it played.
+            if data.isEmpty { event.headers.remove("Application-Data") } else { event.headers.set("Application-Data", data) }
             event.headers.set("Application-UUID", appUUID)
+            // The templates may come from the recorded hangup; the call is still up while it executes.
+            if !isHungUp {
+                event.headers.set("Answer-State", "answered")
+                event.headers.set("Channel-State", "CS_EXECUTE")
+                event.headers.set("Channel-Call-State", "ACTIVE")
+            }
             if name == "CHANNEL_EXECUTE_COMPLETE" {
-                event.headers.set("Application-Response", "_none_")
+                event.headers.set("Application-Response", app == "playback" ? "FILE PLAYED" : "_none_")
                 event.headers.set("Application-UUID-Name", "")
+                if app == "park" {
+                    parked.withLock { $0.append(event) }
+                    continue
+                }
             }
             simulator.fire(event)
         }

@@ -120,6 +120,7 @@ struct SimulatorAPI {
         }
         switch words.first {
         case "api": return ShowAPI.text
+        case "application": return table(ShowApplication.columns, ShowApplication.rows, format: format)
         case "channels":
             if words.dropFirst().first == "count" { return "\n\(simulator.calls.count * 2) total.\n" }
             return table(Self.channelColumns, channelRows(), format: format)
@@ -158,7 +159,10 @@ struct SimulatorAPI {
             var out = "<result row_count=\"\(rows.count)\">\n"
             for (index, row) in rows.enumerated() {
                 out += "  <row row_id=\"\(index + 1)\">\n"
-                for (column, value) in zip(columns, row) { out += "    <\(column)>\(value)</\(column)>\n" }
+                for (column, value) in zip(columns, row) {
+                    let escaped = value.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+                    out += "    <\(column)>\(escaped)</\(column)>\n"
+                }
                 out += "  </row>\n"
             }
             return out + "</result>\n"

@@ -7,6 +7,8 @@ import Foundation
 struct Bench {
     let captures: String
     let binaries: String
+    /// The eslsh measured: the release build as shipped (`make release` links it statically).
+    let eslshPath: String
     let quick: Bool
 
     func line(_ name: String, _ value: Double, _ unit: String) {
@@ -44,8 +46,8 @@ struct Bench {
         return corpus
     }
 
-    func decoder() {
-        for format in EventFormat.allCases {
+    func decoder(formats: [EventFormat]) {
+        for format in formats {
             let bytes = corpus(format, megabytes: quick ? 20 : (format == .plain ? 200 : 100))
             // Baseline: framing alone (the least any decoder must do).
             let framing = measure(bytes) { frame in _ = frame.body.count }
@@ -101,7 +103,7 @@ struct Bench {
 
     @discardableResult
     func eslsh(_ arguments: [String], output: String = "/dev/null") throws -> (status: Int32, maxRSS: Int) {
-        try Bench.spawn("\(binaries)/eslsh", arguments, output: output)
+        try Bench.spawn(eslshPath, arguments, output: output)
     }
 
     /// posix_spawn and wait4: Foundation's Process costs tens of milliseconds per launch, which would
@@ -224,10 +226,15 @@ let quick = arguments.contains("--quick")
 let captures = arguments.firstIndex(of: "--captures").map { arguments[$0 + 1] } ?? "Tests/TestSupport/Fixtures"
 let binaries = arguments.firstIndex(of: "--bin").map { arguments[$0 + 1] } ?? ".build/release"
 signal(SIGPIPE, SIG_IGN)
-let bench = Bench(captures: captures, binaries: binaries, quick: quick)
+let eslshPath = arguments.firstIndex(of: "--eslsh").map { arguments[$0 + 1] } ?? "\(binaries)/eslsh"
+let bench = Bench(captures: captures, binaries: binaries, eslshPath: eslshPath, quick: quick)
 let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 do {
-    if only == nil || only == "decode" { bench.decoder() }
+    // `--only decode.plain` (or .json, .xml) runs one decoder, for profiling.
+    if only == nil || only!.hasPrefix("decode") {
+        let formats = EventFormat.allCases.filter { only == nil || only == "decode" || only == "decode.\($0.rawValue)" }
+        bench.decoder(formats: formats)
+    }
     if only == nil || only == "drain" { try bench.drain() }
     if only == nil || only == "startup" { try bench.startup() }
     if only == nil || only == "memory" { try bench.memory() }

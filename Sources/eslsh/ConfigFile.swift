@@ -31,7 +31,7 @@ struct ConfigFile {
     var mode: mode_t = 0
 
     static let knownKeys: Set<String> = [
-        "host", "port", "user", "password", "loglevel", "quiet", "prompt-string", "timeout", "connect-timeout",
+        "host", "hosts", "port", "user", "password", "loglevel", "quiet", "prompt-string", "timeout", "connect-timeout",
         "color", "format", "history", "debug", "batchmode", "log-uuid", "log-uuid-short", "log-uuid-length",
         "no-history-file", "prompt-color", "input-text-color", "output-text-color",
     ]

@@ -16,8 +16,13 @@ final class ConsoleSession {
     var debugLevel = 0
     /// Opens the second connection `/stats` samples on (nil: /stats is not available).
     var statsConnect: (() throws(ConnectError) -> Connection)?
+    /// How `show` tables are shown (`--output`, `/output`, `/wide`).
+    var tables = TableFormatter(format: .table)
+    /// Ask before commands that drop calls or stop the switch (off with `--yes`).
+    var confirmDangerous = true
     /// Set when the session must end (connection lost, SIGTERM), with the exit status.
     private(set) var finished: ExitStatus?
+    let control = ConsoleCallControl()
 
     init(connection: Connection, wake: WakePipe, editor: LineEditor, style: Style, replyTimeout: Duration?) {
         self.connection = connection
@@ -49,7 +54,10 @@ final class ConsoleSession {
         case .local(let name, let arguments):
             runLocal(name, arguments)
             return finished
+        case .entry(let entry):
+            return enter(entry)
         case .send(let command):
+            if confirmDangerous, let danger = DangerousCommand.classify(command), !confirmed(danger) { return finished }
             // fs_cli: `console loglevel X` also sets this connection's log level.
             if case .api(let text, _) = command {
                 let words = text.split(separator: " ")
@@ -57,7 +65,13 @@ final class ConsoleSession {
                     send(.log(String(words[2])))
                 }
             }
-            send(command)
+            if case .bgapi(let text, nil) = command {
+                startJob(text)
+            } else if let execute = CallTracker.execute(in: command) {
+                startExecute(execute, command)
+            } else {
+                send(command)
+            }
             return finished
         }
     }
@@ -69,6 +83,8 @@ final class ConsoleSession {
         switch name {
         case "help":
             editor.show(SlashCommands.help)
+        case "jobs":
+            editor.show(drainWatcher() + control.tracker.listing(at: Deadline.now().nanoseconds))
         case "uuid":
             view.uuidFilter = argument
             editor.show(argument == nil ? "UUID filtering disabled\n" : "UUID filtering enabled for \(argument!)\n")
@@ -92,16 +108,35 @@ final class ConsoleSession {
             }
             view.events.format = format
             editor.show("Events are shown as \(format.rawValue)\n")
+        case "wide", "output":
+            runTableCommand(name, argument)
         default:
             editor.show(style.paint(SlashCommands.unknown(name), .red) + "\n")
         }
+    }
+
+    /// The question for a dangerous command, through the line editor; anything but yes (an empty line,
+    /// Ctrl-C, Ctrl-D) is no.
+    private func confirmed(_ danger: DangerousCommand) -> Bool {
+        switch editor.ask(danger.question) {
+        case .line(let answer) where DangerousCommand.isYes(answer): return true
+        case .stopped: finished = finished ?? .ok
+        default: break
+        }
+        editor.show(style.paint("Not sent.", .dim) + "\n")
+        return false
     }
 
     // MARK: - Commands
 
     /// Sends a command and waits for its answer on a helper thread, while this thread keeps showing what
     /// arrives and listens for Ctrl-C, which abandons the wait (the late reply is then discarded).
-    private func send(_ command: Command) {
+    func send(_ command: Command) {
+        _ = sendWaiting(command)
+    }
+
+    /// As `send`, with the outcome (nil when no thread could wait for it).
+    func sendWaiting(_ command: Command) -> Result<Response, ConnectionError>? {
         trace("> " + command.redactedLine)
         let (connection, wake, timeout) = (self.connection, self.wake, replyTimeout)
         let box = ResultBox()
@@ -114,7 +149,7 @@ final class ConsoleSession {
         }
         guard helper != nil else {
             editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
-            return
+            return nil
         }
         while true {
             let bytes = wake.wait(milliseconds: 1000)
@@ -130,10 +165,11 @@ final class ConsoleSession {
                 default: break
                 }
             }
-            if output { editor.show(drainInbound().text) }
+            // The watcher's news waits until the reply is shown: "+OK" before "done".
+            if output { editor.show(drainInbound(watcher: false).text) }
             if let outcome = box.get() {
                 report(outcome)
-                return
+                return outcome
             }
         }
     }
@@ -142,7 +178,7 @@ final class ConsoleSession {
         switch outcome {
         case .success(let response):
             trace("< " + (response.text.split(separator: "\n").first.map(String.init) ?? ""))
-            editor.show(view.render(response))
+            editor.show(present(response))
         case .failure(.cancelled):
             editor.show(style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
         case .failure(.timedOut(let command, let milliseconds)):
@@ -160,8 +196,9 @@ final class ConsoleSession {
 
     // MARK: - Inbound
 
-    /// Renders everything queued; `stop` when the connection has ended (its reason is in the text).
-    func drainInbound() -> (text: String, stop: Bool) {
+    /// Renders everything queued (and, with `watcher`, the outcomes of jobs and applications); `stop`
+    /// when the connection has ended (its reason is in the text).
+    func drainInbound(watcher: Bool = true) -> (text: String, stop: Bool) {
         var text = ""
         while let item = connection.inbound.poll() {
             if debugLevel >= 7 { trace("< " + Self.describe(item)) }
@@ -171,8 +208,12 @@ final class ConsoleSession {
                 finished = finished ?? .commandFailed
                 continue
             }
+            if case .message(.event(let event, _)) = item, event.name == "CHANNEL_CREATE" || event.name == "CHANNEL_DESTROY" {
+                control.channelsChanged()
+            }
             if let shown = view.render(item) { text += shown }
         }
+        if watcher { text += drainWatcher() }
         return (text, finished != nil)
     }
 
@@ -199,6 +240,13 @@ final class ConsoleSession {
         switch Completer.complete(before) {
         case .local(let completion):
             return completion
+        case .channel(let stem):
+            // Channel news already queued first: it may make the cached list stale.
+            let news = drainInbound()
+            if !news.text.isEmpty { editor.show(news.text) }
+            return .from(stem: stem, words: control.channelUUIDs(connection))
+        case .application(let stem):
+            return .from(stem: stem, words: control.applicationNames(connection))
         case .server(let line):
             let command = Command.api("console_complete " + line)
             trace("> " + command.redactedLine)

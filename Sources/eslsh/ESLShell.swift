@@ -30,8 +30,8 @@ struct ESLShell: ParsableCommand {
     @Argument(help: "A profile (a [section] of the config file); default: [default], else the first.")
     var profile: String?
 
-    @Option(name: [.customShort("H"), .long], help: "Host to connect to (name, IPv4, IPv6 or [IPv6]).")
-    var host: String?
+    @Option(name: [.customShort("H"), .long], help: "Host to connect to (name, IPv4, IPv6 or [IPv6], optionally :port); repeat for a fleet: the commands or --events run on every host at once.")
+    var host: [String] = []
 
     @Option(name: [.customShort("P"), .long], help: "Event socket port (default 8021).")
     var port: Int?
@@ -105,7 +105,7 @@ struct ESLShell: ParsableCommand {
     @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
     var buffer = 10_000
 
-    @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call.")
+    @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call; at a terminal without -f, a shell bound to the calls.")
     var listen: String?
 
     @Option(name: .long, help: "With --listen: accept connections only from this network (CIDR, repeatable; default loopback).")
@@ -117,6 +117,8 @@ struct ESLShell: ParsableCommand {
     @OptionGroup var console: ConsoleOptions
     @OptionGroup var record: RecordOptions
     @OptionGroup var stats: StatsOptions
+    @OptionGroup var fleet: FleetOptions
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
@@ -135,7 +137,10 @@ struct ESLShell: ParsableCommand {
         if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
         if listen != nil, record.path != nil { throw ValidationError("--record goes with the console, --events, -x or -f, not --listen") }
         if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
+        if listen != nil, console.prompt != nil { throw ValidationError("--prompt is for the inbound console; with --listen the prompt names the current call") }
         for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
+        if output.format != nil, events != nil || listen != nil { throw ValidationError("--output shapes command answers; it does not go with --events or --listen (use --format)") }
+        if listen != nil, host.count > 1 || fleet.hostsFile != nil { throw ValidationError("--listen waits for calls; it does not go with several hosts") }
     }
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.
@@ -169,7 +174,7 @@ struct ESLShell: ParsableCommand {
         var settings: Settings
         do {
             settings = try Settings.resolve(self, environment: environment, config: config) {
-                try PasswordPrompt.ask("Password for \(host ?? environment("ESL_HOST") ?? "the switch"): ")
+                try PasswordPrompt.ask("Password for \(host.count > 1 ? "the switches" : host.first ?? environment("ESL_HOST") ?? "the switch"): ")
             }
         } catch {
             early.error("\(error)")
@@ -178,9 +183,15 @@ struct ESLShell: ParsableCommand {
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
         if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
+        if settings.fleet.count > 1, record.path != nil || stats.enabled {
+            printer.error("--record and --stats take one switch, not several hosts")
+            return .usage
+        }
         let recorder: FrameRecorder?
         do { recorder = try record.start(&settings.connect) } catch { printer.error(error.description); return .usage }
         defer { if let failure = recorder?.close() { printer.error(failure) } }
+
+        if settings.fleet.count > 1 { return Fleet(shell: self, settings: settings, printer: printer).run() }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
         if execute.isEmpty && file == nil && events == nil && !stats.enabled && isatty(0) == 1 && isatty(1) == 1 {
@@ -192,6 +203,8 @@ struct ESLShell: ParsableCommand {
             interactive.startupLogLevel = settings.quietLogs ? nil : (settings.logLevel ?? "")
             interactive.profileName = settings.profileName ?? "default"
             interactive.functionKeys = settings.functionKeys
+            interactive.tables = TableFormatter(format: output.format ?? .table, wide: output.wide, style: Style.forStandardOutput(settings.color))
+            interactive.confirmDangerous = !output.yes
             let retries = retry
             interactive.open = { _, onInbound throws(ConnectError) in
                 try Session.connect(settings, retries: retries, printer: printer, onInbound: onInbound)
@@ -220,6 +233,7 @@ struct ESLShell: ParsableCommand {
         }
         let runner = ScriptRunner(session: session, printer: printer, bail: bail, reconnect: reconnect, reconnectMax: reconnectMax,
                                   showInbound: execute.isEmpty, formatter: formatter, style: style)
+        if output.effectiveFormat != .raw { runner.shape = ScriptRunner.shaping(output.formatter(style: style), printer: printer) }
         if !execute.isEmpty { return runner.run(execute) }
         if let file, file != "-" {
             guard let lines = LineFile(path: file) else {
@@ -250,6 +264,12 @@ struct ESLShell: ParsableCommand {
             printer.error(error.description)
             return .connectFailed
         }
+        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
+        // At a terminal without a script: the interactive outbound console.
+        if file == nil && isatty(0) == 1 && isatty(1) == 1 {
+            return OutboundConsole(listener: listener, address: "\(host.isEmpty ? "127.0.0.1" : host):\(listener.port)", allow: allowList,
+                                   calls: calls, replyTimeout: timeout?.duration, color: color ?? .auto, history: !console.noHistory).run()
+        }
         var lines: [String] = []
         if let file {
             guard let bytes = FileBytes.read(file) else {
@@ -262,7 +282,6 @@ struct ESLShell: ParsableCommand {
         } else if isatty(0) == 0 {
             lines = Array(LineFile.standardInput)
         }
-        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
         return ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
                           replyTimeout: timeout?.duration, calls: calls).run()
     }
@@ -275,7 +294,8 @@ struct ESLShell: ParsableCommand {
         var out = "# \(config.path)\n"
         for profile in config.profiles {
             let user = profile["user"].map { " user \($0)" } ?? ""
-            out += "\(profile.name)\t\(profile["host"] ?? "127.0.0.1"):\(profile["port"] ?? "8021")\(user)\n"
+            let address = profile["hosts"] ?? "\(profile["host"] ?? "127.0.0.1"):\(profile["port"] ?? "8021")"
+            out += "\(profile.name)\t\(address)\(user)\n"
         }
         Printer.write(1, Array(out.utf8))
         return .ok

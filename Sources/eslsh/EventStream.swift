@@ -24,6 +24,8 @@ struct EventStream {
     let count: Int?
     let reconnect: Bool
     let reconnectMax: Int?
+    /// In a fleet: the host whose events these are (see `tagged`).
+    var host: String?
 
     /// Parses `--filter Header=Value` (or `Header Value`).
     static func filter(_ text: String) -> Header? {
@@ -60,17 +62,22 @@ struct EventStream {
     private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
         switch item {
         case .message(.event(let event, _)):
-            printer.out(bytes: formatter.renderBytes(event, received: formatter.timestamps ? WallClock.microseconds() : nil))
+            let received = formatter.timestamps ? WallClock.microseconds() : nil
+            if host == nil {
+                printer.out { formatter.append(event, received: received, to: &$0) }  // the hot path: no copies
+            } else {
+                printer.out(bytes: tagged(formatter.renderBytes(event, received: received)))
+            }
             seen += 1
             if let count, seen >= count { return .ok }
         case .message(.log(let line)):
             if line.text != "\n" {
                 let text = formatter.format == .ndjson ? logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level)
-                printer.out(text)
+                printer.out(bytes: taggedLine(Array(text.utf8)))
             }
         case .dropped(let lost):
             dropped += lost
-            printer.out(formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n")
+            printer.out(bytes: taggedLine(Array((formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n").utf8)))
         case .message(.malformed(_, let reason)):
             printer.error(reason)
         case .message(.disconnect(let notice)):

@@ -19,6 +19,6 @@ enum ExitStatus: Int32, Comparable {
     static let summary = """
         Exit codes: 0 all good; 1 a command answered -ERR; 2 usage error; 3 could not connect \
         (resolve, refused, timeout); 4 authentication or ACL rejection; 5 a reply timed out (-t); \
-        6 the connection was lost.
+        6 the connection was lost. With several hosts, the highest of the hosts' codes.
         """
 }

@@ -19,6 +19,10 @@ struct InteractiveConsole {
     var profileName = "default"
     /// F1–F12 overrides (key number → line); the others keep fs_cli's defaults.
     var functionKeys: [Int: String] = [:]
+    /// `show` tables: the format (`--output`, table by default) and `--wide`.
+    var tables = TableFormatter(format: .table)
+    /// Ask before commands that drop calls or stop the switch (`--yes` turns it off).
+    var confirmDangerous = true
     /// Opens the connection; `onInbound` must be passed on (it wakes the console).
     var open: (ConnectOptions, @escaping @Sendable () -> Void) throws(ConnectError) -> Connection = { options, onInbound throws(ConnectError) in
         try Connection.open(options, onInbound: onInbound)
@@ -51,6 +55,11 @@ struct InteractiveConsole {
         let editor = LineEditor(prompt: prompt, historyPath: historyPath, wake: wake)
         for (key, line) in functionKeys where (1...12).contains(key) { editor.functionKeys[key - 1] = line }
         let session = ConsoleSession(connection: connection, wake: wake, editor: editor, style: style, replyTimeout: replyTimeout)
+        session.tables = tables
+        session.confirmDangerous = confirmDangerous
+        let watcherOptions = connect
+        session.control.openWatcher = { Watcher.open(watcherOptions, onInbound: { wake.wake() }) }
+        defer { session.control.close() }
         editor.onWake = { session.drainInbound() }
         editor.complete = { session.complete($0) }
         var statsOptions = connect

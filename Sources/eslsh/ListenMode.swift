@@ -8,7 +8,8 @@ import ESLProtocol
 /// gets `connect` (which describes it), `myevents`, and then the script's lines, run against that call:
 /// a bare line is a dialplan application (`answer`, `playback /tmp/x.wav`), run with sendmsg execute and
 /// followed to its CHANNEL_EXECUTE_COMPLETE; `/getvar name`, `/linger [s]`, `/nolinger`, `/resume`,
-/// `/hangup [cause]` and `/exit` do what they say. Results are printed per call, prefixed with its uuid.
+/// `/hangup [cause]` and `/exit` do what they say. Results are printed per call, every line prefixed with
+/// the start of its uuid (`[cbb44022] `), so that calls running at once stay apart.
 final class ListenMode: @unchecked Sendable {
     let listener: Listener
     let allow: AllowList
@@ -78,7 +79,7 @@ final class ListenMode: @unchecked Sendable {
             do {
                 guard let (command, eventUUID) = try Self.command(for: trimmed) else { break }
                 let response = try connection.send(command, timeout: replyTimeout)
-                printer.out(tag + Renderer().render(response))
+                printer.out(Self.prefixed(Renderer().render(response), with: tag))
                 if response.isError { record(.commandFailed); continue }
                 if let eventUUID { waitForCompletion(eventUUID, on: connection, tag: tag) }
             } catch let error as CommandError {
@@ -93,6 +94,17 @@ final class ListenMode: @unchecked Sendable {
             }
         }
         printer.flush()
+    }
+
+    /// Every line of `text` behind the call's tag: with several calls at once, lines of different calls
+    /// interleave, and each must still say whose it is.
+    static func prefixed(_ text: String, with tag: String) -> String {
+        guard !text.isEmpty else { return "" }
+        var out = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
+            out += tag + line + "\n"
+        }
+        return out
     }
 
     /// A script line as a command on this call; nil for `/exit`. Executes carry an Event-UUID so that

@@ -9,14 +9,26 @@ import ESLProtocol
 final class Printer: Sendable {
     private let state = Locked<[UInt8]>([])
     let quiet: Bool
+    /// In a fleet: `[host] `, written before every line (of stdout only when `tagsOutput`; stderr always).
+    let tag: String
+    let tagsOutput: Bool
+    /// Printers of a fleet share the descriptors: one write at a time on each, so lines never
+    /// interleave. One lock per descriptor, so a full stdout never holds up stderr. (They count the
+    /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
+    private static let writingOut = Locked<Int>(0)
+    private static let writingErr = Locked<Int>(0)
 
-    init(quiet: Bool) { self.quiet = quiet }
+    init(quiet: Bool, tag: String = "", tagsOutput: Bool = true) {
+        self.quiet = quiet
+        self.tag = tag
+        self.tagsOutput = tagsOutput
+    }
 
     /// Results (buffered until `flush`, or once 64 KiB are waiting).
     func out(_ text: String) {
         state.withLock { buffer in
             buffer.append(contentsOf: text.utf8)
-            if buffer.count >= 1 << 16 { Self.drain(&buffer) }
+            if buffer.count >= 1 << 16 { drain(&buffer) }
         }
     }
 
@@ -24,17 +36,29 @@ final class Printer: Sendable {
     func out(bytes: [UInt8]) {
         state.withLock { buffer in
             buffer.append(contentsOf: bytes)
-            if buffer.count >= 1 << 16 { Self.drain(&buffer) }
+            if buffer.count >= 1 << 16 { drain(&buffer) }
         }
     }
 
-    func flush() { state.withLock { Self.drain(&$0) } }
+    /// Results written straight into the buffer (the event stream formats into it without copies).
+    func out(_ write: (inout [UInt8]) -> Void) {
+        state.withLock { buffer in
+            write(&buffer)
+            if buffer.count >= 1 << 16 { drain(&buffer) }
+        }
+    }
+
+    func flush() { state.withLock { drain(&$0) } }
+
+    /// Flushes everything, a last line without a line break included (a tagged printer otherwise
+    /// holds it back until the line is complete).
+    func finish() { state.withLock { drain(&$0, whole: true) } }
 
     /// An error: always shown, one line, after any pending results.
     func error(_ text: String) {
         state.withLock { buffer in
-            Self.drain(&buffer)
-            Self.write(2, Array("eslsh: \(text)\n".utf8))
+            drain(&buffer)
+            Self.write(2, Array("\(tag)eslsh: \(text)\n".utf8))
         }
     }
 
@@ -44,18 +68,40 @@ final class Printer: Sendable {
         error(text)
     }
 
-    private static func drain(_ buffer: inout [UInt8]) {
+    private func drain(_ buffer: inout [UInt8], whole: Bool = false) {
         guard !buffer.isEmpty else { return }
-        write(1, buffer)
-        buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+        guard !tag.isEmpty, tagsOutput else {
+            Self.write(1, buffer)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+            return
+        }
+        // Tagged: complete lines only, each with the tag (a blank line gets the tag without its space).
+        let end = whole ? buffer.count : (buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+        guard end > 0 else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(end + 64)
+        let tagBytes = Array(tag.utf8)
+        var start = 0
+        while start < end {
+            let stop = buffer[start..<end].firstIndex(of: 0x0A) ?? end
+            out += stop == start ? tagBytes.dropLast(tagBytes.last == 0x20 ? 1 : 0) : tagBytes[...]
+            out += buffer[start..<stop]
+            out.append(0x0A)
+            start = stop + 1
+        }
+        Self.write(1, out)
+        buffer.removeFirst(end)
     }
 
     static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+        (fd == 2 ? writingErr : writingOut).withLock { count in
+            count &+= 1
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+                }
             }
         }
     }

@@ -18,11 +18,16 @@ final class ScriptRunner: @unchecked Sendable {
     let renderer = Renderer()
     let formatter: EventFormatter
     let style: Style
+    /// Shapes each command's output before it is printed (`--output`), or takes it for a fleet's
+    /// document (returning ""); nil: printed as it came.
+    var shape: ((_ line: String, _ output: String) -> String)?
     private var jobs: [Job] = []
     private var subscribedToJobs = false
     /// Whether the script itself asked for BACKGROUND_JOB events (else other clients' jobs are hidden).
     private let wantsJobEvents = Atomic<Bool>(false)
     private var wireFormat = EventFormat.plain
+    /// Jobs and `/execute`s followed through the watcher connection.
+    private lazy var control = ScriptCallControl(session: session, printer: printer, style: style)
     private let stopping = Atomic<Bool>(false)
 
     init(session: Session, printer: Printer, bail: Bool, reconnect: Bool, reconnectMax: Int?, showInbound: Bool, formatter: EventFormatter, style: Style) {
@@ -40,13 +45,16 @@ final class ScriptRunner: @unchecked Sendable {
         var printerThread: pthread_t?
         if showInbound { printerThread = startThread(joinable: true) { [self] in printInbound() } }
         var status = ExitStatus.ok
-        for line in lines {
-            let (result, stop) = runLine(line)
+        var lines = lines.makeIterator()
+        while let line = lines.next() {
+            let (result, stop) = runLine(line, rest: &lines)
             status = max(status, result)
             printer.flush()
             if stop || (bail && result != .ok) { break }
         }
-        if status != .connectionLost { status = max(status, waitForJobs()) }
+        // Jobs followed through the watcher still report after this connection was lost.
+        status = max(status, status != .connectionLost ? waitForJobs() : control.waitForJobs())
+        control.close()
         // Give lines already on their way a moment to be printed, then stop the printer.
         usleep(showInbound ? 100_000 : 0)
         stopping.store(true, ordering: .relaxed)
@@ -55,8 +63,9 @@ final class ScriptRunner: @unchecked Sendable {
         return status
     }
 
-    /// One line: its status, and whether the run must end.
-    private func runLine(_ line: String) -> (ExitStatus, Bool) {
+    /// One line (and, for `/sendevent` and `/sendmsg`, the lines of its headers and body): its status,
+    /// and whether the run must end.
+    private func runLine(_ line: String, rest: inout some IteratorProtocol<String>) -> (ExitStatus, Bool) {
         let action: LineAction
         do {
             action = try LineGrammar.parse(line)
@@ -71,19 +80,42 @@ final class ScriptRunner: @unchecked Sendable {
             if name == "exit" { return (.ok, true) }
             printer.error("/\(name) is a console command; it does nothing in a script")
             return (.commandFailed, false)
+        case .entry(var entry):
+            do throws(EntryError) {
+                return send(try entry.readScript(from: &rest), line: line)
+            } catch {
+                // Where the entry ends is now unknown: its remaining lines must not run as commands.
+                printer.error("\(error.description); the rest of the script is not run")
+                return (.commandFailed, true)
+            }
         case .send(.bgapi(let command, nil)):
             return startJob(command)
         case .send(let command):
-            noteSubscription(command)
-            do {
-                let response = try session.send(command)
-                if case .apiStream(let stream) = response { return (try copy(stream), false) }
-                let text = renderer.render(response)
-                printer.out(response.isError ? style.paint(text, .red) : text)
-                return (response.isError ? .commandFailed : .ok, false)
-            } catch {
-                return failure(error)
+            return send(command, line: line)
+        }
+    }
+
+    /// `line`: the line as typed (the first of a multi-line entry), for `--output` shaping.
+    private func send(_ command: Command, line: String) -> (ExitStatus, Bool) {
+        if let execute = CallTracker.execute(in: command) {
+            return control.follow(execute) { send(plain: command, line: line) } ?? send(plain: command, line: line)
+        }
+        return send(plain: command, line: line)
+    }
+
+    func send(plain command: Command, line: String) -> (ExitStatus, Bool) {
+        noteSubscription(command)
+        do {
+            let response = try session.send(command)
+            if case .apiStream(let stream) = response {
+                if let shape { return (try collect(stream, line, shape), false) }
+                return (try copy(stream), false)
             }
+            let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
+            printer.out(response.isError ? style.paint(text, .red) : text)
+            return (response.isError ? .commandFailed : .ok, false)
+        } catch {
+            return failure(error)
         }
     }
 
@@ -100,7 +132,7 @@ final class ScriptRunner: @unchecked Sendable {
         return first.starts(with: "-ERR".utf8) ? .commandFailed : .ok
     }
 
-    private func failure(_ error: ConnectionError) -> (ExitStatus, Bool) {
+    func failure(_ error: ConnectionError) -> (ExitStatus, Bool) {
         printer.error(error.description)
         switch error {
         case .timedOut: return (.timedOut, false)
@@ -111,9 +143,11 @@ final class ScriptRunner: @unchecked Sendable {
         }
     }
 
-    /// `bgapi`: the job's result is printed when it arrives (at the end of the run at the latest). The
-    /// session subscribes to BACKGROUND_JOB itself, in the format the script uses.
+    /// `bgapi`: the job's result is printed at the end of the run. It is followed through the watcher
+    /// connection; when that cannot be opened, this session subscribes to BACKGROUND_JOB itself, in the
+    /// format the script uses.
     private func startJob(_ command: String) -> (ExitStatus, Bool) {
+        if let started = control.startJob(command, failure: failure) { return started }
         do {
             if !subscribedToJobs {
                 _ = try session.send(.event(wireFormat, ["BACKGROUND_JOB"]))
@@ -144,7 +178,7 @@ final class ScriptRunner: @unchecked Sendable {
             }
         }
         jobs = []
-        return status
+        return max(status, control.waitForJobs())
     }
 
     /// Remembers the format and whether BACKGROUND_JOB events were asked for.

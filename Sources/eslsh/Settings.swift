@@ -17,6 +17,8 @@ struct Settings {
     var profileName: String?
     /// F1–F12 macros from the profile (`key_F1` …), for the console.
     var functionKeys: [Int: String] = [:]
+    /// Several hosts (-H repeated, --hosts-file, a profile's `hosts`): a fleet. Empty for one switch.
+    var fleet: [FleetHost] = []
     var warnings: [String] = []
 
     struct Invalid: Error, CustomStringConvertible {
@@ -80,7 +82,6 @@ struct Settings {
         if let password = environment("ESL_PASSWORD") { settings.connect.password = password }
 
         // Command line (over everything).
-        if let host = options.host { settings.connect.host = host }
         if let port = options.port { settings.connect.port = port }
         if let user = options.user { settings.connect.user = user }
         if let password = options.password { settings.connect.password = password }
@@ -92,6 +93,8 @@ struct Settings {
         if let format = options.format { settings.format = format }
         if let level = options.log { settings.logLevel = level }
         settings.connect.queueCapacity = options.buffer
+        try settings.resolveHosts(options: options.host, hostsFile: options.fleet.hostsFile,
+                                  environmentHost: environment("ESL_HOST"), profileHosts: value("hosts"))
         return settings
     }
 }

@@ -32,6 +32,27 @@ import Testing
         #expect(completion?.candidates.count == 3 + 94 * 2)
     }
 
+    @Test func liveChannelsApplicationsAndCausesForCallControl() {
+        #expect(Completer.complete("/execute ") == .channel(stem: ""))
+        #expect(Completer.complete("/execute 1a2") == .channel(stem: "1a2"))
+        #expect(Completer.complete("/execute 1a2b playb") == .application(stem: "playb"))
+        #expect(local("/execute 1a2b playback /tmp/") == Completion(replace: 0, insert: "", candidates: []))
+        #expect(Completer.complete("/hangup ") == .channel(stem: ""))
+        #expect(local("/hangup 1a2b USER_B")?.insert == "USER_BUSY ")
+        #expect(Completer.complete("/sendmsg 9") == .channel(stem: "9"))
+        #expect(Completer.complete("/myevents ") == .channel(stem: ""))
+        #expect(local("/myevents 1a2b j")?.insert == "json ")
+        #expect(Completer.complete("uuid_kill ") == .channel(stem: ""))
+        #expect(Completer.complete("api uuid_dump 4f") == .channel(stem: "4f"))
+        #expect(Completer.complete("bgapi uuid_transfer ") == .channel(stem: ""))
+        #expect(local("uuid_kill 1a2b CALL_R")?.insert == "CALL_REJECTED ")
+        #expect(local("api hupall MANAGER_")?.insert == "MANAGER_REQUEST ")
+        #expect(Completer.complete("/bg uuid_kill ") == .channel(stem: ""))
+        #expect(Completer.complete("/bg stat") == .server(line: "stat"))
+        #expect(local("/exe")?.insert == "/execute ")
+        #expect(local("/job")?.insert == "/jobs ")
+    }
+
     @Test func slashCommands() {
         #expect(local("/nolo")?.insert == "/nolog ")
         #expect(local("/he")?.insert == "/help ")
@@ -42,6 +63,9 @@ import Testing
     @Test func levelsFormatsCausesFilterHeaders() {
         #expect(local("/log in")?.insert == "info ")
         #expect(local("/format nd")?.insert == "ndjson ")
+        #expect(local("/output c")?.insert == "csv ")
+        #expect(local("/output ")?.candidates == ["raw", "table", "json", "csv"])
+        #expect(local("/wi")?.insert == "/wide ")
         #expect(local("/debug ")?.candidates == ["0", "1", "2", "3", "4", "5", "6", "7"])
         #expect(local("hupall NORMAL_CL")?.insert == "NORMAL_CLEARING ")
         #expect(local("uuid_kill 1234 USER_B")?.insert == "USER_BUSY ")
@@ -56,7 +80,10 @@ import Testing
         #expect(Completer.complete("  show chan") == .server(line: "show chan"))
         #expect(Completer.complete("api show ch") == .server(line: "show ch"))
         #expect(Completer.complete("bgapi orig") == .server(line: "orig"))
-        #expect(Completer.complete("uuid_kill ") == .server(line: "uuid_kill "))
+        #expect(Completer.complete("uuid_kill 1a2b ") == .local(.from(stem: "", words: Names.hangupCauses.map(\.name))))
+        #expect(Completer.complete("uuid_setvar 1a2b var") == .server(line: "uuid_setvar 1a2b var"))
+        // The uuid itself comes from the console's own channel list (see liveChannels…).
+        #expect(Completer.complete("uuid_kill ") == .channel(stem: ""))
     }
 
     @Test func serverAnswerWithOneMatch() {

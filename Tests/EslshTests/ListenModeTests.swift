@@ -28,7 +28,7 @@ import Testing
         #expect(lines.first?.hasSuffix(" to 9196 on loopback/9196-a (answered)") == true)
         #expect(Array(lines.dropFirst()) == [
             "> answer", "+OK", "answer done", "> /getvar channel_name", "loopback/9196-a",
-            "> playback /tmp/hello.wav", "+OK", "playback done", "> /hangup USER_BUSY", "+OK",
+            "> playback /tmp/hello.wav", "+OK", "playback done → FILE PLAYED", "> /hangup USER_BUSY", "+OK",
         ])
         #expect(run.stderr == "eslsh: listening on port \(port) for FreeSWITCH's socket application\n")
     }
@@ -56,6 +56,12 @@ import Testing
         #expect(text.contains("eslsh: refused a connection from 127.0.0.1: not in --allow\n"))
     }
 
+    @Test func thePromptTemplateIsNotForTheOutboundConsole() throws {
+        let run = try EslshTests.run(["--listen", "127.0.0.1:\(Self.freePort())", "--prompt", "%s"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--prompt is for the inbound console; with --listen the prompt names the current call"))
+    }
+
     @Test func allowListsMatchNetworks() throws {
         let list = try AllowList(["10.0.0.0/8", "192.0.2.7", "fd00::/8"])
         #expect(list.allows("10.1.2.3"))
@@ -70,5 +76,43 @@ import Testing
         #expect(!AllowList.loopback.allows("192.0.2.1"))
         #expect(throws: AllowList.Invalid.self) { try AllowList(["10.0.0.0/33"]) }
         #expect(throws: AllowList.Invalid.self) { try AllowList(["pbx1"]) }
+    }
+}
+
+/// Script mode with calls running at the same time: every line says whose it is.
+@Suite(.timeLimit(.minutes(1))) struct ListenModeConcurrencyTests {
+    @Test func linesOfCallsRunningAtOnceArePrefixedPerCall() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let port = ListenModeTests.freePort()
+        let uuids = Locked<[String]>([])
+        Thread.detachNewThread {
+            guard waitUntilListening(port: port) else { return }
+            for destination in ["9196", "5000"] {
+                let uuid = simulator.originate(destination: destination, socket: "127.0.0.1:\(port)")
+                uuids.withLock { $0.append(uuid) }
+            }
+        }
+        // `/api status` answers with several lines: each of them carries the tag.
+        let script = "answer\n/api status\nplayback /tmp/hello.wav\n/hangup\n"
+        let run = try EslshTests.run(["--listen", "127.0.0.1:\(port)", "--calls", "2", "-t", "5s"], stdin: script)
+        #expect(run.status == 0, "\(run.stderr)")
+        let started = uuids.withLock { $0 }
+        #expect(started.count == 2)
+        var perCall: [String: [String]] = [:]
+        for line in run.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else {
+                Issue.record("a line without its call's tag: \(line)")
+                continue
+            }
+            perCall[String(line[line.index(after: line.startIndex)..<close]), default: []].append(String(line[line.index(close, offsetBy: 2)...]))
+        }
+        #expect(Set(perCall.keys) == Set(started.map { String($0.prefix(8)) }))
+        for (tag, lines) in perCall {
+            let commands = lines.filter { $0.hasPrefix("> ") || $0.contains(" done") || $0 == "+OK" }
+            #expect(commands == ["> answer", "+OK", "answer done", "> /api status", "> playback /tmp/hello.wav", "+OK",
+                                 "playback done → FILE PLAYED", "> /hangup", "+OK"], "call \(tag)")
+            #expect(lines.contains { $0.hasPrefix("UP 0 years") } && lines.contains { $0.hasPrefix("Current Stack Size") }, "call \(tag): \(lines)")
+        }
     }
 }

@@ -1,0 +1,93 @@
+/// A table out of a `show …` answer: FreeSWITCH's delimited text (a header line, one line per row, a
+/// blank line and `N total.`) or its `as json` form (`{"row_count":N,"rows":[{…},…]}`).
+///
+/// FreeSWITCH writes the delimited form without quoting, so a value holding the delimiter (an
+/// `application_data` of `{a=1,b=2}user/1000`, `show api`'s syntax column) makes its row longer than
+/// the header, and which column the extra pieces belong to cannot be known. Such an answer is not a
+/// table: it is shown as it came (`show … as json` is exact). The same goes for a row count that
+/// disagrees with `N total.` (a value with a line break).
+public struct ShowTable: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[String]]
+
+    public init(columns: [String], rows: [[String]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// What a `show` answer is.
+    public enum Shape: Sendable, Equatable {
+        case table(ShowTable)
+        /// `\nN total.\n` alone: a count (`show calls count`), or a `show` with no rows (FreeSWITCH
+        /// prints no header then), which cannot be told apart.
+        case count(Int)
+    }
+
+    /// The shape of `text`, or nil when it is not a `show` answer (or an ambiguous one).
+    public static func parse(_ text: String) -> Shape? {
+        if let count = bareCount(text) { return .count(count) }
+        if text.first == "{" { return ShowJSON.shape(text) }
+        return delimited(text).map { .table($0) }
+    }
+
+    /// `\nN total.\n` (also without the first line break).
+    static func bareCount(_ text: String) -> Int? {
+        var body = Substring(text)
+        if body.first == "\n" { body.removeFirst() }
+        guard body.hasSuffix(" total.\n") else { return nil }
+        let number = body.dropLast(8)
+        guard !number.isEmpty, number.allSatisfy(\.isASCIIDigit) else { return nil }
+        return Int(number)
+    }
+
+    /// The delimited form. The delimiter is the first character of the header line that cannot be in a
+    /// column name, so `show … as delim |` works too.
+    static func delimited(_ text: String) -> ShowTable? {
+        // By scalars: Swift counts "\r\n" as one character.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // header, rows…, "", "N total.", "" (after the final line break)
+        guard lines.count >= 4, lines[lines.count - 1].isEmpty, lines[lines.count - 3].isEmpty else { return nil }
+        let footer = lines[lines.count - 2]
+        guard footer.hasSuffix(" total."), let total = Int(footer.dropLast(7)), total >= 0 else { return nil }
+        let header = lines[0]
+        let body = lines[1..<(lines.count - 3)]
+        guard body.count == total, total > 0 else { return nil }
+        let delimiter = header.unicodeScalars.first { !isNameScalar($0) }
+        let columns = delimiter.map { split(header, by: $0) } ?? [String(header)]
+        guard columns.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(isNameScalar) }) else { return nil }
+        var rows: [[String]] = []
+        rows.reserveCapacity(total)
+        for line in body {
+            let fields = delimiter.map { split(line, by: $0) } ?? [String(line)]
+            guard fields.count == columns.count else { return nil }
+            rows.append(fields)
+        }
+        return ShowTable(columns: columns, rows: rows)
+    }
+
+    static func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_": return true
+        default: return false
+        }
+    }
+
+    private static func split(_ line: Substring, by delimiter: Unicode.Scalar) -> [String] {
+        var fields: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            if scalar == delimiter {
+                fields.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        fields.append(String(current))
+        return fields
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+}
