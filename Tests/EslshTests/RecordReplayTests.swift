@@ -140,6 +140,10 @@ import Testing
         #expect(missing.stderr == "eslsh: cannot read /nonexistent/recording: No such file or directory\n")
         let listen = try EslshTests.run(["--listen", "127.0.0.1:0", "--record", path])
         #expect(listen.status == 2)
+        // A fleet's frames would mix in one file: refused.
+        let fleet = try EslshTests.run(["-H", "127.0.0.1", "-H", "::1", "-x", "status", "--record", path])
+        #expect(fleet.status == 2)
+        #expect(fleet.stderr == "eslsh: --record and --stats take one switch, not several hosts\n")
     }
 }
 
