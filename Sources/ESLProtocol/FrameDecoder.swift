@@ -226,7 +226,7 @@ public struct FrameDecoder: Sendable {
             value = value * 10 + Int(byte - 0x30)
             // Checked per digit so that a 40-digit length cannot overflow.
             if value > limit {
-                throw .bodyTooLarge(length: digits.count > 18 ? Int.max : Int(String(Substring(digits)) ?? "") ?? Int.max, limit: limit)
+                throw .bodyTooLarge(length: digits.count > 18 ? Int.max : Int(String(Substring(digits))) ?? Int.max, limit: limit)
             }
         }
         return value

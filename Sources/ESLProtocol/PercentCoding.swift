@@ -12,25 +12,14 @@ public enum PercentCoding {
     static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
         guard raw.contains(0x25) else { return String(decoding: raw, as: UTF8.self) }
         var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var index = 0
-        while index < raw.count {
-            let byte = raw[index]
-            if byte == 0x25, index + 2 < raw.count,
-               let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) {
-                out.append(high << 4 | low)
-                index += 3
-            } else {
-                out.append(byte)
-                index += 1
-            }
-        }
+        decode(raw, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes into `out` (replacing its contents): bytes, which need not be UTF-8.
     static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(raw.count)
         var index = 0
         while index < raw.count {
             let byte = raw[index]

@@ -19,7 +19,7 @@ extension Bench {
         defer { simulator.stop() }
         let session = "eslbench-\(getpid())"
         let tmux = Tmux(session: session)
-        try tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+        try tmux.start(["new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                       "ESLSH_CONFIG=/nonexistent \(eslshPath) -P \(simulator.port) --color never --no-history"])
         defer { _ = try? tmux.run(["kill-session", "-t", session]) }
         guard tmux.wait(for: { $0.hasSuffix("> ") || $0.hasSuffix(">") }) else {
@@ -44,8 +44,14 @@ extension Bench {
         }
         Thread.sleep(forTimeInterval: 0.5)
         let busy = tmux.echoMilliseconds(rounds: rounds)
+        // The stream must really be on screen while the keys were timed.
+        let shown = ((try? tmux.run(["capture-pane", "-p", "-t", session])) ?? "").components(separatedBy: "eslbench::load").count - 1
         streaming.withLock { $0 = false }
         if let firer { pthread_join(firer, nil) }
+        guard shown > 0 else {
+            print("console.skipped 0 (the events did not reach the screen)")
+            return
+        }
         line("console.echo_idle", idle, "ms")
         line("console.echo_while_10k_events_per_s", busy, "ms")
         line("console.echo_ratio", busy / idle, "x")
@@ -56,18 +62,26 @@ extension Bench {
 struct Tmux {
     let session: String
 
+    /// Starts the session (posix_spawn: Foundation's Process waited forever for the tmux client whose
+    /// server it forks).
+    func start(_ arguments: [String]) throws {
+        _ = try Bench.spawn("/usr/bin/tmux", arguments)
+    }
+
+    /// A tmux command's output (its arguments are simple words: no quoting needed beyond single quotes).
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let command = "/usr/bin/tmux " + arguments.map { "'\($0)'" }.joined(separator: " ") + " 2>/dev/null"
+        guard let pipe = popen(command, "r") else { return "" }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, pipe)
+            if count <= 0 { break }
+            output += buffer[0..<count]
+        }
+        pclose(pipe)
+        return String(decoding: output, as: UTF8.self)
     }
 
     func type(_ text: String) { _ = try? run(["send-keys", "-t", session, "-l", text]) }

@@ -138,40 +138,16 @@ final class ConsoleSession {
     /// As `send`, with the outcome (nil when no thread could wait for it).
     func sendWaiting(_ command: Command) -> Result<Response, ConnectionError>? {
         trace("> " + command.redactedLine)
-        let (connection, wake, timeout) = (self.connection, self.wake, replyTimeout)
-        let box = ResultBox()
-        // Detached (startThread's default): nobody joins it, after a Ctrl-C the main thread has moved on.
-        let helper = startThread {
-            let outcome: Result<Response, ConnectionError>
-            do throws(ConnectionError) { outcome = .success(try connection.send(command, timeout: timeout)) } catch { outcome = .failure(error) }
-            box.set(outcome)
-            wake.wake()
-        }
-        guard helper != nil else {
+        let outcome = ReplyWait.run(command, on: connection, wake: wake, timeout: replyTimeout,
+                                    // The watcher's news waits until the reply is shown: "+OK" before "done".
+                                    showInbound: { editor.show(drainInbound(watcher: false).text) },
+                                    terminated: { finished = finished ?? .ok })
+        guard let outcome else {
             editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
             return nil
         }
-        while true {
-            let bytes = wake.wait(milliseconds: 1000)
-            var output = false
-            for byte in bytes {
-                switch Int32(byte) {
-                case Int32(WakePipe.inbound): output = true
-                case SIGINT: connection.cancelWaiting()
-                case SIGTERM, SIGHUP:
-                    connection.cancelWaiting()
-                    finished = finished ?? .ok
-                case SIGTSTP: WakePipe.suspend()
-                default: break
-                }
-            }
-            // The watcher's news waits until the reply is shown: "+OK" before "done".
-            if output { editor.show(drainInbound(watcher: false).text) }
-            if let outcome = box.get() {
-                report(outcome)
-                return outcome
-            }
-        }
+        report(outcome)
+        return outcome
     }
 
     private func report(_ outcome: Result<Response, ConnectionError>) {
@@ -254,11 +230,4 @@ final class ConsoleSession {
             return ServerCompletion(body: response.text).completion
         }
     }
-}
-
-/// The helper thread's result, handed to the main thread.
-final class ResultBox: Sendable {
-    private let value = Locked<Result<Response, ConnectionError>?>(nil)
-    func set(_ result: Result<Response, ConnectionError>) { value.withLock { $0 = result } }
-    func get() -> Result<Response, ConnectionError>? { value.withLock { $0 } }
 }

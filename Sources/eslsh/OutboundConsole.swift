@@ -154,33 +154,11 @@ final class OutboundConsole {
     /// Waits for a command's answer on a helper thread while this thread keeps showing what arrives;
     /// Ctrl-C abandons the wait (the connection discards the late reply). nil: no thread to wait with.
     private func awaitReply(_ command: Command, on connection: Connection) -> Result<Response, ConnectionError>? {
-        let (box, wake, timeout) = (ResultBox(), self.wake, replyTimeout)
-        let helper = startThread {
-            let outcome: Result<Response, ConnectionError>
-            do throws(ConnectionError) { outcome = .success(try connection.send(command, timeout: timeout)) } catch { outcome = .failure(error) }
-            box.set(outcome)
-            wake.wake()
-        }
-        guard helper != nil else {
-            editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
-            return nil
-        }
-        while true {
-            var output = false
-            for byte in wake.wait(milliseconds: 1000) {
-                switch Int32(byte) {
-                case Int32(WakePipe.inbound): output = true
-                case SIGINT: connection.cancelWaiting()
-                case SIGTERM, SIGHUP:
-                    connection.cancelWaiting()
-                    finished = finished ?? .ok
-                case SIGTSTP: WakePipe.suspend()
-                default: break
-                }
-            }
-            if output { editor.show(collectInbound()) }
-            if let outcome = box.get() { return outcome }
-        }
+        let outcome = ReplyWait.run(command, on: connection, wake: wake, timeout: replyTimeout,
+                                    showInbound: { editor.show(collectInbound()) },
+                                    terminated: { finished = finished ?? .ok })
+        if outcome == nil { editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n") }
+        return outcome
     }
 
     // MARK: - What arrives
