@@ -3,7 +3,7 @@ import ESLProtocol
 /// The console's slash commands: names for completion, the help table, and suggestions for typos.
 public enum SlashCommands {
     /// Handled by the console itself.
-    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "output", "wide", "jobs"]
+    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "output", "wide", "jobs", "stats"]
 
     /// Call control words the line grammar turns into commands.
     public static let callControl = ["execute", "hangup", "bg", "sendevent", "sendmsg", "myevents"]
@@ -26,6 +26,7 @@ public enum SlashCommands {
         /output [fmt]                   Show `show` tables as table (aligned), raw, json or csv.
         /wide                           Tables: every column and whole cells, or fitted to the terminal again.
         /debug [0-7]                    Protocol trace on stderr (0 off); the password is never shown.
+        /stats                          Live stats, a line a second, until Ctrl-C or Enter (as eslsh --stats).
         anything else                   An API command (status, show channels, sofia status …).
         Commands that drop calls or stop the switch (hupall, shutdown, sofia profile … stop|restart, unload …)
         ask first (y/N); --yes turns the question off.

@@ -50,6 +50,9 @@ public struct ConnectOptions: Sendable {
     /// Protocol trace (`--debug`): called with each command line sent (secrets masked) and a summary of
     /// each frame received. Runs on the sending or the reader thread.
     public var trace: (@Sendable (String) -> Void)?
+    /// Recording (`--record`): called on the reader thread with every frame, or piece of a streamed
+    /// body, received after authentication, before it is routed. Keep it short: it must not slow the reader.
+    public var onFrame: (@Sendable (FramePart) -> Void)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", user: String? = nil,
@@ -112,12 +115,15 @@ public final class Connection: @unchecked Sendable {
     private let writeLock = Monitor()
 
     private let trace: (@Sendable (String) -> Void)?
+    private let onFrame: (@Sendable (FramePart) -> Void)?
     private let streamPolicy: FrameDecoder.StreamPolicy
     /// The streamed API output being received, if any (reader thread only).
     private var streaming: APIStream?
 
-    init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?, streamPolicy: FrameDecoder.StreamPolicy) {
+    init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?, streamPolicy: FrameDecoder.StreamPolicy,
+         onFrame: (@Sendable (FramePart) -> Void)? = nil) {
         self.socket = socket
+        self.onFrame = onFrame
         self.authReply = authReply
         self.inbound = inbound
         self.trace = trace
@@ -146,7 +152,7 @@ public final class Connection: @unchecked Sendable {
         let reply = try handshake.run()
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
                           inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
-                          streamPolicy: options.streamPolicy)
+                          streamPolicy: options.streamPolicy, onFrame: options.onFrame)
     }
 
     /// A connection FreeSWITCH made to us (outbound mode): there is no authentication; the first
@@ -154,7 +160,7 @@ public final class Connection: @unchecked Sendable {
     public static func outbound(_ socket: Socket, options: ConnectOptions = ConnectOptions(), onInbound: (@Sendable () -> Void)? = nil) -> Connection {
         Connection(socket: socket, authReply: Reply(text: "+OK outbound"), decoder: FrameDecoder(limits: options.limits),
                    inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
-                   streamPolicy: options.streamPolicy)
+                   streamPolicy: options.streamPolicy, onFrame: options.onFrame)
     }
 
     /// Why the connection ended, once it has.
@@ -264,6 +270,7 @@ public final class Connection: @unchecked Sendable {
         while true {
             do throws(DecodeError) {
                 guard let part = try decoder.nextPart(streaming: streamPolicy) else { return nil }
+                onFrame?(part)
                 switch part {
                 case .frame(let frame):
                     if let trace { trace("< \(Frame.traceSummary(frame))") }

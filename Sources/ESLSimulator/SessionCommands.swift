@@ -108,6 +108,7 @@ extension SimulatorSession {
         guard let value else { reply("-ERR invalid log level"); return }
         state.withLock { $0.logLevel = value < 0 ? nil : value }
         reply("+OK log level \(level) [\(value)]")
+        startReplayOnce()
     }
 
     func nolog() {
@@ -122,6 +123,7 @@ extension SimulatorSession {
         let (ok, format) = state.withLock { state in (state.subscription.add(arguments), state.subscription.format) }
         reply(ok ? "+OK event listener enabled \(format.rawValue)" : "-ERR no keywords supplied")
         if ok, let count = simulator.configuration.floodEvents { flood(count, format: format) }
+        if ok { startReplayOnce() }
     }
 
     /// Benchmark flood: the recorded call's events, renumbered, as fast as the socket takes them.

@@ -27,6 +27,8 @@ public struct SimulatorConfiguration: Sendable {
     public var floodSendBuffer = 64 * 1024
     /// Called when a flood ends, with the events sent and the seconds it took (as the server saw it).
     public var floodReport: (@Sendable (Int, Double) -> Void)?
+    /// Serve this recording to every client that subscribes, as if it were happening now.
+    public var replay: RecordingReplay?
     /// Users accepted by `userauth` (user@domain → password).
     public var users: [String: String] = ["1000@default": "1234"]
 
@@ -51,6 +53,8 @@ public final class Simulator: @unchecked Sendable {
         var calls: [String: SimulatedCall] = [:]
         var sessionsSinceStartup = 0
         var peak = 0
+        /// When the sessions of the last second started (for `status`'s sessions per second).
+        var recentStarts: [UInt64] = []
     }
 
     /// Binds and starts accepting; throws a message when the address cannot be bound.
@@ -155,6 +159,8 @@ public final class Simulator: @unchecked Sendable {
             $0.calls[call.uuid] = call
             $0.calls[call.otherUUID] = call
             $0.sessionsSinceStartup += 2
+            let now = Deadline.now().nanoseconds
+            $0.recentStarts = $0.recentStarts.filter { $0 + 1_000_000_000 > now } + [now, now]
             $0.peak = max($0.peak, Set($0.calls.values.map(\.uuid)).count * 2)
         }
         call.start()
@@ -199,6 +205,12 @@ public final class Simulator: @unchecked Sendable {
     }
 
     var sessionsSinceStartup: Int { state.withLock { $0.sessionsSinceStartup } }
+
+    /// Sessions started in the last second.
+    var sessionsPerSecond: Int {
+        let now = Deadline.now().nanoseconds
+        return state.withLock { $0.recentStarts.filter { $0 + 1_000_000_000 > now }.count }
+    }
 }
 
 public struct SimulatorError: Error, CustomStringConvertible, Sendable {

@@ -61,7 +61,7 @@ struct SimulatorAPI {
             FreeSWITCH (Version 1.11.3-dev git cc93a68 2026-08-21 14:10:14Z 64bit) is ready
             \(total) session(s) since startup
             \(calls) session(s) - peak \(calls), last 5min \(calls) \("")
-            0 session(s) per Sec out of max 30, peak 0, last 5min 0 \("")
+            \(simulator.sessionsPerSecond) session(s) per Sec out of max 30, peak 0, last 5min 0 \("")
             1000 session(s) max
             min idle cpu 0.00/97.50
             Current Stack Size/Max 240K/8192K

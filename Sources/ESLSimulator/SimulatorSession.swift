@@ -23,6 +23,8 @@ final class SimulatorSession: @unchecked Sendable {
         /// Outbound: seconds to keep sending the call's events after it ends (`linger`).
         var linger: Int?
         var closed = false
+        /// A recording is being served to this client (`SimulatorConfiguration.replay`).
+        var replayStarted = false
     }
 
     /// The call this session controls in outbound mode (FreeSWITCH connected out for it).

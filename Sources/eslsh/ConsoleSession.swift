@@ -14,6 +14,8 @@ final class ConsoleSession {
     var view: LiveView
     /// `/debug N`: 0 off; 1+ commands and replies on stderr; 7 also every inbound item.
     var debugLevel = 0
+    /// Opens the second connection `/stats` samples on (nil: /stats is not available).
+    var statsConnect: (() throws(ConnectError) -> Connection)?
     /// How `show` tables are shown (`--output`, `/output`, `/wide`).
     var tables = TableFormatter(format: .table)
     /// Ask before commands that drop calls or stop the switch (off with `--yes`).
@@ -96,6 +98,8 @@ final class ConsoleSession {
             }
             debugLevel = level
             editor.show("Debug level set to \(level)\n")
+        case "stats":
+            runStats()
         case "format":
             guard let argument else { return editor.show("Events are shown as \(view.events.format.rawValue)\n") }
             guard let format = EventOutputFormat(rawValue: argument.lowercased()) else {

@@ -23,7 +23,8 @@ struct ESLShell: ParsableCommand {
             ESLSH_CONFIG names another file), then the defaults (127.0.0.1:8021, ClueCon).
 
             \(ExitStatus.summary)
-            """
+            """,
+        subcommands: [ReplayCommand.self]
     )
 
     @Argument(help: "A profile (a [section] of the config file); default: [default], else the first.")
@@ -114,6 +115,8 @@ struct ESLShell: ParsableCommand {
     var calls: Int?
 
     @OptionGroup var console: ConsoleOptions
+    @OptionGroup var record: RecordOptions
+    @OptionGroup var stats: StatsOptions
     @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
@@ -125,12 +128,14 @@ struct ESLShell: ParsableCommand {
         if buffer < 1 { throw ValidationError("--buffer must be 1 or more") }
         if !(0...7).contains(debug) { throw ValidationError("--debug must be 0-7") }
         if let events, events.trimmingWhitespace.isEmpty { throw ValidationError("--events needs event names (or ALL)") }
-        if events == nil, uuid != nil || !filter.isEmpty || count != nil { throw ValidationError("--uuid, --filter and --count go with --events") }
+        if events == nil, uuid != nil || !filter.isEmpty || (count != nil && !stats.enabled) { throw ValidationError("--uuid, --filter and --count go with --events") }
+        if stats.enabled, events != nil || !execute.isEmpty || file != nil || listen != nil { throw ValidationError("--stats cannot be combined with --events, -x, -f or --listen") }
         for text in filter where EventStream.filter(text) == nil { throw ValidationError("--filter takes Header=Value, not '\(text)'") }
         if events != nil, !execute.isEmpty || file != nil { throw ValidationError("--events cannot be combined with -x or -f") }
         if !execute.isEmpty, file != nil { throw ValidationError("-x and -f cannot be combined") }
         if password != nil, askPassword { throw ValidationError("-p and --ask-password cannot be combined") }
         if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
+        if listen != nil, record.path != nil { throw ValidationError("--record goes with the console, --events, -x or -f, not --listen") }
         if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
         if listen != nil, console.prompt != nil { throw ValidationError("--prompt is for the inbound console; with --listen the prompt names the current call") }
         for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
@@ -140,6 +145,7 @@ struct ESLShell: ParsableCommand {
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.
     static func runFromCommandLine() -> ExitStatus {
+        if let status = ReplayCommand.runIfNamed(Array(CommandLine.arguments.dropFirst())) { return status }
         let command: ESLShell
         do {
             command = try parse()
@@ -177,11 +183,18 @@ struct ESLShell: ParsableCommand {
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
         if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
+        if settings.fleet.count > 1, record.path != nil || stats.enabled {
+            printer.error("--record and --stats take one switch, not several hosts")
+            return .usage
+        }
+        let recorder: FrameRecorder?
+        do { recorder = try record.start(&settings.connect) } catch { printer.error(error.description); return .usage }
+        defer { if let failure = recorder?.close() { printer.error(failure) } }
 
         if settings.fleet.count > 1 { return Fleet(shell: self, settings: settings, printer: printer).run() }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
-        if execute.isEmpty && file == nil && events == nil && isatty(0) == 1 && isatty(1) == 1 {
+        if execute.isEmpty && file == nil && events == nil && !stats.enabled && isatty(0) == 1 && isatty(1) == 1 {
             var interactive = InteractiveConsole(connect: settings.connect)
             interactive.replyTimeout = settings.replyTimeout
             interactive.color = settings.color
@@ -210,6 +223,9 @@ struct ESLShell: ParsableCommand {
         let style = Style.forStandardOutput(settings.color)
         let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps)
 
+        if stats.enabled {
+            return StatsMode(connection: connection, printer: printer, replyTimeout: settings.replyTimeout, logLevel: settings.logLevel ?? "debug", count: count).run()
+        }
         if let events {
             return EventStream(session: session, printer: printer, names: events.split(separator: " ").map(String.init),
                                formatter: formatter, style: style, filters: filter.compactMap(EventStream.filter),

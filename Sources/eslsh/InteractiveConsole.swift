@@ -62,6 +62,10 @@ struct InteractiveConsole {
         defer { session.control.close() }
         editor.onWake = { session.drainInbound() }
         editor.complete = { session.complete($0) }
+        var statsOptions = connect
+        statsOptions.onFrame = nil  // the recording is of the console's own connection
+        statsOptions.trace = nil
+        session.statsConnect = { () throws(ConnectError) in try Connection.open(statsOptions) }
 
         Terminal.write(style.paint("Connected to \(connect.host):\(connect.port) (\(switchName)).", .dim)
                        + " Type /help for the commands, Ctrl-D or /exit to leave.\n")

@@ -39,8 +39,20 @@ struct SimulatorCommand: ParsableCommand {
     @Option(name: .long, help: "Benchmark flood: send each subscriber this many events as fast as it reads, then disconnect.")
     var flood: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Serve this recording (eslsh --record) to every client that subscribes, as if it were live.", valueName: "file"))
+    var replay: String?
+
+    @Option(name: .long, help: "With --replay: this many times faster than recorded (default 1).")
+    var speed: Double?
+
+    @Flag(name: .long, help: "With --replay: no pauses.")
+    var fast = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0-65535") }
+        if replay == nil, speed != nil || fast { throw ValidationError("--speed and --fast go with --replay") }
+        if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be more than 0") }
+        if speed != nil, fast { throw ValidationError("--speed and --fast cannot be combined") }
     }
 
     func run() throws {
@@ -54,6 +66,14 @@ struct SimulatorCommand: ParsableCommand {
         configuration.callInterval = calls > 0 ? .milliseconds(Int(calls * 1000)) : nil
         configuration.callDuration = callDuration > 0 ? .milliseconds(Int(callDuration * 1000)) : nil
         configuration.floodEvents = flood
+        if let replay {
+            do throws(RecordingError) {
+                configuration.replay = RecordingReplay(try RecordingReader.readAll(path: replay), speed: fast ? nil : speed ?? 1)
+            } catch {
+                FileHandleWriter.standardError("eslsim: \(replay): \(error)\n")
+                throw ExitCode(1)
+            }
+        }
         configuration.floodReport = { count, seconds in
             FileHandleWriter.standardError("eslsim: flooded \(count) events in \(seconds) s (\(Int(Double(count) / seconds)) events/s)\n")
         }
@@ -79,4 +99,8 @@ enum FileHandleWriter {
     }
 }
 
+// Start with no signal blocked (test runners hand blocked masks down): SIGTERM must end the simulator.
+var unblocked = sigset_t()
+sigemptyset(&unblocked)
+pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 SimulatorCommand.main()

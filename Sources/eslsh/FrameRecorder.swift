@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ESLProtocol
+import Synchronization
+
+/// `--record FILE`: every frame received, with its receive time, as a line of NDJSON (see `Recording`).
+///
+/// The reader thread only stamps the frame and appends it to a list; a writer thread of its own encodes
+/// and writes every 20 ms, so a slow disk never slows the socket. Only received frames are recorded:
+/// the `auth` command (the password) is sent, never received, and the handshake is over before the
+/// first frame is recorded.
+final class FrameRecorder: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+    private let pending = Locked<[(time: Int, part: FramePart)]>([])
+    private let stopping = Atomic<Bool>(false)
+    private var thread: pthread_t?
+    /// Writer thread only: a body arriving in pieces is base64-encoded as it comes.
+    private var streaming: Base64Stream?
+    private var failure: String?
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Creates (or truncates) the file, readable by its owner only: events carry caller numbers and
+    /// variables, and replies can carry anything.
+    init(path: String) throws(Failure) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(description: "cannot create recording \(path): \(String(cString: strerror(errno)))") }
+        fchmod(fd, 0o600)  // an existing file keeps its mode through O_CREAT
+        thread = startThread(joinable: true) { [self] in writeLoop() }
+    }
+
+    /// The hook for `ConnectOptions.onFrame` (reader thread).
+    func record(_ part: FramePart) {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        let time = spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000
+        pending.withLock { $0.append((time, part)) }
+    }
+
+    /// Writes what is left and closes the file; the error message when writing failed.
+    func close() -> String? {
+        stopping.store(true, ordering: .relaxed)
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+        Glibc.close(fd)
+        return failure
+    }
+
+    private func writeLoop() {
+        while !stopping.load(ordering: .relaxed) {
+            usleep(20_000)
+            writeOut()
+        }
+        writeOut()
+        var out: [UInt8] = []
+        endInterruptedBody(&out)
+        write(&out)
+    }
+
+    private func writeOut() {
+        let parts = pending.withLock { list in
+            defer { list.removeAll(keepingCapacity: true) }
+            return list
+        }
+        guard !parts.isEmpty else { return }
+        var out: [UInt8] = []
+        for (time, part) in parts {
+            switch part {
+            case .frame(let frame):
+                endInterruptedBody(&out)
+                out += Recording.line(RecordedFrame(time: time, frame: frame))
+            case .head(let headers, _):
+                endInterruptedBody(&out)
+                out += Recording.head(time: time, headers: headers, base64: true)
+                streaming = Base64Stream()
+            case .chunk(let bytes):
+                streaming?.append(bytes, to: &out)
+            case .end:
+                endInterruptedBody(&out)
+            }
+            if out.count >= 1 << 18 { write(&out) }
+        }
+        write(&out)
+    }
+
+    /// Closes a line whose body was being streamed (at its end, or cut short when the connection was lost).
+    private func endInterruptedBody(_ out: inout [UInt8]) {
+        guard var encoder = streaming else { return }
+        encoder.finish(&out)
+        out += Recording.tail
+        streaming = nil
+    }
+
+    private func write(_ out: inout [UInt8]) {
+        defer { out.removeAll(keepingCapacity: true) }
+        guard failure == nil else { return }
+        out.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else {
+                    failure = "writing recording \(path) failed: \(String(cString: strerror(errno)))"
+                    return
+                }
+            }
+        }
+    }
+}
