@@ -24,6 +24,7 @@ struct ESLShell: ParsableCommand {
 
             \(ExitStatus.summary)
             """,
+        version: "eslsh 0.9.0",
         subcommands: [ReplayCommand.self]
     )
 
