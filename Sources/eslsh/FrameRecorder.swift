@@ -15,6 +15,10 @@ final class FrameRecorder: @unchecked Sendable {
     private let fd: Int32
     private let pending = Locked<[(time: Int, part: FramePart)]>([])
     private let stopping = Atomic<Bool>(false)
+    /// Frames not recorded because the writer fell this far behind (a stalled disk): memory stays
+    /// bounded, and the loss is reported when the recording closes.
+    static let backlogLimit = 50_000
+    private let dropped = Atomic<Int>(0)
     private var thread: pthread_t?
     /// Writer thread only: a body arriving in pieces is base64-encoded as it comes.
     private var streaming: Base64Stream?
@@ -39,7 +43,15 @@ final class FrameRecorder: @unchecked Sendable {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         let time = spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000
-        pending.withLock { $0.append((time, part)) }
+        // Whole frames only: a streamed body's pieces are never dropped once its head is recorded.
+        var droppable = false
+        if case .frame = part { droppable = true }
+        let kept = pending.withLock { list in
+            guard !droppable || list.count < Self.backlogLimit else { return false }
+            list.append((time, part))
+            return true
+        }
+        if !kept { dropped.add(1, ordering: .relaxed) }
     }
 
     /// Writes what is left and closes the file; the error message when writing failed.
@@ -48,6 +60,8 @@ final class FrameRecorder: @unchecked Sendable {
         if let thread { pthread_join(thread, nil) }
         thread = nil
         Glibc.close(fd)
+        let lost = dropped.load(ordering: .relaxed)
+        if failure == nil, lost > 0 { return "\(lost) frames were not recorded in \(path): the disk did not keep up" }
         return failure
     }
 
