@@ -123,7 +123,7 @@ final class HeaderTable: Sendable {
     /// The high bit of each byte of `word` that is zero. Only the lowest is exact (a borrow can mark a
     /// byte above a true zero), which is the only one used.
     @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
         (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 

@@ -161,12 +161,6 @@ struct JSONEventReader {
                                         valueStart: Int32(value.lowerBound), valueEnd: Int32(value.upperBound), coding: coding))
     }
 
-    /// The high bit of each zero byte of `word` (the lowest exact; see HeaderTable).
-    @inline(__always)
-    private func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-    }
-
     private func isBodyKey(_ key: Range<Int>) -> Bool {
         key.count == 5 && base[key.lowerBound] == UInt8(ascii: "_") && base[key.lowerBound + 1] == UInt8(ascii: "b")
             && base[key.lowerBound + 2] == UInt8(ascii: "o") && base[key.lowerBound + 3] == UInt8(ascii: "d")
@@ -214,7 +208,7 @@ struct JSONEventReader {
             // Eight bytes at a time to the next quote, backslash or control character.
             while position + 8 <= base.count {
                 let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                let special = zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                let special = HeaderTable.zeroBytes(word ^ 0x2222_2222_2222_2222) | HeaderTable.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
                     | ((word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080)
                 if special != 0 {
                     position += special.trailingZeroBitCount / 8
