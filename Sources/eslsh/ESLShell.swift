@@ -184,15 +184,19 @@ struct ESLShell: ParsableCommand {
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
         if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
-        if settings.fleet.count > 1, record.path != nil || stats.enabled {
-            printer.error("--record and --stats take one switch, not several hosts")
+        if settings.fleet.count > 1, stats.enabled {
+            printer.error("--stats takes one switch, not several hosts")
             return .usage
+        }
+        if settings.fleet.count > 1 {
+            let recorders: [String: FrameRecorder]
+            do { recorders = try record.startFleet(settings.fleet) } catch { printer.error(error.description); return .usage }
+            defer { for recorder in recorders.values { if let failure = recorder.close() { printer.error(failure) } } }
+            return Fleet(shell: self, settings: settings, printer: printer, recorders: recorders).run()
         }
         let recorder: FrameRecorder?
         do { recorder = try record.start(&settings.connect) } catch { printer.error(error.description); return .usage }
         defer { if let failure = recorder?.close() { printer.error(failure) } }
-
-        if settings.fleet.count > 1 { return Fleet(shell: self, settings: settings, printer: printer).run() }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
         if execute.isEmpty && file == nil && events == nil && !stats.enabled && isatty(0) == 1 && isatty(1) == 1 {

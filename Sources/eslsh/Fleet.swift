@@ -13,11 +13,14 @@ final class Fleet: @unchecked Sendable {
     let shell: ESLShell
     let settings: Settings
     let printer: Printer
+    /// `--record`: each host's own recorder, by label.
+    let recorders: [String: FrameRecorder]
 
-    init(shell: ESLShell, settings: Settings, printer: Printer) {
+    init(shell: ESLShell, settings: Settings, printer: Printer, recorders: [String: FrameRecorder] = [:]) {
         self.shell = shell
         self.settings = settings
         self.printer = printer
+        self.recorders = recorders
     }
 
     var hosts: [FleetHost] { settings.fleet }
@@ -47,6 +50,7 @@ final class Fleet: @unchecked Sendable {
     func settings(for host: FleetHost) -> Settings {
         var one = settings
         one.connect = settings.connect(to: host)
+        if let recorder = recorders[host.label] { one.connect.onFrame = { part in recorder.record(part) } }
         one.fleet = []
         if settings.connect.trace != nil {
             let tag = "[\(host.label)] "

@@ -140,10 +140,33 @@ import Testing
         #expect(missing.stderr == "eslsh: cannot read /nonexistent/recording: No such file or directory\n")
         let listen = try EslshTests.run(["--listen", "127.0.0.1:0", "--record", path])
         #expect(listen.status == 2)
-        // A fleet's frames would mix in one file: refused.
-        let fleet = try EslshTests.run(["-H", "127.0.0.1", "-H", "::1", "-x", "status", "--record", path])
-        #expect(fleet.status == 2)
-        #expect(fleet.stderr == "eslsh: --record and --stats take one switch, not several hosts\n")
+        let stats = try EslshTests.run(["-H", "127.0.0.1", "-H", "::1", "--stats", "--count", "1"])
+        #expect(stats.status == 2)
+        #expect(stats.stderr == "eslsh: --stats takes one switch, not several hosts\n")
+    }
+
+    /// A fleet records each switch into its own file, which replays as that switch.
+    @Test func aFleetRecordsEachHostIntoItsOwnFile() throws {
+        let one = try EslshTests.simulator()
+        defer { one.stop() }
+        let two = try testSimulator { $0.hostname = "pbx2" }
+        defer { two.stop() }
+        let directory = NSTemporaryDirectory() + "eslsh-fleet-record-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (a, b) = ("127.0.0.1:\(one.port)", "127.0.0.1:\(two.port)")
+        let run = try EslshTests.run(["-H", a, "-H", b, "-x", "hostname", "--record", directory + "/day.ndjson"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        #expect(files == ["day.127.0.0.1_\(one.port).ndjson", "day.127.0.0.1_\(two.port).ndjson"].sorted())
+        for (file, name) in [("day.127.0.0.1_\(one.port).ndjson", "vm"), ("day.127.0.0.1_\(two.port).ndjson", "pbx2")] {
+            let path = directory + "/" + file
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let replay = try EslshTests.run(["replay", path, "--fast", "--replies"])
+            #expect(replay.status == 0)
+            #expect(replay.stdout.contains(name + "\n"), "\(file): \(replay.stdout)")
+        }
     }
 }
 
