@@ -63,15 +63,17 @@ test: deps
 TSAN_FILTER ?= .
 LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 SWIFT_BACKTRACE=enable=no
 
+# TEST_FLAGS: e.g. --no-parallel (the whole suite at once under a sanitizer starves its own time limits).
+TEST_FLAGS ?=
 tsan: deps
 	$(SWIFT) build --build-tests --sanitize thread --scratch-path .build-tsan
-	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)'
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)' $(TEST_FLAGS)
 
-# The whole suite under the thread and the address sanitizer.
+# The whole suite under the thread and the address sanitizer, one test at a time.
 sanitize: deps
-	$(MAKE) tsan TSAN_FILTER=.
+	$(MAKE) tsan TSAN_FILTER=. TEST_FLAGS=--no-parallel
 	$(SWIFT) build --build-tests --sanitize address --scratch-path .build-asan
-	$(LSAN) $(SWIFT) test --skip-build --sanitize address --scratch-path .build-asan
+	$(LSAN) $(SWIFT) test --skip-build --sanitize address --scratch-path .build-asan --no-parallel
 
 # Runs eslsh against the project's simulated FreeSWITCH on a free loopback port.
 demo: build
