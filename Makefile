@@ -61,7 +61,8 @@ test: deps
 	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|RecordingReplayTests|ConsoleUITests|InteractiveConsoleTests|ConsoleFaultTests|OutboundConsoleTests|CallControlConsoleTests|CallControlScriptTests'
 
 TSAN_FILTER ?= .
-LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 SWIFT_BACKTRACE=enable=no
+# ASan holds freed memory in a quarantine (256 MB by default); kept small so memory bounds can be checked.
+LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 ASAN_OPTIONS=quarantine_size_mb=16 SWIFT_BACKTRACE=enable=no
 
 # TEST_FLAGS: e.g. --no-parallel (the whole suite at once under a sanitizer starves its own time limits).
 TEST_FLAGS ?=
