@@ -14,7 +14,10 @@ final class TmuxTerminal {
         home = NSTemporaryDirectory() + socket
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         // A quiet shell with a fixed prompt and a private HOME (history file, no ~/.editrc).
-        let shell = "env -i HOME=\(home) PATH=/usr/bin:/bin TERM=screen LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
+        // The sanitizers' settings pass through (make sanitize: LeakSanitizer's suppressions).
+        let sanitizers = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") && !$0.value.contains("'") }
+            .map { "\($0.key)='\($0.value)' " }.sorted().joined()
+        let shell = "env -i HOME=\(home) PATH=/usr/bin:/bin TERM=screen LANG=C.UTF-8 PS1='$ ' \(sanitizers)bash --norc --noprofile"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows), shell], capture: false)
         _ = waitFor { $0.contains("$") }
     }
