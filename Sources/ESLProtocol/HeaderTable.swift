@@ -31,18 +31,12 @@ final class HeaderTable: Sendable {
 
     var count: Int { fields.count }
 
-    /// Parses the header lines of `bytes[range]` (spaces after the colon skipped, a trailing CR dropped,
-    /// lines without a colon skipped). Values are decoded only to split `ARRAY::` values.
-    convenience init(bytes: [UInt8], range: Range<Int>) {
-        let (fields, extras, _, _) = Self.scan(bytes, range, stopAtBlankLine: false)
-        self.init(bytes: bytes, fields: fields, extras: extras)
-    }
-
-    /// A plain event's header block, up to its blank line: the table without the body's
+    /// A plain event's header block, up to its blank line (spaces after the colon skipped, a trailing CR
+    /// dropped, lines without a colon skipped; values decoded only to split `ARRAY::` values): the table without the body's
     /// `Content-Length` (framing, not a header of the event), that length's text when there was one,
     /// and where the body starts (the end of the bytes when there is no blank line).
     static func plainEvent(bytes: [UInt8]) -> (HeaderTable, bodyLength: String?, bodyStart: Int) {
-        var (fields, extras, bodyStart, lengthField) = scan(bytes, 0..<bytes.count, stopAtBlankLine: true)
+        var (fields, extras, bodyStart, lengthField) = scan(bytes)
         var length: String?
         if let last = lengthField {
             let field = fields.remove(at: last)  // usually the last field: O(1)
@@ -53,16 +47,16 @@ final class HeaderTable: Sendable {
 
     /// One pass over the block. The colon, the line end and `%` are found a word (8 bytes) at a time:
     /// a call to `memchr` per short line costs more than it saves, and a byte loop is slower still.
-    private static func scan(_ bytes: [UInt8], _ range: Range<Int>, stopAtBlankLine: Bool) -> ([Field], [String], Int, Int?) {
+    private static func scan(_ bytes: [UInt8]) -> ([Field], [String], Int, Int?) {
         var fields: [Field] = []
         var lengthField: Int?  // the last `Content-Length`, noted here rather than searched for later
         var extras: [String] = []
-        var stop = range.upperBound
+        var stop = bytes.count
         fields.reserveCapacity(96)
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let raw = UnsafeRawPointer(base)
-            let end = range.upperBound
+            let end = bytes.count
             /// The first of `a` or `b` at or after `from`, else `end`.
             @inline(__always) func find(_ from: Int, _ a: UInt64, _ b: UInt64) -> Int {
                 var position = from
@@ -76,9 +70,9 @@ final class HeaderTable: Sendable {
                 while position < end, base[position] != x, base[position] != y { position += 1 }
                 return position
             }
-            var lineStart = range.lowerBound
+            var lineStart = 0
             while lineStart < end {
-                if stopAtBlankLine, base[lineStart] == 0x0A {
+                if base[lineStart] == 0x0A {
                     stop = lineStart + 1
                     return
                 }
