@@ -372,6 +372,8 @@ import Testing
         #expect(!terminal.everything().contains("hay only"))
         terminal.type("/uuid 1234")
         terminal.press("Enter")
+        // The filter must be on before the lines are sent (they otherwise overtake the typed command).
+        #expect(terminal.waitFor { $0.contains("UUID filtering enabled for 1234") })
         simulator.log(LogLine(level: 6, userData: "5678", text: "needle of another call\n"))
         simulator.log(LogLine(level: 6, userData: "1234", text: "needle of this call\n"))
         #expect(terminal.waitFor { $0.contains("needle of this call") })
