@@ -27,7 +27,9 @@ public final class InboundQueue: @unchecked Sendable {
     /// `onPush` runs on the producer's thread after each push (e.g. to wake a poll loop); keep it short.
     public init(capacity: Int = 10_000, onPush: (@Sendable () -> Void)? = nil) {
         self.capacity = max(1, capacity)
-        self.ring = Array(repeating: nil, count: self.capacity)
+        // The ring grows on demand up to `capacity`: a one-shot command that sees three replies should
+        // not pay for zeroing (and faulting in) room for ten thousand events at start-up.
+        self.ring = Array(repeating: nil, count: min(self.capacity, 64))
         self.onPush = onPush
     }
 
@@ -43,14 +45,15 @@ public final class InboundQueue: @unchecked Sendable {
         guard !messages.isEmpty else { return }
         monitor.withLock {
             for message in messages {
+                if count == ring.count, ring.count < capacity { grow() }
                 if count == capacity {
                     ring[head] = nil
-                    head = (head + 1) % capacity
+                    head = (head + 1) % ring.count
                     count -= 1
                     droppedSinceLastPop += 1
                     droppedTotalCount += 1
                 }
-                ring[(head + count) % capacity] = message
+                ring[(head + count) % ring.count] = message
                 count += 1
             }
             monitor.broadcast()
@@ -97,6 +100,16 @@ public final class InboundQueue: @unchecked Sendable {
         }
     }
 
+    /// Doubles the ring (at most to `capacity`), oldest message first. Called with the lock held.
+    private func grow() {
+        var larger: [Message?] = []
+        larger.reserveCapacity(min(capacity, ring.count * 2))
+        for offset in 0..<count { larger.append(ring[(head + offset) % ring.count]) }
+        larger.append(contentsOf: repeatElement(nil, count: min(capacity, ring.count * 2) - count))
+        ring = larger
+        head = 0
+    }
+
     private func popLocked() -> Inbound? {
         if droppedSinceLastPop > 0 {
             defer { droppedSinceLastPop = 0 }
@@ -105,7 +118,7 @@ public final class InboundQueue: @unchecked Sendable {
         if count > 0 {
             let message = ring[head]!
             ring[head] = nil
-            head = (head + 1) % capacity
+            head = (head + 1) % ring.count
             count -= 1
             return .message(message)
         }

@@ -300,6 +300,26 @@ import Testing
         #expect(queue.droppedTotal == 15)
     }
 
+    @Test func theRingGrowsInOrderPastItsFirstSizeAndStillDropsAtCapacity() {
+        // The ring starts small and doubles; growing while the oldest entry sits mid-ring must keep the order.
+        let queue = InboundQueue(capacity: 300)
+        var received: [String] = []
+        func take(_ count: Int) {
+            for _ in 0..<count {
+                if case .message(.rudeRejection(let text))? = queue.poll() { received.append(text) }
+            }
+        }
+        for index in 0..<50 { queue.push(.rudeRejection(String(index))) }
+        take(30)
+        for index in 50..<400 { queue.push(.rudeRejection(String(index))) }
+        // 20 left + 350 pushed = 370 through a 300-place queue: the 70 oldest go.
+        #expect(queue.poll() == .dropped(70))
+        take(300)
+        let expected = (0..<30).map(String.init) + (100..<400).map(String.init)
+        #expect(received == expected)
+        #expect(queue.poll() == nil)
+    }
+
     @Test func waitingForAnEmptyQueueTimesOut() {
         let queue = InboundQueue(capacity: 2)
         #expect(queue.next(until: .after(milliseconds: 20)) == nil)
