@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import FoundationEssentials
 
 /// One received frame and when it arrived: a line of a recording (`--record`).
 public struct RecordedFrame: Sendable, Equatable {
@@ -84,36 +83,32 @@ public enum Recording {
     /// Closes a line begun with `head`.
     public static let tail: [UInt8] = Array("\"}\n".utf8)
 
-    private struct Line: Decodable {
-        var time: String
-        var headers: [[String]]
-        var encoding: String?
-        var body: String
-    }
-
     /// Reads one line back (without its line break).
     public static func decode<Bytes: Collection<UInt8>>(_ line: Bytes) throws(RecordingError) -> RecordedFrame {
-        let parsed: Line
-        do {
-            parsed = try JSONDecoder().decode(Line.self, from: Data(line))
-        } catch {
+        guard let parsed = JSONValue.parse(line), case .string(let timeText)? = parsed["time"],
+              case .array(let pairs)? = parsed["headers"], case .string(let bodyText)? = parsed["body"] else {
             throw RecordingError("not a recorded frame (a JSON object with time, headers and body)")
         }
-        guard let time = parseISOTime(parsed.time) else { throw RecordingError("bad time '\(parsed.time)'") }
+        guard let time = parseISOTime(timeText) else { throw RecordingError("bad time '\(timeText)'") }
         var headers: [Header] = []
-        for pair in parsed.headers {
-            guard pair.count == 2 else { throw RecordingError("a header must be [name, value]") }
-            headers.append(Header(pair[0], pair[1]))
+        for pair in pairs {
+            guard case .array(let strings) = pair, strings.count == 2,
+                  case .string(let name) = strings[0], case .string(let value) = strings[1] else {
+                throw RecordingError("a header must be [name, value]")
+            }
+            headers.append(Header(name, value))
         }
         let body: [UInt8]
-        switch parsed.encoding {
-        case nil:
-            body = Array(parsed.body.utf8)
-        case "base64"?:
-            guard let data = Data(base64Encoded: parsed.body) else { throw RecordingError("body is not valid base64") }
-            body = Array(data)
-        case let other?:
+        switch parsed["encoding"] {
+        case nil, .literal("null")?:
+            body = Array(bodyText.utf8)
+        case .string("base64")?:
+            guard let bytes = Base64.decode(bodyText.utf8) else { throw RecordingError("body is not valid base64") }
+            body = bytes
+        case .string(let other)?:
             throw RecordingError("unknown body encoding '\(other)'")
+        default:
+            throw RecordingError("the body encoding must be a string")
         }
         return RecordedFrame(time: time, frame: Frame(headers: Headers(headers), body: body))
     }
@@ -216,42 +211,4 @@ public enum Recording {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
-}
-
-/// Base64 over a body that arrives in pieces: up to two bytes are carried to the next piece.
-public struct Base64Stream: Sendable {
-    private var carry: [UInt8] = []
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    public init() {}
-
-    public mutating func append(_ bytes: [UInt8], to out: inout [UInt8]) {
-        var input = carry + bytes
-        let whole = input.count / 3 * 3
-        var index = 0
-        while index < whole {
-            Self.encode(input[index], input[index + 1], input[index + 2], count: 3, to: &out)
-            index += 3
-        }
-        input.removeFirst(whole)
-        carry = input
-    }
-
-    /// Writes the carried bytes with padding.
-    public mutating func finish(_ out: inout [UInt8]) {
-        switch carry.count {
-        case 1: Self.encode(carry[0], 0, 0, count: 1, to: &out)
-        case 2: Self.encode(carry[0], carry[1], 0, count: 2, to: &out)
-        default: break
-        }
-        carry = []
-    }
-
-    private static func encode(_ a: UInt8, _ b: UInt8, _ c: UInt8, count: Int, to out: inout [UInt8]) {
-        let value = UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
-        out.append(alphabet[Int(value >> 18 & 63)])
-        out.append(alphabet[Int(value >> 12 & 63)])
-        out.append(count > 1 ? alphabet[Int(value >> 6 & 63)] : UInt8(ascii: "="))
-        out.append(count > 2 ? alphabet[Int(value & 63)] : UInt8(ascii: "="))
-    }
 }

@@ -81,4 +81,33 @@ import Testing
             try Recording.decodeAll(Array("{\"time\":\"2026-11-27T05:26:03Z\",\"headers\":[],\"encoding\":\"base64\",\"body\":\"***\"}\n".utf8))
         }
     }
+
+    @Test func base64DecodesWhatTheEncoderWrote() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0..<40 {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var encoded: [UInt8] = []
+            var encoder = Base64Stream()
+            encoder.append(bytes, to: &encoded)
+            encoder.finish(&encoded)
+            #expect(Base64.decode(encoded) == bytes, "\(count) bytes")
+        }
+        #expect(Base64.decode(Array("/wBBwygKgA==".utf8)) == [0xFF, 0x00, 0x41, 0xC3, 0x28, 0x0A, 0x80])
+        for bad in ["***", "QQ", "QQ=A", "Q===", "====", "QUJD\n", "Q Q="] {
+            #expect(Base64.decode(Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
+
+    @Test func headersAndEncodingMustHaveTheirShapes() {
+        let time = "\"time\":\"2026-11-27T05:26:03Z\""
+        #expect(throws: RecordingError("a header must be [name, value]")) {
+            try Recording.decode(Array("{\(time),\"headers\":[[\"A\"]],\"body\":\"\"}".utf8))
+        }
+        #expect(throws: RecordingError("unknown body encoding 'gzip'")) {
+            try Recording.decode(Array("{\(time),\"headers\":[],\"encoding\":\"gzip\",\"body\":\"\"}".utf8))
+        }
+        let frame = try? Recording.decode(Array("{\(time),\"type\":null,\"headers\":[[\"A\",\"b\\u00e9\"]],\"encoding\":null,\"body\":\"x\\ny\"}".utf8))
+        #expect(frame?.frame.headers["A"] == "b\u{e9}")
+        #expect(frame?.frame.body == Array("x\ny".utf8))
+    }
 }

@@ -36,7 +36,7 @@ import Testing
         let path = Self.temporaryPath("script.ndjson")
         defer { unlink(path) }
         // An existing file with a wide mode is narrowed too.
-        FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644])
         let run = try EslshTests.run(["-P", "\(simulator.port)", "-x", "status", "-x", "/event plain HEARTBEAT", "-x", "hostname",
                                       "--record", path], environment: ["ESL_PASSWORD": "Sekr1tPassw0rd"])
         #expect(run.status == 0)

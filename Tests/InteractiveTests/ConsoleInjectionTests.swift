@@ -15,7 +15,7 @@ import Testing
         // F1: a CR smuggling `fsctl shutdown` after `status`; F2: an ordinary macro, to show keys work.
         let text = "[default]\nhost => 127.0.0.1\nport => \(simulator.port)\npassword => ClueCon\n"
             + "key_F1 => status\rfsctl shutdown\nkey_F2 => hostname\n"
-        FileManager.default.createFile(atPath: config, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: config, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         let terminal = try TmuxTerminal()
         terminal.type("ESLSH_CONFIG=\(config) \(InteractiveConsoleTests.binary) --color never; echo \"EXIT=$?\"")
         terminal.press("Enter")
