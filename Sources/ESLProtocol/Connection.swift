@@ -312,7 +312,9 @@ public final class Connection: @unchecked Sendable {
             deliver(.reply(reply), else: message)
         case .apiResponse(let response):
             deliver(.api(response), else: message)
-        case .event(let event, _) where event.name == "BACKGROUND_JOB":
+        // Jobs are registered before their bgapi is sent, so with none waiting no event needs its headers
+        // read here: a plain event's lines are then never scanned on this thread.
+        case .event(let event, _) where state.withLock({ !jobs.isEmpty }) && event.name == "BACKGROUND_JOB":
             if let uuid = event.jobUUID, let job = state.withLock({ jobs.removeValue(forKey: uuid) }) {
                 flushPending()
                 job.promise.resolve(.success(event))

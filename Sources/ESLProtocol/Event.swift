@@ -94,7 +94,8 @@ extension String {
     /// Lowercases ASCII letters only; protocol words are ASCII and this needs no locale tables.
     public var lowercasedASCII: String {
         // Protocol words usually arrive lowercase already (content types): then no copy is made.
-        guard utf8.contains(where: { $0 &- 65 < 26 }) else { return self }
+        let upper = utf8.withContiguousStorageIfAvailable { $0.contains { $0 &- 65 < 26 } } ?? utf8.contains { $0 &- 65 < 26 }
+        guard upper else { return self }
         return String(decoding: utf8.map(asciiLower), as: UTF8.self)
     }
 }

@@ -139,7 +139,9 @@ extension String {
     /// ASCII case-insensitive comparison without allocating (header names are ASCII).
     @inlinable
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        // Lengths first: O(1) for native strings, and most names differ in length.
+        // The same bytes first (small strings compare as two words), then lengths: O(1) for native
+        // strings, and most names differ in length.
+        if self == other { return true }
         guard utf8.count == other.utf8.count else { return false }
         var a = utf8.makeIterator(), b = other.utf8.makeIterator()
         while true {

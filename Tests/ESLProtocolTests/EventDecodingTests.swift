@@ -1,4 +1,6 @@
+import Dispatch
 import ESLProtocol
+import Synchronization
 import TestSupport
 import Testing
 
@@ -72,6 +74,66 @@ import Testing
         #expect(event["X-Test"] == "hello world: 100% ok")
         #expect(event.body == "line one\nline two\n")
         #expect(event.headers.values("Content-Length") == ["18"])
+    }
+
+    @Test func thePlainBodysLengthIsTheLastContentLengthWhereverItStands() throws {
+        let middle = try Event.decode(Array("Event-Name: X\nContent-Length: 3\nX-After: y%20z\n\nabc".utf8), format: .plain)
+        #expect(middle.headers.map(\.name) == ["Event-Name", "X-After"])
+        #expect(middle["X-After"] == "y z")
+        #expect(middle.body == "abc")
+        let twice = try Event.decode(Array("Event-Name: X\ncontent-length: 9\nContent-Length: 2\r\n\nab".utf8), format: .plain)
+        #expect(twice.headers.values("Content-Length") == ["9"])
+        #expect(twice.body == "ab")
+        let array = try Event.decode(Array("Event-Name: X\nContent-Length: ARRAY::1|:2\n\n".utf8), format: .plain)
+        #expect(array.headers.values("Content-Length") == ["1", "2"])
+        #expect(array.body == nil)
+        let noBlankLine = try Event.decode(Array("Event-Name: X\nContent-Length: 0".utf8), format: .plain)
+        #expect(noBlankLine.headers.map(\.name) == ["Event-Name"])
+        #expect(noBlankLine.body == "")
+    }
+
+    @Test func plainHeaderBlocksOfEveryShapeDecodeAsASimpleLineSplitWould() throws {
+        // Random blocks put newlines, colons, CRs and Content-Length lines at every offset within the
+        // eight-byte words the scans read; a plain split of the lines is the oracle.
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["Event-Name: X", "A: b", "Long-Header-Name: some value here", "no colon", "Content-Length: 3",
+                      "content-length: 2", "Content-Length:  1\r", "V: a%20b", "Empty:", "X-Content-Length: 9", "C:\r"]
+        for _ in 0..<2000 {
+            let lines = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+            var expected: [Header] = []
+            var length: Int?
+            var lengthIndex: Int?
+            for line in lines {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let name = String(line[..<colon])
+                var value = String(line[line.index(after: colon)...].drop { $0 == " " })
+                if value.hasSuffix("\r") { value.removeLast() }
+                value = value.replacing("%20", with: " ")
+                if name.lowercased() == "content-length" { length = Int(value); lengthIndex = expected.count }
+                expected.append(Header(name, value))
+            }
+            if let lengthIndex { expected.remove(at: lengthIndex) }
+            let body = String(repeating: "b", count: length ?? 0)
+            let text = lines.map { $0 + "\n" }.joined() + "\n" + (length == nil ? "" : body)
+            let event = try Event.decode(Array(text.utf8), format: .plain)
+            #expect(event.headers.list == expected, "\(text.debugDescription)")
+            #expect(event.body == (length == nil ? nil : body), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func threadsReadingAFreshPlainEventAllSeeTheSameHeaders() throws {
+        // The lines are found on first look, which may come from several threads at once.
+        let bytes = try #require(try Self.events("call-events-plain").first).encoded(as: .plain)
+        let expected = try Event.decode(bytes, format: .plain).headers.list
+        for _ in 0..<20 {
+            let event = try Event.decode(bytes, format: .plain)
+            let seen = Mutex<[[Header]]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                let list = event.headers.list
+                seen.withLock { $0.append(list) }
+            }
+            #expect(seen.withLock { $0 } == Array(repeating: expected, count: 4))
+        }
     }
 
     @Test func plainArrayValuesBecomeRepeatedHeaders() throws {

@@ -81,7 +81,7 @@ import Testing
         for (index, frame) in try Fixtures.frames(Fixtures.received("call-events-plain")).frames.enumerated() {
             file += Recording.line(RecordedFrame(time: 1_795_757_163_000_000 + index * 1000, frame: frame))
         }
-        FileManager.default.createFile(atPath: path, contents: Data(file))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(file))
         let all = try EslshTests.run(["replay", path, "--fast", "--format", "headers"])
         let names = all.stdout.split(separator: "\n").filter { $0.hasPrefix("Event-Name: ") }
         #expect(names.count > 10)
@@ -106,7 +106,7 @@ import Testing
         func write(gap: Int) {
             var file: [UInt8] = []
             for (index, frame) in frames.enumerated() { file += Recording.line(RecordedFrame(time: index * gap, frame: frame)) }
-            FileManager.default.createFile(atPath: path, contents: Data(file))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(file))
         }
         write(gap: 400_000)
         let started = Date()
@@ -125,12 +125,12 @@ import Testing
         let path = Self.temporaryPath("bad.ndjson")
         defer { unlink(path) }
         let good = Recording.line(RecordedFrame(time: 0, frame: Frame(headers: ["Content-Type": "log/data", "Content-Length": "4", "Log-Level": "7"], body: Array("hi!\n".utf8))))
-        FileManager.default.createFile(atPath: path, contents: Data(good + Array("not json\n".utf8) + good))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(good + Array("not json\n".utf8) + good))
         let bad = try EslshTests.run(["replay", path, "--fast"])
         #expect(bad.status == 2)
         #expect(bad.stdout == "hi!\n")
         #expect(bad.stderr == "eslsh: \(path): line 2: not a recorded frame (a JSON object with time, headers and body)\n")
-        FileManager.default.createFile(atPath: path, contents: Data(good + good.prefix(20)))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(good + good.prefix(20)))
         let cut = try EslshTests.run(["replay", path, "--fast"])
         #expect(cut.status == 0)
         #expect(cut.stdout == "hi!\n")
