@@ -58,7 +58,7 @@ uninstall:
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|RecordingReplayTests|ConsoleUITests|InteractiveConsoleTests|ConsoleFaultTests|OutboundConsoleTests|CallControlConsoleTests|CallControlScriptTests'
+	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|EventDecodingTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|RecordingReplayTests|ConsoleUITests|InteractiveConsoleTests|ConsoleFaultTests|OutboundConsoleTests|CallControlConsoleTests|CallControlScriptTests'
 
 TSAN_FILTER ?= .
 # ASan holds freed memory in a quarantine (256 MB by default); kept small so memory bounds can be checked.

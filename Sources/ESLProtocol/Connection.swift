@@ -53,6 +53,9 @@ public struct ConnectOptions: Sendable {
     /// Recording (`--record`): called on the reader thread with every frame, or piece of a streamed
     /// body, received after authentication, before it is routed. Keep it short: it must not slow the reader.
     public var onFrame: (@Sendable (FramePart) -> Void)?
+    /// When plain events' header lines are found: `.onFirstLook` for a consumer that passes events on as
+    /// received and never reads a header (the reader thread then does not index them).
+    public var headerIndexing = HeaderIndexing.atOnce
 
     public init(
         host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", user: String? = nil,
@@ -117,11 +120,13 @@ public final class Connection: @unchecked Sendable {
     private let trace: (@Sendable (String) -> Void)?
     private let onFrame: (@Sendable (FramePart) -> Void)?
     private let streamPolicy: FrameDecoder.StreamPolicy
+    private let headerIndexing: HeaderIndexing
     /// The streamed API output being received, if any (reader thread only).
     private var streaming: APIStream?
 
     init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?, streamPolicy: FrameDecoder.StreamPolicy,
-         onFrame: (@Sendable (FramePart) -> Void)? = nil) {
+         onFrame: (@Sendable (FramePart) -> Void)? = nil, headerIndexing: HeaderIndexing = .atOnce) {
+        self.headerIndexing = headerIndexing
         self.socket = socket
         self.onFrame = onFrame
         self.authReply = authReply
@@ -152,7 +157,7 @@ public final class Connection: @unchecked Sendable {
         let reply = try handshake.run()
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
                           inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
-                          streamPolicy: options.streamPolicy, onFrame: options.onFrame)
+                          streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing)
     }
 
     /// A connection FreeSWITCH made to us (outbound mode): there is no authentication; the first
@@ -160,7 +165,7 @@ public final class Connection: @unchecked Sendable {
     public static func outbound(_ socket: Socket, options: ConnectOptions = ConnectOptions(), onInbound: (@Sendable () -> Void)? = nil) -> Connection {
         Connection(socket: socket, authReply: Reply(text: "+OK outbound"), decoder: FrameDecoder(limits: options.limits),
                    inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
-                   streamPolicy: options.streamPolicy, onFrame: options.onFrame)
+                   streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing)
     }
 
     /// Why the connection ended, once it has.
@@ -274,7 +279,7 @@ public final class Connection: @unchecked Sendable {
                 switch part {
                 case .frame(let frame):
                     if let trace { trace("< \(Frame.traceSummary(frame))") }
-                    route(Message(frame: frame))
+                    route(Message(frame: frame, indexing: headerIndexing))
                 case .head(let headers, let length):
                     trace?("< \(headers["Content-Type"] ?? "") [\(length) bytes, streamed]")
                     let stream = APIStream(length: length)

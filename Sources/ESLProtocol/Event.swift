@@ -56,9 +56,9 @@ public struct Event: Sendable, Equatable {
     public subscript(name: String) -> String? { headers[name] }
 
     /// Decodes an event frame's body in the given format.
-    public static func decode(_ body: [UInt8], format: EventFormat) throws(DecodeError) -> Event {
+    public static func decode(_ body: [UInt8], format: EventFormat, indexing: HeaderIndexing = .atOnce) throws(DecodeError) -> Event {
         switch format {
-        case .plain: return try PlainEventCodec.decode(body)
+        case .plain: return try PlainEventCodec.decode(body, indexing: indexing)
         case .json: return try JSONEventCodec.decode(body)
         case .xml: return try XMLEventCodec.decode(body)
         }
@@ -103,10 +103,10 @@ extension String {
 /// Plain events: the body is a header block with URL-encoded values, then, when the event has a body,
 /// the block carries its `Content-Length` and the body follows the blank line.
 enum PlainEventCodec {
-    static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
+    static func decode(_ bytes: [UInt8], indexing: HeaderIndexing = .atOnce) throws(DecodeError) -> Event {
         // The header block ends at the first blank line; a body follows only when it has a length.
         // The body's own length is framing, not a header of the event: the table leaves it out.
-        let (table, declared, bodyStart) = HeaderTable.plainEvent(bytes: bytes)
+        let (table, declared, bodyStart) = HeaderTable.plainEvent(bytes: bytes, indexing: indexing)
         guard let text = declared else { return Event(headers: Headers(table: table), body: nil, plainSource: bytes) }
         let length: Int
         do throws(DecodeError) {

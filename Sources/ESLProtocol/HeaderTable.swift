@@ -1,10 +1,19 @@
 /// The headers of an event as positions in its bytes: parsed once (line ends, colons), turned into
-/// strings and URL-decoded only when read. A plain event's lines are found only when someone first looks
-/// (`--format plain` never does); the table is otherwise immutable, so events can cross threads freely.
+/// strings and URL-decoded only when read. A plain event's lines can also wait until someone first looks
+/// (`--format plain` never does). Immutable once found, so events can cross threads freely.
 #if canImport(Glibc)
 import Glibc
 #endif
 import Synchronization
+
+/// When a plain event's header lines are found.
+public enum HeaderIndexing: Sendable {
+    /// While decoding (on the reader's thread, so a consumer that reads headers finds them ready).
+    case atOnce
+    /// On the first look at a header: for a consumer that passes events on as received bytes (an event
+    /// stream in the plain format) and never looks. The blank line and the body are still found at once.
+    case onFirstLook
+}
 
 final class HeaderTable: Sendable {
     struct Field: Sendable {
@@ -32,38 +41,44 @@ final class HeaderTable: Sendable {
         var extras: [String]
     }
 
+    private final class LayoutBox: Sendable {
+        let layout: Layout
+        init(_ layout: Layout) { self.layout = layout }
+    }
+
     let bytes: [UInt8]
-    /// Where a plain event's header lines end, and the body's `Content-Length` line the scan leaves out.
+    /// Known from the start: the JSON and XML readers, and plain events indexed while decoding.
+    private let known: Layout?
+    /// Otherwise, a plain event's lines are found on first look, up to `blockEnd` and leaving out the
+    /// body's `Content-Length` line. Threads that look first at the same moment may both scan; one
+    /// result is kept, and they are equal.
     private let blockEnd: Int
     private let lengthLine: Int?
-    private let computed: Mutex<Layout?>
+    private let found = AtomicLazyReference<LayoutBox>()
 
-    /// The layout, scanning a plain event's lines the first time. Take it once per operation: each
-    /// look is a (cheap, uncontended) lock.
+    /// The layout (for a plain event decoded `.onFirstLook`, scanned the first time). Take it once per
+    /// operation.
     var layout: Layout {
-        computed.withLock { layout in
-            if let layout { return layout }
-            let scanned = Self.scan(bytes, end: blockEnd, skipping: lengthLine)
-            layout = scanned
-            return scanned
-        }
+        if let known { return known }
+        if let box = found.load() { return box.layout }
+        return found.storeIfNil(LayoutBox(Self.scan(bytes, end: blockEnd, skipping: lengthLine).layout)).layout
     }
 
     var count: Int { layout.fields.count }
 
-    /// A table whose layout is known (the JSON and XML readers find it as they read).
+    /// A table whose layout is known.
     init(bytes: [UInt8], fields: [Field], extras: [String]) {
         self.bytes = bytes
+        self.known = Layout(fields: fields, extras: extras)
         self.blockEnd = bytes.count
         self.lengthLine = nil
-        self.computed = Mutex(Layout(fields: fields, extras: extras))
     }
 
-    private init(plain bytes: [UInt8], blockEnd: Int, lengthLine: Int?) {
+    private init(onFirstLook bytes: [UInt8], blockEnd: Int, lengthLine: Int?) {
         self.bytes = bytes
+        self.known = nil
         self.blockEnd = blockEnd
         self.lengthLine = lengthLine
-        self.computed = Mutex(nil)
     }
 
     /// A plain event's header block, up to its blank line (spaces after the colon skipped, a trailing CR
@@ -71,69 +86,103 @@ final class HeaderTable: Sendable {
     /// without the body's `Content-Length` (framing, not a header of the event), that length's text when
     /// there was one, and where the body starts (the end of the bytes when there is no blank line).
     ///
-    /// Only the blank line and the last `Content-Length` line are found here, on the reader's thread;
-    /// the other lines wait until a header is read.
-    static func plainEvent(bytes: [UInt8]) -> (HeaderTable, bodyLength: String?, bodyStart: Int) {
-        let (stop, lengthLine) = outline(bytes)
-        var length: String?
-        if let lengthLine {
-            let line = scan(bytes, from: lengthLine, end: stop, skipping: nil, lines: 1)
-            length = line.fields.first.map { value(bytes, line.extras, $0) }
+    /// `.atOnce` finds everything in one pass. `.onFirstLook` finds only the blank line and the last
+    /// `Content-Length` line now, and the other lines when a header is first read.
+    static func plainEvent(bytes: [UInt8], indexing: HeaderIndexing = .atOnce) -> (HeaderTable, bodyLength: String?, bodyStart: Int) {
+        switch indexing {
+        case .atOnce:
+            var (layout, stop, lengthField) = scan(bytes, end: bytes.count, skipping: nil)
+            var length: String?
+            if let lengthField {
+                let field = layout.fields.remove(at: lengthField)  // usually the last field: O(1)
+                length = value(bytes, layout.extras, field)
+            }
+            return (HeaderTable(bytes: bytes, fields: layout.fields, extras: layout.extras), length, stop)
+        case .onFirstLook:
+            let (stop, lengthLine) = outline(bytes)
+            var length: String?
+            if let lengthLine {
+                // `Content-Length:` is 15 bytes; the value is the rest of the line, as the scan reads it.
+                length = bytes.withUnsafeBufferPointer { base in
+                    var valueStart = lengthLine + 15
+                    while valueStart < stop, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
+                    var valueEnd = valueStart
+                    while valueEnd < stop, base[valueEnd] != 0x0A { valueEnd += 1 }
+                    if valueEnd > valueStart, base[valueEnd - 1] == 0x0D { valueEnd -= 1 }
+                    let range = valueStart..<valueEnd
+                    return text(base, range, base[range].contains(0x25) ? .percent : .none)
+                }
+            }
+            return (HeaderTable(onFirstLook: bytes, blockEnd: stop, lengthLine: lengthLine), length, stop)
         }
-        return (HeaderTable(plain: bytes, blockEnd: stop, lengthLine: lengthLine), length, stop)
     }
 
     /// Where the header block ends (after its blank line, else the end of the bytes) and where its last
     /// `Content-Length` line starts (that name exactly, ignoring case, with a value that is not an
-    /// `ARRAY::`). One pass over the newlines, eight bytes at a time; a line is looked at only when its
-    /// 15th byte is a colon.
+    /// `ARRAY::`). Eight bytes at a time without a branch per line: a word's newlines form a mask, two
+    /// in a row are the blank line, and a line is looked at only when the byte 15 after its newline is
+    /// a colon (a second mask, from a load 15 bytes on).
     private static func outline(_ bytes: [UInt8]) -> (stop: Int, lengthLine: Int?) {
         bytes.withUnsafeBufferPointer { buffer -> (Int, Int?) in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return (0, nil) }
             let raw = UnsafeRawPointer(base)
             let end = buffer.count
             var lengthLine: Int?
-            /// Looks at the line starting at `start`; true when it is the blank line.
-            @inline(__always) func line(_ start: Int) -> Bool {
-                guard start < end else { return false }
-                if base[start] == 0x0A { return true }
-                if start + 15 <= end, base[start + 14] == 0x3A, matches(buffer, start..<(start + 14), "Content-Length") {
-                    var valueStart = start + 15
-                    while valueStart < end, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
-                    var valueEnd = valueStart
-                    while valueEnd < end, base[valueEnd] != 0x0A { valueEnd += 1 }
-                    if valueEnd > valueStart, base[valueEnd - 1] == 0x0D { valueEnd -= 1 }
-                    if !mayBeArray(buffer, valueStart, valueEnd) { lengthLine = start }
-                }
-                return false
+            /// Notes the line at `start` when it is a body length (its 15th byte may be anything).
+            func consider(_ start: Int) {
+                guard start + 15 <= end, base[start + 14] == 0x3A, matches(buffer, start..<(start + 14), "Content-Length") else { return }
+                var valueStart = start + 15
+                while valueStart < end, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
+                var valueEnd = valueStart
+                while valueEnd < end, base[valueEnd] != 0x0A { valueEnd += 1 }
+                if valueEnd > valueStart, base[valueEnd - 1] == 0x0D { valueEnd -= 1 }
+                if !mayBeArray(buffer, valueStart, valueEnd) { lengthLine = start }
             }
-            if line(0) { return (1, lengthLine) }
+            if base[0] == 0x0A { return (1, nil) }
+            consider(0)
             var position = 0
-            while position + 8 <= end {
-                var mask = exactZeroBytes(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self) ^ newlines)
-                while mask != 0 {
-                    let newline = position + mask.trailingZeroBitCount / 8
-                    if line(newline + 1) { return (newline + 2, lengthLine) }
-                    mask &= mask - 1
+            var previousIsNewline = false
+            while position + 23 <= end {
+                let newlineMask = exactZeroBytes(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self) ^ newlines)
+                guard newlineMask != 0 else {
+                    previousIsNewline = false
+                    position += 8
+                    continue
                 }
+                // A newline whose previous byte is one too starts the blank line.
+                let blank = (newlineMask << 8) & newlineMask | (previousIsNewline ? newlineMask & 0x80 : 0)
+                let colonMask = exactZeroBytes(raw.loadUnaligned(fromByteOffset: position + 15, as: UInt64.self) ^ colons)
+                var candidates = newlineMask & colonMask
+                if blank != 0 { candidates &= (blank & (0 &- blank)) &- 1 }  // only lines before the blank one
+                while candidates != 0 {
+                    consider(position + candidates.trailingZeroBitCount / 8 + 1)
+                    candidates &= candidates - 1
+                }
+                if blank != 0 { return (position + blank.trailingZeroBitCount / 8 + 1, lengthLine) }
+                previousIsNewline = newlineMask >> 63 != 0
                 position += 8
             }
             while position < end {
-                if base[position] == 0x0A, line(position + 1) { return (position + 2, lengthLine) }
+                if base[position] == 0x0A {
+                    if position > 0, base[position - 1] == 0x0A { return (position + 1, lengthLine) }
+                    consider(position + 1)
+                }
                 position += 1
             }
             return (end, lengthLine)
         }
     }
 
-    /// One pass over the lines from `from` to `end` (or the blank line), `lines` of them at most,
-    /// leaving out the line that starts at `skipping`. The colon, the line end and `%` are found a word
-    /// (8 bytes) at a time: a call to `memchr` per short line costs more than it saves, and a byte loop
-    /// is slower still.
-    private static func scan(_ bytes: [UInt8], from: Int = 0, end: Int, skipping: Int?, lines: Int = .max) -> Layout {
+    /// One pass over the lines up to `end` (or the blank line), leaving out the line that starts at
+    /// `skipping`; also where the block stops and which field is the last `Content-Length`. The colon,
+    /// the line end and `%` are found a word (8 bytes) at a time: a call to `memchr` per short line costs
+    /// more than it saves, and a byte loop is slower still.
+    private static func scan(_ bytes: [UInt8], end: Int, skipping: Int?) -> (layout: Layout, stop: Int, lengthField: Int?) {
         var fields: [Field] = []
+        var lengthField: Int?  // the last `Content-Length`, noted here rather than searched for later
         var extras: [String] = []
-        fields.reserveCapacity(min(lines, 96))
+        var stop = end
+        fields.reserveCapacity(96)
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let raw = UnsafeRawPointer(base)
@@ -150,11 +199,12 @@ final class HeaderTable: Sendable {
                 while position < end, base[position] != x, base[position] != y { position += 1 }
                 return position
             }
-            var lineStart = from
-            var remaining = lines
-            while lineStart < end, remaining > 0 {
-                if base[lineStart] == 0x0A { return }
-                remaining -= 1
+            var lineStart = 0
+            while lineStart < end {
+                if base[lineStart] == 0x0A {
+                    stop = lineStart + 1
+                    return
+                }
                 let colon = find(lineStart, colons, newlines)
                 guard colon < end, base[colon] == 0x3A else {
                     lineStart = colon + 1  // no colon: not a header
@@ -180,11 +230,13 @@ final class HeaderTable: Sendable {
                         }
                         continue
                     }
+                } else if colon - lineStart == 14, matches(buffer, lineStart..<colon, "Content-Length") {
+                    lengthField = fields.count
                 }
                 fields.append(field)
             }
         }
-        return Layout(fields: fields, extras: extras)
+        return (Layout(fields: fields, extras: extras), stop, lengthField)
     }
 
     private static let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
@@ -238,8 +290,10 @@ final class HeaderTable: Sendable {
         }
     }
 
-    func header(_ index: Int) -> Header {
-        let layout = layout
+    func header(_ index: Int) -> Header { header(index, layout) }
+
+    /// For loops over every header: the layout taken once.
+    func header(_ index: Int, _ layout: Layout) -> Header {
         let field = layout.fields[index]
         return Header(Self.name(bytes, field), Self.value(bytes, layout.extras, field))
     }

@@ -35,7 +35,9 @@ public struct Headers: Sendable, Equatable, RandomAccessCollection, ExpressibleB
     public var list: [Header] {
         switch storage {
         case .list(let list): return list
-        case .table(let table): return (0..<table.count).map(table.header)
+        case .table(let table):
+            let layout = table.layout
+            return layout.fields.indices.map { table.header($0, layout) }
         }
     }
 
@@ -59,6 +61,30 @@ public struct Headers: Sendable, Equatable, RandomAccessCollection, ExpressibleB
         case .table(let table): return table.header(position)
         }
     }
+
+    /// Iterates without a look-up of the table's layout per header.
+    public struct Iterator: IteratorProtocol {
+        private let storage: Storage
+        private let layout: HeaderTable.Layout?
+        private var index = 0
+
+        fileprivate init(_ headers: Headers) {
+            storage = headers.storage
+            if case .table(let table) = storage { layout = table.layout } else { layout = nil }
+        }
+
+        public mutating func next() -> Header? {
+            defer { index += 1 }
+            switch storage {
+            case .list(let list): return index < list.count ? list[index] : nil
+            case .table(let table):
+                guard let layout, index < layout.fields.count else { return nil }
+                return table.header(index, layout)
+            }
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(self) }
 
     /// The first value of `name`, or nil.
     public subscript(name: String) -> String? {

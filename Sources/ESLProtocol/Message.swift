@@ -20,7 +20,10 @@ public enum Message: Sendable, Equatable {
     case raw(Frame)
 
     /// Classifies a frame. Never fails: what cannot be understood is kept as `.raw` or `.malformed`.
-    public init(frame: Frame) {
+    public init(frame: Frame) { self.init(frame: frame, indexing: .atOnce) }
+
+    /// `indexing`: when a plain event's header lines are found (see `HeaderIndexing`).
+    public init(frame: Frame, indexing: HeaderIndexing) {
         guard let type = frame.contentType?.lowercasedASCII else {
             self = .raw(frame)
             return
@@ -41,7 +44,7 @@ public enum Message: Sendable, Equatable {
         default:
             if let format = EventFormat(contentType: type) {
                 do throws(DecodeError) {
-                    self = .event(try Event.decode(frame.body, format: format), format: format)
+                    self = .event(try Event.decode(frame.body, format: format, indexing: indexing), format: format)
                 } catch {
                     self = .malformed(frame, reason: error.description)
                 }

@@ -216,6 +216,9 @@ struct ESLShell: ParsableCommand {
             }
             return interactive.run()
         }
+        // A plain event stream writes each event's received bytes and reads none of its headers: the
+        // reader thread then leaves them unindexed (it still finds each event's body).
+        if events != nil, settings.format == .plain, !timestamps { settings.connect.headerIndexing = .onFirstLook }
         let connection: Connection
         do {
             connection = try Session.connect(settings, retries: retry, printer: printer)

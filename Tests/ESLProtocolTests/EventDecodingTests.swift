@@ -76,25 +76,36 @@ import Testing
         #expect(event.headers.values("Content-Length") == ["18"])
     }
 
-    @Test func thePlainBodysLengthIsTheLastContentLengthWhereverItStands() throws {
-        let middle = try Event.decode(Array("Event-Name: X\nContent-Length: 3\nX-After: y%20z\n\nabc".utf8), format: .plain)
+    @Test(arguments: [HeaderIndexing.atOnce, .onFirstLook])
+    func thePlainBodysLengthIsTheLastContentLengthWhereverItStands(indexing: HeaderIndexing) throws {
+        let middle = try Event.decode(Array("Event-Name: X\nContent-Length: 3\nX-After: y%20z\n\nabc".utf8), format: .plain, indexing: indexing)
         #expect(middle.headers.map(\.name) == ["Event-Name", "X-After"])
         #expect(middle["X-After"] == "y z")
         #expect(middle.body == "abc")
-        let twice = try Event.decode(Array("Event-Name: X\ncontent-length: 9\nContent-Length: 2\r\n\nab".utf8), format: .plain)
+        let twice = try Event.decode(Array("Event-Name: X\ncontent-length: 9\nContent-Length: 2\r\n\nab".utf8), format: .plain, indexing: indexing)
         #expect(twice.headers.values("Content-Length") == ["9"])
         #expect(twice.body == "ab")
-        let array = try Event.decode(Array("Event-Name: X\nContent-Length: ARRAY::1|:2\n\n".utf8), format: .plain)
+        let array = try Event.decode(Array("Event-Name: X\nContent-Length: ARRAY::1|:2\n\n".utf8), format: .plain, indexing: indexing)
         #expect(array.headers.values("Content-Length") == ["1", "2"])
         #expect(array.body == nil)
-        let noBlankLine = try Event.decode(Array("Event-Name: X\nContent-Length: 0".utf8), format: .plain)
+        let noBlankLine = try Event.decode(Array("Event-Name: X\nContent-Length: 0".utf8), format: .plain, indexing: indexing)
         #expect(noBlankLine.headers.map(\.name) == ["Event-Name"])
         #expect(noBlankLine.body == "")
     }
 
-    @Test func plainHeaderBlocksOfEveryShapeDecodeAsASimpleLineSplitWould() throws {
+    @Test(arguments: [HeaderIndexing.atOnce, .onFirstLook])
+    func plainHeaderBlocksOfEveryShapeDecodeAsASimpleLineSplitWould(indexing: HeaderIndexing) throws {
         // Random blocks put newlines, colons, CRs and Content-Length lines at every offset within the
         // eight-byte words the scans read; a plain split of the lines is the oracle.
+        for padding in 0..<48 {
+            // The blank line and a Content-Length line at every offset within a word.
+            let filler = "X: " + String(repeating: "a", count: padding)
+            let plain = try Event.decode(Array((filler + "\n\nZ: not a header, and long enough that the word loop reads past the blank line\n\n").utf8), format: .plain, indexing: indexing)
+            #expect(plain.headers.list == [Header("X", String(repeating: "a", count: padding))], "\(padding)")
+            let body = String(repeating: "b", count: 40)
+            let withBody = try Event.decode(Array((filler + "\nContent-Length: 40\n\n" + body).utf8), format: .plain, indexing: indexing)
+            #expect(withBody.body == body, "\(padding)")
+        }
         var generator = SystemRandomNumberGenerator()
         let pieces = ["Event-Name: X", "A: b", "Long-Header-Name: some value here", "no colon", "Content-Length: 3",
                       "content-length: 2", "Content-Length:  1\r", "V: a%20b", "Empty:", "X-Content-Length: 9", "C:\r"]
@@ -115,9 +126,21 @@ import Testing
             if let lengthIndex { expected.remove(at: lengthIndex) }
             let body = String(repeating: "b", count: length ?? 0)
             let text = lines.map { $0 + "\n" }.joined() + "\n" + (length == nil ? "" : body)
-            let event = try Event.decode(Array(text.utf8), format: .plain)
+            let event = try Event.decode(Array(text.utf8), format: .plain, indexing: indexing)
             #expect(event.headers.list == expected, "\(text.debugDescription)")
             #expect(event.body == (length == nil ? nil : body), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func eventsIndexedOnFirstLookEqualThoseIndexedAtOnce() throws {
+        for name in ["call-events-plain", "sendevent", "bgapi", "myevents-sendmsg"] {
+            for frame in try Fixtures.frames(Fixtures.received(name)).frames where frame.contentType == "text/event-plain" {
+                let atOnce = try Event.decode(frame.body, format: .plain, indexing: .atOnce)
+                let onFirstLook = try Event.decode(frame.body, format: .plain, indexing: .onFirstLook)
+                #expect(onFirstLook.headers.list == atOnce.headers.list)
+                #expect(onFirstLook.body == atOnce.body)
+                #expect(onFirstLook.encoded(as: .json) == atOnce.encoded(as: .json))
+            }
         }
     }
 
@@ -126,7 +149,7 @@ import Testing
         let bytes = try #require(try Self.events("call-events-plain").first).encoded(as: .plain)
         let expected = try Event.decode(bytes, format: .plain).headers.list
         for _ in 0..<20 {
-            let event = try Event.decode(bytes, format: .plain)
+            let event = try Event.decode(bytes, format: .plain, indexing: .onFirstLook)
             let seen = Mutex<[[Header]]>([])
             DispatchQueue.concurrentPerform(iterations: 4) { _ in
                 let list = event.headers.list
