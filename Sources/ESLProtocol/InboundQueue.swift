@@ -9,11 +9,36 @@ public enum Inbound: Sendable, Equatable {
 
 /// A bounded FIFO between the reader thread and a consumer.
 ///
-/// The reader must never wait for the consumer: FreeSWITCH kills a listener whose queue overflows, so
-/// a slow terminal must not back-pressure the socket. When full, the oldest message is dropped and
-/// counted; the consumer receives a `.dropped(n)` marker in its place, so a loss is never silent.
+/// The reader must never wait long for the consumer: FreeSWITCH kills a listener whose queue
+/// overflows, so a slow terminal must not back-pressure the socket. When full, the oldest message is
+/// dropped and counted; the consumer receives a `.dropped(n)` marker in its place, so a loss is never
+/// silent. A consumer that is taking messages but has fallen behind for a moment (its thread was
+/// descheduled) gets a short pause of the reader instead (`Pacing`): the kernel's socket buffer holds
+/// the difference, and memory stays near the pause mark rather than the capacity.
 public final class InboundQueue: @unchecked Sendable {
+    /// When the reader pauses for the consumer: above `pauseAbove` messages, while the consumer has taken
+    /// one within `activeWithin`, until the depth is down to `resumeAt` or `longestPause` has passed,
+    /// and for at most `share` of the time (so a consumer that is slower for good still ends in drops,
+    /// not in a stalled socket).
+    public struct Pacing: Sendable {
+        public var pauseAbove: Int
+        public var resumeAt: Int
+        public var longestPause: Duration
+        public var activeWithin: Duration
+        public var share: Double
+
+        public init(pauseAbove: Int = 256, resumeAt: Int = 64, longestPause: Duration = .milliseconds(2),
+                    activeWithin: Duration = .milliseconds(50), share: Double = 0.1) {
+            self.pauseAbove = pauseAbove
+            self.resumeAt = resumeAt
+            self.longestPause = longestPause
+            self.activeWithin = activeWithin
+            self.share = share
+        }
+    }
+
     public let capacity: Int
+    private let pacing: Pacing
     private let monitor = Monitor()
     private var ring: [Message?]
     private var head = 0
@@ -23,10 +48,18 @@ public final class InboundQueue: @unchecked Sendable {
     private var end: ConnectionError?
     private var endDelivered = false
     private let onPush: (@Sendable () -> Void)?
+    /// When the consumer last took a message (monotonic nanoseconds). It starts as the queue's
+    /// creation: a consumer still setting up (sending its subscriptions) counts as active at first.
+    private var lastTake = Deadline.now().nanoseconds
+    /// Pause time the reader may still spend (nanoseconds), refilled at `share` of the time passing.
+    private var pauseAllowance: UInt64 = 0
+    private var allowanceUpdated: UInt64 = 0
+    private var producerPaused = false
 
     /// `onPush` runs on the producer's thread after each push (e.g. to wake a poll loop); keep it short.
-    public init(capacity: Int = 10_000, onPush: (@Sendable () -> Void)? = nil) {
+    public init(capacity: Int = 10_000, pacing: Pacing = Pacing(), onPush: (@Sendable () -> Void)? = nil) {
         self.capacity = max(1, capacity)
+        self.pacing = pacing
         // The ring grows on demand up to `capacity`: a one-shot command that sees three replies should
         // not pay for zeroing (and faulting in) room for ten thousand events at start-up.
         self.ring = Array(repeating: nil, count: min(self.capacity, 64))
@@ -34,6 +67,9 @@ public final class InboundQueue: @unchecked Sendable {
     }
 
     public var droppedTotal: Int { monitor.withLock { droppedTotalCount } }
+
+    /// Messages waiting now.
+    var depth: Int { monitor.withLock { count } }
 
     func push(_ message: Message) {
         push(CollectionOfOne(message))
@@ -43,7 +79,7 @@ public final class InboundQueue: @unchecked Sendable {
     /// decoded, so a consumer that keeps up is not woken per event.
     func push<Messages: Collection<Message>>(_ messages: Messages) {
         guard !messages.isEmpty else { return }
-        monitor.withLock {
+        let deep = monitor.withLock { () -> Bool in
             for message in messages {
                 if count == ring.count, ring.count < capacity { grow() }
                 if count == capacity {
@@ -57,8 +93,43 @@ public final class InboundQueue: @unchecked Sendable {
                 count += 1
             }
             monitor.broadcast()
+            return count > pacing.pauseAbove
         }
-        onPush?()
+        onPush?()  // before any pause: it may be what wakes the consumer
+        if deep { pause() }
+    }
+
+    /// Waits a little for a consumer that is taking messages; see `Pacing`.
+    private func pause() {
+        monitor.withLock {
+            let now = Deadline.now().nanoseconds
+            guard now &- lastTake <= Self.nanoseconds(pacing.activeWithin) else { return }
+            // A token bucket: pauses add up to at most `share` of the time, plus a burst of five.
+            let longest = Self.nanoseconds(pacing.longestPause)
+            let burst = longest &* 5
+            let refill = allowanceUpdated == 0 ? burst : UInt64(Double(now &- allowanceUpdated) * pacing.share)
+            pauseAllowance = min(burst, pauseAllowance &+ refill)
+            allowanceUpdated = now
+            guard pauseAllowance > 0 else { return }
+            let until = Deadline(nanoseconds: now + min(longest, pauseAllowance))
+            producerPaused = true
+            while count > pacing.resumeAt, end == nil, monitor.wait(until: until) {}
+            producerPaused = false
+            let paused = Deadline.now().nanoseconds &- now
+            pauseAllowance = pauseAllowance > paused ? pauseAllowance - paused : 0
+        }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds / 1_000_000_000))
+    }
+
+    /// After the consumer took something (the lock held): note it, and wake a paused producer once
+    /// the depth is down to the resume mark.
+    private func tookLocked() {
+        lastTake = Deadline.now().nanoseconds
+        if producerPaused, count <= pacing.resumeAt { monitor.broadcast() }
     }
 
     func close(_ reason: ConnectionError) {
@@ -74,7 +145,10 @@ public final class InboundQueue: @unchecked Sendable {
     public func next(until deadline: Deadline? = nil) -> Inbound? {
         monitor.withLock {
             while true {
-                if let item = popLocked() { return item }
+                if let item = popLocked() {
+                    tookLocked()
+                    return item
+                }
                 if end != nil, endDelivered { return nil }
                 if !monitor.wait(until: deadline) { return popLocked() }
             }
@@ -82,13 +156,20 @@ public final class InboundQueue: @unchecked Sendable {
     }
 
     /// The next item if one is ready.
-    public func poll() -> Inbound? { monitor.withLock { popLocked() } }
+    public func poll() -> Inbound? {
+        monitor.withLock {
+            let item = popLocked()
+            if item != nil { tookLocked() }
+            return item
+        }
+    }
 
     /// Up to `limit` ready items under one lock, waiting until the deadline when there are none: a
     /// consumer that keeps up takes events in batches instead of paying a lock per event.
     public func nextBatch(limit: Int, until deadline: Deadline?) -> [Inbound] {
         monitor.withLock {
             var batch: [Inbound] = []
+            defer { if !batch.isEmpty { tookLocked() } }
             while true {
                 while batch.count < limit, let item = popLocked() { batch.append(item) }
                 if !batch.isEmpty || (end != nil && endDelivered) { return batch }

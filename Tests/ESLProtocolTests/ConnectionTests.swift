@@ -1,4 +1,6 @@
+import Foundation
 @testable import ESLProtocol
+import Synchronization
 import TestSupport
 import ESLSimulator
 import Testing
@@ -318,6 +320,42 @@ import Testing
         let expected = (0..<30).map(String.init) + (100..<400).map(String.init)
         #expect(received == expected)
         #expect(queue.poll() == nil)
+    }
+
+    @Test func aProducerAboveThePauseMarkWaitsForAConsumerThatIsTaking() {
+        // Long pauses make the order certain: the push returns only once the consumer has taken enough.
+        let pacing = InboundQueue.Pacing(pauseAbove: 10, resumeAt: 4, longestPause: .seconds(30), activeWithin: .seconds(30), share: 1)
+        let queue = InboundQueue(capacity: 100, pacing: pacing)
+        queue.push(.rudeRejection("first"))
+        #expect(queue.poll() == .message(.rudeRejection("first")))  // the consumer is now active
+        let taken = Mutex<Int?>(nil)
+        let consumer = Thread {
+            // Takes only after the producer has gone past the mark and paused.
+            while queue.depth <= 10 { usleep(1000) }
+            usleep(20_000)
+            let batch = queue.nextBatch(limit: 8, until: nil)
+            taken.withLock { $0 = batch.count }
+        }
+        consumer.start()
+        queue.push((0..<12).map { .rudeRejection(String($0)) })
+        // The push returned once the consumer had brought the depth down to the resume mark.
+        #expect(queue.depth == 4)
+        while taken.withLock({ $0 }) == nil { usleep(1000) }
+        #expect(taken.withLock { $0 } == 8)
+        #expect(queue.droppedTotal == 0)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aConsumerThatStoppedTakingGetsNoPauseAndLosesTheOldest() {
+        // A pause here would last 120 s and fail the time limit.
+        let pacing = InboundQueue.Pacing(pauseAbove: 2, resumeAt: 1, longestPause: .seconds(120), activeWithin: .milliseconds(1), share: 1)
+        let queue = InboundQueue(capacity: 5, pacing: pacing)
+        queue.push(.rudeRejection("first"))
+        _ = queue.poll()
+        usleep(20_000)  // longer than activeWithin: the consumer has stopped
+        queue.push((0..<8).map { .rudeRejection(String($0)) })
+        #expect(queue.poll() == .dropped(3))
+        #expect(queue.droppedTotal == 3)
     }
 
     @Test func waitingForAnEmptyQueueTimesOut() {
