@@ -71,40 +71,31 @@ public final class Listener: @unchecked Sendable {
 
     /// `host` is an IPv4 or IPv6 address (default loopback); port 0 picks a free one.
     public init(host: String, port: Int) throws(Failure) {
-        let name = Socket.stripBrackets(host)
-        let v6 = name.contains(":")
-        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // getaddrinfo with numeric-only flags gives the socket address of either family (scope ids
+        // included), so one bind path serves both.
+        var hints = addrinfo()
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(Socket.stripBrackets(host), String(port), &hints, &found) == 0, let info = found?.pointee else {
+            throw Failure(description: "not an address: \(host)")
+        }
+        defer { freeaddrinfo(found) }
+        let fd = socket(info.ai_family, info.ai_socktype, 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errnoText())") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var bound: Int32
-        var actualPort = 0
-        if v6 {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, name, &address.sin6_addr) == 1 else { close(fd); throw Failure(description: "not an address: \(host)") }
-            bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
-            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            actualPort = Int(UInt16(bigEndian: address.sin6_port))
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET, name, &address.sin_addr) == 1 else { close(fd); throw Failure(description: "not an address: \(host)") }
-            bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            actualPort = Int(UInt16(bigEndian: address.sin_port))
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
+        guard bind(fd, info.ai_addr, info.ai_addrlen) == 0, listen(fd, 64) == 0 else {
             let reason = errnoText()
             close(fd)
             throw Failure(description: "cannot listen on \(host):\(port): \(reason)")
         }
+        var bound = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         descriptor = fd
-        self.port = actualPort
+        // sin_port and sin6_port both follow the two-byte family, in network order.
+        self.port = Int(UInt16(bigEndian: withUnsafeBytes(of: &bound) { $0.load(fromByteOffset: 2, as: UInt16.self) }))
     }
 
     deinit { close(descriptor) }

@@ -77,6 +77,30 @@ import Testing
         #expect(throws: AllowList.Invalid.self) { try AllowList(["10.0.0.0/33"]) }
         #expect(throws: AllowList.Invalid.self) { try AllowList(["pbx1"]) }
     }
+
+    @Test(arguments: [("127.0.0.1", "127.0.0.1", "127.0.0.1"), ("::1", "[::1]", "::1"), ("[::1]", "::1", "::1")])
+    func listenersBindEitherFamilyAndNameTheirPeers(listen: String, connect: String, peer: String) throws {
+        let listener = try Listener(host: listen, port: 0)
+        #expect(listener.port > 0)
+        let client = try Socket.connect(host: connect, port: listener.port, timeoutMilliseconds: 2000)
+        let accepted = try #require(listener.accept())
+        #expect(accepted.1 == peer)
+        #expect(client.write(Array("ping\n".utf8)))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 1)
+        defer { buffer.deallocate() }
+        #expect(accepted.0.read(into: buffer) == 5)
+    }
+
+    @Test func aListenerNeedsANumericAddressAndAFreePort() throws {
+        #expect(throws: Listener.Failure.self) { try Listener(host: "localhost", port: 0) }
+        let taken = try Listener(host: "127.0.0.1", port: 0)
+        do {
+            _ = try Listener(host: "127.0.0.1", port: taken.port)
+            Issue.record("a second listener on port \(taken.port)")
+        } catch {
+            #expect("\(error)".hasPrefix("cannot listen on 127.0.0.1:\(taken.port): "), "\(error)")
+        }
+    }
 }
 
 /// Script mode with calls running at the same time: every line says whose it is.
