@@ -55,8 +55,7 @@ struct ESLShell: ParsableCommand {
     @Flag(name: [.customShort("e"), .long], help: "Stop at the first command that fails.")
     var bail = false
 
-    @Flag(name: [.customShort("q"), .long], help: "Only errors on standard error (no notices or warnings).")
-    var quiet = false
+    @OptionGroup var terminal: TerminalOptions
 
     @Option(name: [.customShort("T"), .customLong("connect-timeout")], help: "Connect and authentication timeout (ms, or with a unit: 2s); default 5s.")
     var connectTimeout: TimeSpan?
@@ -79,29 +78,16 @@ struct ESLShell: ParsableCommand {
     @Option(name: [.customShort("d"), .long], help: "Protocol trace on standard error: 1 commands and frames (passwords masked).")
     var debug = 0
 
-    @Option(name: .long, help: "Colour: auto (a terminal, unless NO_COLOR is set), always or never.")
-    var color: ColorMode?
-
     @Option(name: .long, help: "Subscribe to these events (\"CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE\", ALL, \"CUSTOM sofia::register\") and print them until the server disconnects.")
     var events: String?
 
-    @Option(name: .long, help: "How events are printed: summary, headers, plain, json, ndjson, xml.")
-    var format: EventOutputFormat?
+    @OptionGroup var view: EventViewOptions
 
     @Option(name: .long, help: "With --events: a server-side filter Header=Value (repeatable).")
     var filter: [String] = []
 
     @Option(name: .long, help: "Also receive log lines up to this level (console, alert, crit, err, warning, notice, info, debug).")
     var log: String?
-
-    @Option(name: .long, help: "With --events: only this call's events (myevents).")
-    var uuid: String?
-
-    @Option(name: .long, help: "With --events: stop after this many events.")
-    var count: Int?
-
-    @Flag(name: .long, help: "With --events: prefix each event with the time it was received.")
-    var timestamps = false
 
     @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
     var buffer = 10_000
@@ -125,11 +111,11 @@ struct ESLShell: ParsableCommand {
         if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
         if let timeout, timeout.milliseconds == 0 { throw ValidationError("--timeout must be more than 0") }
         if retry < 0 { throw ValidationError("--retry must be 0 or more") }
-        if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
+        if let count = view.count, count < 1 { throw ValidationError("--count must be 1 or more") }
         if buffer < 1 { throw ValidationError("--buffer must be 1 or more") }
         if !(0...7).contains(debug) { throw ValidationError("--debug must be 0-7") }
         if let events, events.trimmingWhitespace.isEmpty { throw ValidationError("--events needs event names (or ALL)") }
-        if events == nil, uuid != nil || !filter.isEmpty || (count != nil && !stats.enabled) { throw ValidationError("--uuid, --filter and --count go with --events") }
+        if events == nil, view.uuid != nil || !filter.isEmpty || (view.count != nil && !stats.enabled) { throw ValidationError("--uuid, --filter and --count go with --events") }
         if stats.enabled, events != nil || !execute.isEmpty || file != nil || listen != nil { throw ValidationError("--stats cannot be combined with --events, -x, -f or --listen") }
         for text in filter where EventStream.filter(text) == nil { throw ValidationError("--filter takes Header=Value, not '\(text)'") }
         if events != nil, !execute.isEmpty || file != nil { throw ValidationError("--events cannot be combined with -x or -f") }
@@ -162,7 +148,7 @@ struct ESLShell: ParsableCommand {
     }
 
     func start() -> ExitStatus {
-        let early = Printer(quiet: quiet)
+        let early = Printer(quiet: terminal.quiet)
         let config: ConfigFile?
         do {
             config = try ConfigFile.load(environment: environment)
@@ -218,7 +204,7 @@ struct ESLShell: ParsableCommand {
         }
         // A plain event stream writes each event's received bytes and reads none of its headers: the
         // reader thread then leaves them unindexed (it still finds each event's body).
-        if events != nil, settings.format == .plain, !timestamps { settings.connect.headerIndexing = .onFirstLook }
+        if events != nil, settings.format == .plain, !view.timestamps { settings.connect.headerIndexing = .onFirstLook }
         let connection: Connection
         do {
             connection = try Session.connect(settings, retries: retry, printer: printer)
@@ -229,15 +215,15 @@ struct ESLShell: ParsableCommand {
         let session = Session(settings: settings, printer: printer, connection: connection)
         defer { session.connection.close() }
         let style = Style.forStandardOutput(settings.color)
-        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps)
+        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: view.timestamps)
 
         if stats.enabled {
-            return StatsMode(connection: connection, printer: printer, replyTimeout: settings.replyTimeout, logLevel: settings.logLevel ?? "debug", count: count).run()
+            return StatsMode(connection: connection, printer: printer, replyTimeout: settings.replyTimeout, logLevel: settings.logLevel ?? "debug", count: view.count).run()
         }
         if let events {
             return EventStream(session: session, printer: printer, names: events.split(separator: " ").map(String.init),
                                formatter: formatter, style: style, filters: filter.compactMap(EventStream.filter),
-                               logLevel: settings.logLevel, uuid: uuid, count: count, reconnect: reconnect, reconnectMax: reconnectMax).run()
+                               logLevel: settings.logLevel, uuid: view.uuid, count: view.count, reconnect: reconnect, reconnectMax: reconnectMax).run()
         }
         let runner = ScriptRunner(session: session, printer: printer, bail: bail, reconnect: reconnect, reconnectMax: reconnectMax,
                                   showInbound: execute.isEmpty, formatter: formatter, style: style)
@@ -276,7 +262,7 @@ struct ESLShell: ParsableCommand {
         // At a terminal without a script: the interactive outbound console.
         if file == nil && isatty(0) == 1 && isatty(1) == 1 {
             return OutboundConsole(listener: listener, address: "\(host.isEmpty ? "127.0.0.1" : host):\(listener.port)", allow: allowList,
-                                   calls: calls, replyTimeout: timeout?.duration, color: color ?? .auto, history: !console.noHistory).run()
+                                   calls: calls, replyTimeout: timeout?.duration, color: terminal.color ?? .auto, history: !console.noHistory).run()
         }
         var lines: [String] = []
         if let file {

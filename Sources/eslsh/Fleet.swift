@@ -93,7 +93,7 @@ final class Fleet: @unchecked Sendable {
 
     private func runScript(_ lines: [String]) -> ExitStatus {
         let style = Style.forStandardOutput(settings.color)
-        let events = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps)
+        let events = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.view.timestamps)
         let format = shell.output.format ?? .raw
         let document = format == .raw ? nil : FleetDocument(hosts: hosts.map(\.label), lines: lines)
         let status = everywhere { [self] host in

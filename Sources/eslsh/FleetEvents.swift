@@ -11,7 +11,7 @@ struct FleetEvents {
         let shell = fleet.shell
         let settings = fleet.settings
         let style = Style.forStandardOutput(settings.color)
-        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps)
+        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.view.timestamps)
         let structured: Set<EventOutputFormat> = [.json, .ndjson, .xml]
         return fleet.everywhere { host in
             let printer = Printer(quiet: settings.quiet, tag: "[\(host.label)] ", tagsOutput: !structured.contains(formatter.format))
@@ -24,7 +24,7 @@ struct FleetEvents {
             defer { session.connection.close() }
             var stream = EventStream(session: session, printer: printer, names: (shell.events ?? "").split(separator: " ").map(String.init),
                                      formatter: formatter, style: style, filters: shell.filter.compactMap(EventStream.filter),
-                                     logLevel: settings.logLevel, uuid: shell.uuid, count: shell.count, reconnect: shell.reconnect,
+                                     logLevel: settings.logLevel, uuid: shell.view.uuid, count: shell.view.count, reconnect: shell.reconnect,
                                      reconnectMax: shell.reconnectMax)
             stream.host = host.label
             return stream.run()

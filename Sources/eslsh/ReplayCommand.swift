@@ -26,20 +26,11 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The recording (NDJSON written by --record).")
     var file: String
 
-    @Option(name: .long, help: "How events are printed: summary, headers, plain, json, ndjson, xml.")
-    var format: EventOutputFormat = .summary
-
     @Option(name: .long, help: "Only these events (\"CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE\", ALL, \"CUSTOM sofia::register\"); default all.")
     var events: String?
 
-    @Option(name: .long, help: "Only this call's events and log lines (Unique-ID / the log line's call).")
-    var uuid: String?
-
-    @Option(name: .long, help: "Stop after this many events.")
-    var count: Int?
-
-    @Flag(name: .long, help: "Prefix each event with the time it was received (the recorded time).")
-    var timestamps = false
+    /// Format, --uuid, --count and --timestamps, as for the live stream.
+    @OptionGroup var view: EventViewOptions
 
     @Flag(name: .long, help: "Also show command replies and API outputs.")
     var replies = false
@@ -50,23 +41,19 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "No pauses: as fast as the output takes it.")
     var fast = false
 
-    @Option(name: .long, help: "Colour: auto (a terminal, unless NO_COLOR is set), always or never.")
-    var color: ColorMode = .auto
-
-    @Flag(name: [.customShort("q"), .long], help: "Only errors on standard error.")
-    var quiet = false
+    @OptionGroup var terminal: TerminalOptions
 
     func validate() throws {
         if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be more than 0") }
         if speed != nil, fast { throw ValidationError("--speed and --fast cannot be combined") }
-        if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
+        if let count = view.count, count < 1 { throw ValidationError("--count must be 1 or more") }
         if let events, events.trimmingWhitespace.isEmpty { throw ValidationError("--events needs event names (or ALL)") }
         do { _ = try selection() } catch { throw ValidationError(error.description) }
     }
 
     private func selection() throws(EventSelection.SelectionError) -> EventSelection {
-        guard let events else { return EventSelection(uuid: uuid) }
-        return try EventSelection(words: events.split(separator: " ").map(String.init), uuid: uuid)
+        guard let events else { return EventSelection(uuid: view.uuid) }
+        return try EventSelection(words: events.split(separator: " ").map(String.init), uuid: view.uuid)
     }
 
     /// Runs when the arguments start with `replay` (or `help replay`); ArgumentParser would take the
@@ -93,14 +80,14 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func start() -> ExitStatus {
-        let printer = Printer(quiet: quiet)
+        let printer = Printer(quiet: terminal.quiet)
         guard let reader = RecordingReader(path: file) else {
             printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
             return .usage
         }
         installInterruptHandlers()
-        let style = Style.forStandardOutput(color)
-        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
+        let style = Style.forStandardOutput(terminal.color ?? .auto)
+        var player = ReplayPlayer(formatter: EventFormatter(format: view.format ?? .summary, style: style, timestamps: view.timestamps), style: style,
                                   selection: (try? selection()) ?? EventSelection(), replies: replies, printer: printer)
         let pace = fast ? nil : (speed ?? 1)
         var first: (recorded: Int, clock: Deadline)?
@@ -123,7 +110,7 @@ struct ReplayCommand: ParsableCommand {
                 }
             }
             player.play(recorded)
-            if let count, player.events >= count { return .ok }
+            if let count = view.count, player.events >= count { return .ok }
         }
         if reader.truncated { printer.note("\(file): the last line was cut short and was left out") }
         return .ok

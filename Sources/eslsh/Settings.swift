@@ -88,9 +88,9 @@ struct Settings {
         if options.askPassword { settings.connect.password = try askPassword() }
         if let timeout = options.connectTimeout { settings.connect.connectTimeoutMilliseconds = timeout.milliseconds }
         if let timeout = options.timeout { settings.replyTimeout = timeout.duration }
-        if options.quiet { settings.quiet = true }
-        if let color = options.color { settings.color = color }
-        if let format = options.format { settings.format = format }
+        if options.terminal.quiet { settings.quiet = true }
+        if let color = options.terminal.color { settings.color = color }
+        if let format = options.view.format { settings.format = format }
         if let level = options.log { settings.logLevel = level }
         settings.connect.queueCapacity = options.buffer
         try settings.resolveHosts(options: options.host, hostsFile: options.fleet.hostsFile,
