@@ -285,7 +285,7 @@ public final class Connection: @unchecked Sendable {
                     let stream = APIStream(length: length)
                     streaming = stream
                     let promise: Promise<Response>? = state.withLock { waiting.isEmpty ? nil : waiting.removeFirst() }
-                    flushPending()
+                    flushPending(pace: promise == nil)
                     if let promise { promise.resolve(.success(.apiStream(stream))) } else { stream.abandon() }
                 case .chunk(let bytes):
                     streaming?.push(bytes)
@@ -299,9 +299,11 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    private func flushPending() {
+    /// `pace: false` before resolving a waiting command: its thread may be the consumer, so pausing
+    /// for it to take events would only delay the answer it waits for.
+    private func flushPending(pace: Bool = true) {
         guard !pending.isEmpty else { return }
-        inbound.push(pending)
+        inbound.push(pending, pace: pace)
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -321,7 +323,7 @@ public final class Connection: @unchecked Sendable {
         // read here: a plain event's lines are then never scanned on this thread.
         case .event(let event, _) where state.withLock({ !jobs.isEmpty }) && event.name == "BACKGROUND_JOB":
             if let uuid = event.jobUUID, let job = state.withLock({ jobs.removeValue(forKey: uuid) }) {
-                flushPending()
+                flushPending(pace: false)
                 job.promise.resolve(.success(event))
             } else {
                 queueForConsumer(message)
@@ -341,12 +343,12 @@ public final class Connection: @unchecked Sendable {
     private func deliver(_ response: Response, else message: Message) {
         let promise: Promise<Response>? = state.withLock { waiting.isEmpty ? nil : waiting.removeFirst() }
         guard let promise else { return queueForConsumer(message) }
-        flushPending()  // what arrived before the reply reaches the consumer before the reply does
+        flushPending(pace: false)  // what arrived before the reply reaches the consumer before the reply does
         promise.resolve(.success(response))
     }
 
     private func finish(_ reason: ConnectionError) {
-        flushPending()
+        flushPending(pace: false)
         streaming?.finish(reason)
         streaming = nil
         let (pending, orphans) = state.withLock { () -> ([Promise<Response>], [Job]) in

@@ -165,10 +165,16 @@ extension String {
     /// ASCII case-insensitive comparison without allocating (header names are ASCII).
     @inlinable
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        // The same bytes first (small strings compare as two words), then lengths: O(1) for native
-        // strings, and most names differ in length.
-        if self == other { return true }
+        // Lengths first: O(1) for native strings, and most names differ in length. Then the bytes, in
+        // place when both strings are contiguous (native and small ones are). Not `==`: that compares
+        // canonical equivalence, which a header table's byte comparison does not.
         guard utf8.count == other.utf8.count else { return false }
+        let contiguous = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in
+                !zip(a, b).contains { $0 != $1 && asciiLower($0) != asciiLower($1) }
+            }
+        }
+        if let contiguous, let equal = contiguous { return equal }
         var a = utf8.makeIterator(), b = other.utf8.makeIterator()
         while true {
             switch (a.next(), b.next()) {

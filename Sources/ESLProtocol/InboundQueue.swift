@@ -29,11 +29,12 @@ public final class InboundQueue: @unchecked Sendable {
 
         public init(pauseAbove: Int = 256, resumeAt: Int = 64, longestPause: Duration = .milliseconds(2),
                     activeWithin: Duration = .milliseconds(50), share: Double = 0.1) {
-            self.pauseAbove = pauseAbove
-            self.resumeAt = resumeAt
-            self.longestPause = longestPause
-            self.activeWithin = activeWithin
-            self.share = share
+            // Clamped: the pause arithmetic is in unsigned nanoseconds.
+            self.pauseAbove = max(0, pauseAbove)
+            self.resumeAt = min(max(0, resumeAt), self.pauseAbove)
+            self.longestPause = min(max(.zero, longestPause), .seconds(3600))
+            self.activeWithin = min(max(.zero, activeWithin), .seconds(3600))
+            self.share = share.isFinite ? min(max(0, share), 1) : 0
         }
     }
 
@@ -77,7 +78,8 @@ public final class InboundQueue: @unchecked Sendable {
 
     /// Several messages under one lock and one wake-up: the reader hands over everything one read
     /// decoded, so a consumer that keeps up is not woken per event.
-    func push<Messages: Collection<Message>>(_ messages: Messages) {
+    /// `pace: false`: never pause (see `Pacing`).
+    func push<Messages: Collection<Message>>(_ messages: Messages, pace: Bool = true) {
         guard !messages.isEmpty else { return }
         let deep = monitor.withLock { () -> Bool in
             for message in messages {
@@ -96,7 +98,7 @@ public final class InboundQueue: @unchecked Sendable {
             return count > pacing.pauseAbove
         }
         onPush?()  // before any pause: it may be what wakes the consumer
-        if deep { pause() }
+        if deep, pace { pause() }
     }
 
     /// Waits a little for a consumer that is taking messages; see `Pacing`.
@@ -150,7 +152,11 @@ public final class InboundQueue: @unchecked Sendable {
                     return item
                 }
                 if end != nil, endDelivered { return nil }
-                if !monitor.wait(until: deadline) { return popLocked() }
+                if !monitor.wait(until: deadline) {
+                    let item = popLocked()
+                    if item != nil { tookLocked() }
+                    return item
+                }
             }
         }
     }

@@ -92,7 +92,7 @@ extension JSONValue {
                 while index < bytes.count, Self.isLiteralByte(bytes[index]) { index += 1 }
                 guard index > start else { return nil }
                 let text = String(decoding: bytes[start..<index], as: UTF8.self)
-                guard ["true", "false", "null"].contains(text) || Double(text) != nil else { return nil }
+                guard ["true", "false", "null"].contains(text) || Self.isNumber(bytes[start..<index]) else { return nil }
                 return .literal(text)
             }
         }
@@ -146,9 +146,45 @@ extension JSONValue {
         }
 
         mutating func hex4() -> UInt32? {
-            guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { return nil }
+            guard index + 4 <= bytes.count else { return nil }
+            var value: UInt32 = 0
+            for byte in bytes[index..<index + 4] {
+                guard let digit = hexDigit(byte) else { return nil }  // no sign, unlike UInt32(_:radix:)
+                value = value << 4 | UInt32(digit)
+            }
             index += 4
             return value
+        }
+
+        func hexDigit(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+
+        /// JSON's number grammar: `-`? int frac? exp? (no `nan`, `inf`, hex or a leading `+`).
+        static func isNumber(_ text: ArraySlice<UInt8>) -> Bool {
+            var rest = text[...]
+            func digits() -> Int {
+                let count = rest.prefix { (0x30...0x39).contains($0) }.count
+                rest = rest.dropFirst(count)
+                return count
+            }
+            if rest.first == UInt8(ascii: "-") { rest = rest.dropFirst() }
+            guard digits() > 0 else { return false }
+            if rest.first == UInt8(ascii: ".") {
+                rest = rest.dropFirst()
+                guard digits() > 0 else { return false }
+            }
+            if rest.first == UInt8(ascii: "e") || rest.first == UInt8(ascii: "E") {
+                rest = rest.dropFirst()
+                if rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-") { rest = rest.dropFirst() }
+                guard digits() > 0 else { return false }
+            }
+            return rest.isEmpty
         }
     }
 }

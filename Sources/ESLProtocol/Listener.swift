@@ -73,12 +73,18 @@ public final class Listener: @unchecked Sendable {
     public init(host: String, port: Int) throws(Failure) {
         // getaddrinfo with numeric-only flags gives the socket address of either family (scope ids
         // included), so one bind path serves both.
+        // The address must be what AllowList reads (inet_pton: no octal, short or hex IPv4 forms, which
+        // getaddrinfo would accept), with an IPv6 scope allowed.
+        let name = Socket.stripBrackets(host)
+        guard AllowList.parse(String(name.prefix { $0 != "%" })) != nil else { throw Failure(description: "not an address: \(host)") }
+        guard (0...65535).contains(port) else { throw Failure(description: "not a port: \(port)") }
         var hints = addrinfo()
         hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var found: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(Socket.stripBrackets(host), String(port), &hints, &found) == 0, let info = found?.pointee else {
-            throw Failure(description: "not an address: \(host)")
+        let status = getaddrinfo(name, String(port), &hints, &found)
+        guard status == 0, let info = found?.pointee else {
+            throw Failure(description: "not an address: \(host) (\(String(cString: gai_strerror(status))))")
         }
         defer { freeaddrinfo(found) }
         let fd = socket(info.ai_family, info.ai_socktype, 0)

@@ -8,10 +8,10 @@ struct EventViewOptions: ParsableArguments {
     @Option(name: .long, help: "How events are printed: summary (the default), headers, plain, json, ndjson, xml.")
     var format: EventOutputFormat?
 
-    @Option(name: .long, help: "Only this call's events (its Unique-ID).")
+    @Option(name: .long, help: "Only this call's events (its Unique-ID); in a replay, its log lines too.")
     var uuid: String?
 
-    @Option(name: .long, help: "Stop after this many events (--stats: this many lines).")
+    @Option(name: .long, help: "Stop after this many events (with eslsh --stats: after this many lines).")
     var count: Int?
 
     @Flag(name: .long, help: "Prefix each event with the time it was received (in a replay, the recorded time).")

@@ -1,6 +1,5 @@
 import Foundation
 @testable import ESLProtocol
-import Synchronization
 import TestSupport
 import ESLSimulator
 import Testing
@@ -304,7 +303,7 @@ import Testing
 
     @Test func theRingGrowsInOrderPastItsFirstSizeAndStillDropsAtCapacity() {
         // The ring starts small and doubles; growing while the oldest entry sits mid-ring must keep the order.
-        let queue = InboundQueue(capacity: 300)
+        let queue = InboundQueue(capacity: 300, pacing: .init(pauseAbove: .max))  // no consumer thread: never pause
         var received: [String] = []
         func take(_ count: Int) {
             for _ in 0..<count {
@@ -328,7 +327,7 @@ import Testing
         let queue = InboundQueue(capacity: 100, pacing: pacing)
         queue.push(.rudeRejection("first"))
         #expect(queue.poll() == .message(.rudeRejection("first")))  // the consumer is now active
-        let taken = Mutex<Int?>(nil)
+        let taken = Locked<Int?>(nil)
         let consumer = Thread {
             // Takes only after the producer has gone past the mark and paused.
             while queue.depth <= 10 { usleep(1000) }

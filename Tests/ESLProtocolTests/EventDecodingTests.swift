@@ -1,6 +1,5 @@
-import Dispatch
+import Foundation
 import ESLProtocol
-import Synchronization
 import TestSupport
 import Testing
 
@@ -108,7 +107,8 @@ import Testing
         }
         var generator = SystemRandomNumberGenerator()
         let pieces = ["Event-Name: X", "A: b", "Long-Header-Name: some value here", "no colon", "Content-Length: 3",
-                      "content-length: 2", "Content-Length:  1\r", "V: a%20b", "Empty:", "X-Content-Length: 9", "C:\r"]
+                      "content-length: 2", "Content-Length:  1\r", "V: a%20b", "Empty:", "X-Content-Length: 9", "C:\r",
+                      "T:\t tabbed", "Content-Length: %32", "\r"]
         for _ in 0..<2000 {
             let lines = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
             var expected: [Header] = []
@@ -117,9 +117,9 @@ import Testing
             for line in lines {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 let name = String(line[..<colon])
-                var value = String(line[line.index(after: colon)...].drop { $0 == " " })
+                var value = String(line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })
                 if value.hasSuffix("\r") { value.removeLast() }
-                value = value.replacing("%20", with: " ")
+                value = value.replacing("%20", with: " ").replacing("%32", with: "2")
                 if name.lowercased() == "content-length" { length = Int(value); lengthIndex = expected.count }
                 expected.append(Header(name, value))
             }
@@ -148,14 +148,23 @@ import Testing
         // The lines are found on first look, which may come from several threads at once.
         let bytes = try #require(try Self.events("call-events-plain").first).encoded(as: .plain)
         let expected = try Event.decode(bytes, format: .plain).headers.list
-        for _ in 0..<20 {
+        for _ in 0..<50 {
             let event = try Event.decode(bytes, format: .plain, indexing: .onFirstLook)
-            let seen = Mutex<[[Header]]>([])
-            DispatchQueue.concurrentPerform(iterations: 4) { _ in
-                let list = event.headers.list
-                seen.withLock { $0.append(list) }
+            let seen = Locked<[[Header]]>([])
+            let arrived = Locked(0)
+            // Eight threads of their own (a pool could run them two at a time) start their first look
+            // together, so several scan and one result is kept.
+            let threads = (0..<8).map { _ in
+                Thread {
+                    arrived.withLock { $0 += 1 }
+                    while arrived.withLock({ $0 }) < 8 {}
+                    let list = event.headers.list
+                    seen.withLock { $0.append(list) }
+                }
             }
-            #expect(seen.withLock { $0 } == Array(repeating: expected, count: 4))
+            threads.forEach { $0.start() }
+            while seen.withLock({ $0.count }) < 8 { usleep(100) }
+            #expect(seen.withLock { $0 } == Array(repeating: expected, count: 8))
         }
     }
 

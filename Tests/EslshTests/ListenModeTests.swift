@@ -92,7 +92,10 @@ import Testing
     }
 
     @Test func aListenerNeedsANumericAddressAndAFreePort() throws {
-        #expect(throws: Listener.Failure.self) { try Listener(host: "localhost", port: 0) }
+        for bad in ["localhost", "010.0.0.1", "127.1", "fe80::zz"] {
+            #expect(throws: Listener.Failure.self, "\(bad)") { try Listener(host: bad, port: 0) }
+        }
+        #expect(throws: Listener.Failure.self) { try Listener(host: "127.0.0.1", port: 65536) }
         let taken = try Listener(host: "127.0.0.1", port: 0)
         do {
             _ = try Listener(host: "127.0.0.1", port: taken.port)

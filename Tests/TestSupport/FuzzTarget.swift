@@ -25,6 +25,19 @@ public enum FuzzTarget {
 
     /// Every event that decodes must survive a round trip through its own encoder.
     private static func decodeEvent(_ bytes: [UInt8], _ format: EventFormat) {
+        if format == .plain {
+            // Indexing on first look must give what indexing at once gives: the same error or the same event.
+            let atOnce = Result { () throws(DecodeError) in try Event.decode(bytes, format: .plain, indexing: .atOnce) }
+            let onFirstLook = Result { () throws(DecodeError) in try Event.decode(bytes, format: .plain, indexing: .onFirstLook) }
+            switch (atOnce, onFirstLook) {
+            case (.success(let a), .success(let b)):
+                precondition(a.headers.list == b.headers.list && a.body == b.body, "the indexing modes disagree")
+            case (.failure(let a), .failure(let b)):
+                precondition(a == b, "the indexing modes fail differently")
+            default:
+                preconditionFailure("one indexing mode failed")
+            }
+        }
         guard let event = try? Event.decode(bytes, format: format) else { return }
         _ = event.name
         let again = try? Event.decode(event.encoded(as: format), format: format)
