@@ -9,7 +9,7 @@ public enum FuzzTarget {
     public static func run(_ data: UnsafeBufferPointer<UInt8>) {
         guard let selector = data.first else { return }
         let bytes = Array(data.dropFirst())
-        switch selector % 5 {
+        switch selector % 6 {
         case 0, 1:
             let whole = decodeAll(bytes, split: nil)
             let split = decodeAll(bytes, split: Int(selector) % (bytes.count + 1))
@@ -18,7 +18,14 @@ public enum FuzzTarget {
             for frame in whole.frames { inspect(Message(frame: frame)) }
         case 2: decodeEvent(bytes, .plain)
         case 3: decodeEvent(bytes, .json)
-        default: decodeEvent(bytes, .xml)
+        case 4: decodeEvent(bytes, .xml)
+        default:
+            // A recording line (JSONValue, base64): what decodes must write back the same line.
+            if let recorded = try? Recording.decode(bytes) {
+                let again = try? Recording.decode(Recording.line(recorded).dropLast())
+                precondition(again?.frame.headers.list == recorded.frame.headers.list && again?.frame.body == recorded.frame.body,
+                             "a recording line does not survive writing it again")
+            }
         }
         _ = PercentCoding.decode(String(decoding: bytes, as: UTF8.self))
     }
