@@ -72,7 +72,8 @@ import Testing
         if state == .streaming {
             terminal.type("/noevents")
             terminal.press("Enter")
-            #expect(terminal.waitFor { $0.contains("+OK no longer listening for events") })
+            // The scroll-back: events and log lines already queued before the reply may scroll it off.
+            #expect(terminal.waitFor { _ in terminal.everything().contains("+OK no longer listening for events") }, "\(terminal.screen())")
         }
         terminal.type("hostname")
         terminal.press("Enter")
