@@ -100,34 +100,24 @@ final class HeaderTable: Sendable {
             return (HeaderTable(bytes: bytes, fields: layout.fields, extras: layout.extras), length, stop)
         case .onFirstLook:
             let (stop, lengthLine) = outline(bytes)
-            var length: String?
-            if let lengthLine {
-                // `Content-Length:` is 15 bytes; the value is the rest of the line, as the scan reads it.
-                length = bytes.withUnsafeBufferPointer { base in
-                    var valueStart = lengthLine + 15
-                    while valueStart < stop, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
-                    var valueEnd = valueStart
-                    while valueEnd < stop, base[valueEnd] != 0x0A { valueEnd += 1 }
-                    if valueEnd > valueStart, base[valueEnd - 1] == 0x0D { valueEnd -= 1 }
-                    let range = valueStart..<valueEnd
-                    return text(base, range, base[range].contains(0x25) ? .percent : .none)
-                }
+            let length = lengthLine.map { line in
+                bytes.withUnsafeBufferPointer { text($0, line.value, $0[line.value].contains(0x25) ? .percent : .none) }
             }
-            return (HeaderTable(onFirstLook: bytes, blockEnd: stop, lengthLine: lengthLine), length, stop)
+            return (HeaderTable(onFirstLook: bytes, blockEnd: stop, lengthLine: lengthLine?.start), length, stop)
         }
     }
 
-    /// Where the header block ends (after its blank line, else the end of the bytes) and where its last
-    /// `Content-Length` line starts (that name exactly, ignoring case, with a value that is not an
-    /// `ARRAY::`). Eight bytes at a time without a branch per line: a word's newlines form a mask, two
+    /// Where the header block ends (after its blank line, else the end of the bytes), and where its last
+    /// `Content-Length` line starts and its value lies, as the scan reads values (that name exactly,
+    /// ignoring case, with a value that is not an `ARRAY::`). Eight bytes at a time without a branch per line: a word's newlines form a mask, two
     /// in a row are the blank line, and a line is looked at only when the byte 15 after its newline is
     /// a colon (a second mask, from a load 15 bytes on).
-    private static func outline(_ bytes: [UInt8]) -> (stop: Int, lengthLine: Int?) {
-        bytes.withUnsafeBufferPointer { buffer -> (Int, Int?) in
+    private static func outline(_ bytes: [UInt8]) -> (stop: Int, lengthLine: (start: Int, value: Range<Int>)?) {
+        bytes.withUnsafeBufferPointer { buffer -> (Int, (start: Int, value: Range<Int>)?) in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return (0, nil) }
             let raw = UnsafeRawPointer(base)
             let end = buffer.count
-            var lengthLine: Int?
+            var lengthLine: (start: Int, value: Range<Int>)?
             /// Notes the line at `start` when it is a body length (its 15th byte may be anything).
             func consider(_ start: Int) {
                 guard start + 15 <= end, base[start + 14] == 0x3A, matches(buffer, start..<(start + 14), "Content-Length") else { return }
@@ -136,7 +126,7 @@ final class HeaderTable: Sendable {
                 var valueEnd = valueStart
                 while valueEnd < end, base[valueEnd] != 0x0A { valueEnd += 1 }
                 if valueEnd > valueStart, base[valueEnd - 1] == 0x0D { valueEnd -= 1 }
-                if !mayBeArray(buffer, valueStart, valueEnd) { lengthLine = start }
+                if !mayBeArray(buffer, valueStart, valueEnd) { lengthLine = (start, valueStart..<valueEnd) }
             }
             if base[0] == 0x0A { return (1, nil) }
             consider(0)

@@ -105,9 +105,9 @@ public final class InboundQueue: @unchecked Sendable {
     private func pause() {
         monitor.withLock {
             let now = Deadline.now().nanoseconds
-            guard now &- lastTake <= Self.nanoseconds(pacing.activeWithin) else { return }
+            guard now &- lastTake <= Deadline.nanoseconds(pacing.activeWithin) else { return }
             // A token bucket: pauses add up to at most `share` of the time, plus a burst of five.
-            let longest = Self.nanoseconds(pacing.longestPause)
+            let longest = Deadline.nanoseconds(pacing.longestPause)
             let burst = longest &* 5
             let refill = allowanceUpdated == 0 ? burst : UInt64(Double(now &- allowanceUpdated) * pacing.share)
             pauseAllowance = min(burst, pauseAllowance &+ refill)
@@ -120,11 +120,6 @@ public final class InboundQueue: @unchecked Sendable {
             let paused = Deadline.now().nanoseconds &- now
             pauseAllowance = pauseAllowance > paused ? pauseAllowance - paused : 0
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds / 1_000_000_000))
     }
 
     /// After the consumer took something (the lock held): note it, and wake a paused producer once

@@ -63,9 +63,13 @@ public struct Deadline: Sendable, Comparable {
     }
 
     public static func after(_ duration: Duration) -> Deadline {
+        Deadline(nanoseconds: now().nanoseconds + nanoseconds(duration))
+    }
+
+    /// A duration in whole nanoseconds, negative ones as 0.
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
         let (seconds, attoseconds) = duration.components
-        let nanos = max(0, seconds) * 1_000_000_000 + max(0, attoseconds / 1_000_000_000)
-        return Deadline(nanoseconds: now().nanoseconds + UInt64(nanos))
+        return UInt64(max(0, seconds) * 1_000_000_000 + max(0, attoseconds / 1_000_000_000))
     }
 
     /// Milliseconds left, at least 0 (for poll).
