@@ -100,11 +100,12 @@ struct EventStream {
     }
 
     /// Subscriptions go through the session, so a reconnect sends them again. Events travel as plain
-    /// text on the wire whatever the output format: it is the cheapest to decode.
+    /// text on the wire whatever the output format: it is the cheapest to decode. Filters go first: the
+    /// switch keeps them apart from subscriptions, and sent after `event` they would let through whatever
+    /// a busy switch emits in between.
     private func subscribe() -> ExitStatus? {
-        var commands: [Command] = []
+        var commands: [Command] = filters.map { .filter(header: $0.name, value: $0.value) }
         if let uuid { commands.append(.myevents(uuid: uuid, format: .plain)) } else { commands.append(.event(.plain, names)) }
-        for filter in filters { commands.append(.filter(header: filter.name, value: filter.value)) }
         if let logLevel { commands.append(.log(logLevel)) }
         for command in commands {
             do {

@@ -82,6 +82,23 @@ import Testing
         #expect(names == Array(repeating: "Event-Name: CHANNEL_ANSWER", count: 4))
     }
 
+    @Test func filtersAreInPlaceBeforeTheSubscription() throws {
+        // Sent after `event`, a filter would let through what a busy switch emits in between.
+        let commands = Locked<[String]>([])
+        let server = ScriptedServer { peer in
+            peer.acceptAuth()
+            while let command = peer.readCommand() {
+                commands.withLock { $0.append(command.trimmingCharacters(in: .newlines)) }
+                peer.send("Content-Type: command/reply\nReply-Text: +OK\n\n")
+                if command.hasPrefix("event ") { break }
+            }
+            peer.send("Content-Type: text/disconnect-notice\nContent-Length: 0\n\n")
+            peer.close()
+        }
+        _ = try run(["-P", "\(server.port)", "--events", "ALL", "--filter", "Event-Name=CHANNEL_ANSWER", "--filter", "Caller-Context=default"])
+        #expect(commands.withLock { $0 } == ["filter Event-Name CHANNEL_ANSWER", "filter Caller-Context default", "event plain ALL"])
+    }
+
     @Test func eventsOfOneCall() throws {
         let simulator = try EslshTests.simulator()
         defer { simulator.stop() }
