@@ -149,20 +149,11 @@ extension JSONValue {
             guard index + 4 <= bytes.count else { return nil }
             var value: UInt32 = 0
             for byte in bytes[index..<index + 4] {
-                guard let digit = hexDigit(byte) else { return nil }  // no sign, unlike UInt32(_:radix:)
+                guard let digit = PercentCoding.hexValue(byte) else { return nil }  // no sign, unlike UInt32(_:radix:)
                 value = value << 4 | UInt32(digit)
             }
             index += 4
             return value
-        }
-
-        func hexDigit(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
         }
 
         /// JSON's number grammar: `-`? int frac? exp? (no `nan`, `inf`, hex or a leading `+`).
