@@ -253,8 +253,6 @@ final class HeaderTable: Sendable {
             && base[start + 3] == 0x41 && base[start + 4] == 0x59
     }
 
-    func name(_ index: Int) -> String { Self.name(bytes, layout.fields[index]) }
-
     private static func name(_ bytes: [UInt8], _ field: Field) -> String {
         bytes.withUnsafeBufferPointer {
             String(decoding: UnsafeBufferPointer(rebasing: $0[Int(field.nameStart)..<Int(field.nameEnd)]), as: UTF8.self)
