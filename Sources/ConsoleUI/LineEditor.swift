@@ -30,12 +30,14 @@ public final class LineEditor {
     private var interrupted = false
     private var stopped = false
     private var pendingInterrupt = false
+    /// The line and candidates of the last list Tab showed.
+    private var lastListing: String?
 
     /// Called when the wake pipe says the reader queued something: returns the text to show, and
     /// whether the session is over (the connection ended).
     public var onWake: () -> (text: String, stop: Bool) = { ("", false) }
-    /// Tab: the text before the cursor → what to do (nil: nothing).
-    public var complete: (String) -> Completion? = { _ in nil }
+    /// Tab: called with the text before and after the cursor.
+    public var complete: (_ before: String, _ after: String) -> Completion? = { _, _ in nil }
     /// F1…F12: the line each key runs.
     public var functionKeys: [String] = LineEditor.defaultFunctionKeys
 
@@ -271,11 +273,18 @@ public final class LineEditor {
     }
 
     private func tab() -> UInt8 {
-        let before = lineText(el_line(el).pointee, toCursor: true)
-        guard let completion = complete(before) else { return UInt8(CC_REFRESH) }
-        if !completion.candidates.isEmpty {
+        let info = el_line(el).pointee
+        let before = lineText(info, toCursor: true)
+        let after = String(decoding: UnsafeRawBufferPointer(start: info.cursor, count: info.lastchar - info.cursor!), as: UTF8.self)
+        guard let completion = complete(before, after) else { return UInt8(CC_REFRESH) }
+        // The same list for the same line was just shown: Tab again does not repeat it.
+        let listing = completion.candidates.isEmpty ? nil : before + "\u{0}" + completion.candidates.joined(separator: "\u{0}")
+        if let listing, listing != lastListing {
             show(Columns.layout(completion.candidates, width: Int(eslsh_el_columns(el))))
+        } else if listing != nil, completion.insert.isEmpty {
+            Terminal.write("\u{07}")
         }
+        lastListing = listing
         if completion.replace > 0 { el_deletestr(el, Int32(completion.replace)) }
         if !completion.insert.isEmpty { _ = el_insertstr(el, completion.insert) }
         if completion.candidates.isEmpty && completion.insert.isEmpty { Terminal.write("\u{07}") }  // bell: nothing to add

@@ -212,7 +212,7 @@ final class ConsoleSession {
     // MARK: - Completion
 
     /// Tab: local names where the console knows them, otherwise the switch's `console_complete`.
-    func complete(_ before: String) -> Completion? {
+    func complete(_ before: String, after: String = "") -> Completion? {
         switch Completer.complete(before) {
         case .local(let completion):
             return completion
@@ -224,10 +224,11 @@ final class ConsoleSession {
         case .application(let stem):
             return .from(stem: stem, words: control.applicationNames(connection))
         case .server(let line):
-            let command = Command.api("console_complete " + line)
+            let argument = ServerCompletion.argument(line: line, cursorOffset: before.utf8.count, cursorAtEnd: after.isEmpty)
+            let command = Command.api("console_complete " + argument)
             trace("> " + command.redactedLine)
             guard let response = try? connection.send(command, timeout: .seconds(3)), !response.isError else { return nil }
-            return ServerCompletion(body: response.text).completion
+            return ServerCompletion(body: response.text).completion(line: line)
         }
     }
 }

@@ -61,12 +61,12 @@ struct InteractiveConsole {
         session.control.openWatcher = { Watcher.open(watcherOptions, onInbound: { wake.wake() }) }
         defer { session.control.close() }
         editor.onWake = { session.drainInbound() }
-        editor.complete = { session.complete($0) }
+        editor.complete = { session.complete($0, after: $1) }
         // The closures hold the session, which holds the editor: let go of them so both are freed
         // (the leak checker of `make sanitize` counts a cycle left at exit as a leak).
         defer {
             editor.onWake = { ("", true) }
-            editor.complete = { _ in nil }
+            editor.complete = { _, _ in nil }
         }
         var statsOptions = connect
         statsOptions.onFrame = nil  // the recording is of the console's own connection

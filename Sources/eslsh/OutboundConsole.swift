@@ -43,7 +43,7 @@ final class OutboundConsole {
         let editor = LineEditor(prompt: shownPrompt, historyPath: historyPath, wake: wake)
         self.editor = editor
         editor.onWake = { [unowned self] in presentInbound() }
-        editor.complete = { [unowned self] before in OutboundView.complete(before, callNumbers: table.calls.map(\.number)) }
+        editor.complete = { [unowned self] before, _ in OutboundView.complete(before, callNumbers: table.calls.map(\.number)) }
         guard arrivals.start() else {
             Terminal.write("eslsh: cannot start the listener's thread\n", fd: 2)
             return .connectFailed

@@ -43,6 +43,24 @@ import Testing
         #expect(Set(Self.events(connection).map(\.name)).contains("CHANNEL_STATE"))
     }
 
+    /// console_complete as switch_console.c parses it: spaces kept, one trailing space starts a new
+    /// word, `c=<cursor>;` cuts the line, live uuids after uuid_kill.
+    @Test func consoleCompleteKeepsSpacesAndTheCursor() throws {
+        let simulator = try SimulatorConformanceTests.simulator()
+        defer { simulator.stop() }
+        let connection = try Self.connect(simulator)
+        defer { connection.close() }
+        let afterShow = try connection.send(.api("console_complete show ")).text
+        #expect(afterShow.contains("[            channels]"))
+        #expect(!afterShow.contains("write="))
+        #expect(try connection.send(.api("console_complete show    ")).text == afterShow)
+        #expect(try connection.send(.api("console_complete show")).text.hasSuffix("\n\nwrite=4:show "))
+        #expect(try connection.send(.api("console_complete c=7;show chan")).text.hasSuffix("write=2:cha"))
+        let uuid = simulator.originate(destination: "9196")
+        let uuids = try connection.send(.api("console_complete uuid_kill \(uuid.prefix(4))")).text
+        #expect(uuids.contains(uuid))
+    }
+
     @Test func regexFilters() throws {
         let simulator = try SimulatorConformanceTests.simulator()
         defer { simulator.stop() }

@@ -170,6 +170,30 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
 
+    /// Tab twice after `show` (the demo once turned the line into `sshow `): the first completes the
+    /// word, the second lists show's arguments once; a third does not list them again.
+    @Test func tabTwiceAfterShowListsItsArgumentsOnce() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("show")
+        terminal.press("Tab")
+        terminal.press("Tab")
+        #expect(terminal.waitFor { $0.contains("detailed_bridged_calls") })
+        #expect(terminal.waitForLastLine("\(Self.prompt) show"), "\(terminal.screen())")
+        terminal.press("Tab")
+        terminal.type("chan")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) show channels"), "\(terminal.screen())")
+        #expect(terminal.everything().components(separatedBy: "detailed_bridged_calls").count == 2, "listed once: \(terminal.screen())")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("0 total.") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
     @Test func ctrlCCancelsAWaitingCommandAndItsLateReplyIsDiscarded() throws {
         let server = ScriptedServer { peer in
             peer.acceptAuth()
