@@ -52,6 +52,9 @@ struct InteractiveConsole {
 
         wake.installSignalHandlers()
         defer { WakePipe.restoreSignals() }
+        // Ctrl-C at the prompt is the console's, not also make's or a wrapper script's.
+        ForegroundGroup.take()
+        defer { ForegroundGroup.release() }
         let editor = LineEditor(prompt: prompt, historyPath: historyPath, wake: wake)
         for (key, line) in functionKeys where (1...12).contains(key) { editor.functionKeys[key - 1] = line }
         let session = ConsoleSession(connection: connection, wake: wake, editor: editor, style: style, replyTimeout: replyTimeout)

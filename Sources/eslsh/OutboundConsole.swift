@@ -39,6 +39,8 @@ final class OutboundConsole {
     func run() -> ExitStatus {
         wake.installSignalHandlers()
         defer { WakePipe.restoreSignals() }
+        ForegroundGroup.take()
+        defer { ForegroundGroup.release() }
         shownPrompt = prompt
         let editor = LineEditor(prompt: shownPrompt, historyPath: historyPath, wake: wake)
         self.editor = editor

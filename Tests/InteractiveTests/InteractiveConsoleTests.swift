@@ -170,6 +170,29 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
 
+    /// Run from a shell without job control (`make demo`, a wrapper script), Ctrl-C at the prompt is the
+    /// console's alone: the wrapper never sees it, and its status is eslsh's.
+    @Test func ctrlCAtThePromptDoesNotReachAWrapperScript() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        terminal.type("bash -c 'trap \"echo WRAPPER-GOT-INT\" INT; \(Self.binary) -P \(simulator.port) --color never; echo WRAPPER-AFTER=$?'")
+        terminal.press("Enter")
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.press("C-c")
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("hostname\nvm\n") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("WRAPPER-AFTER=") })
+        #expect(terminal.screen().contains("WRAPPER-AFTER=0"))
+        #expect(!terminal.screen().split(separator: "\n").contains("WRAPPER-GOT-INT"))
+        // The terminal is the shell's again: it reads and runs the next line.
+        terminal.type("echo SHELL-HAS-TERMINAL")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("\nSHELL-HAS-TERMINAL") })
+    }
+
     /// Tab twice after `show` (the demo once turned the line into `sshow `): the first completes the
     /// word, the second lists show's arguments once; a third does not list them again.
     @Test func tabTwiceAfterShowListsItsArgumentsOnce() throws {
