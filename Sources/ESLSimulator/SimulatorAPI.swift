@@ -28,6 +28,12 @@ struct SimulatorAPI {
         case "originate": return originate(argument)
         case "uuid_kill": return kill(argument)
         case "hupall": return hupall(argument)
+        case "uuid_getvar":
+            let parts = argument.split(separator: " ").map(String.init)
+            guard let uuid = parts.first, let call = simulator.call(uuid) else { return "-ERR No such channel!\n" }
+            guard parts.count > 1 else { return "-USAGE: <uuid> <var>\n" }
+            let value = call.variable(parts[1])
+            return value.isEmpty ? "_undef_" : value
         case "uuid_exists": return simulator.call(argument) != nil ? "true" : "false"
         case "reloadxml": return "+OK [Success]\n"
         case "msleep":
@@ -130,6 +136,15 @@ struct SimulatorAPI {
         case "application": return table(ShowApplication.columns, ShowApplication.rows, format: format)
         case "channels":
             if words.dropFirst().first == "count" { return "\n\(simulator.calls.count * 2) total.\n" }
+            // `like X`: mod_commands' query matches X anywhere in these columns (SQL LIKE, ASCII case-insensitive).
+            if words.dropFirst().first == "like", let match = argument.split(separator: " ").dropFirst(2).first {
+                let needle = String(match).lowercasedASCII
+                let columns = Self.channelColumns.split(separator: ",")
+                let searched = ["uuid", "name", "cid_name", "cid_num", "presence_id", "presence_data", "accountcode"]
+                    .compactMap { name in columns.firstIndex { $0 == name } }
+                let rows = channelRows().filter { row in searched.contains { row[$0].lowercasedASCII.contains(needle) } }
+                return table(Self.channelColumns, rows, format: format)
+            }
             return table(Self.channelColumns, channelRows(), format: format)
         case "calls":
             if words.dropFirst().first == "count" { return "\n\(simulator.calls.count) total.\n" }
@@ -144,8 +159,8 @@ struct SimulatorAPI {
             let app = call.application
             let host = simulator.configuration.hostname
             return [(call.uuid, "a", "outbound"), (call.otherUUID, "b", "inbound")].map { uuid, leg, direction in
-                [uuid, direction, "2026-11-27 00:00:00", String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
-                 "CS_EXECUTE", "Outbound Call", "0000000000", "", call.destination, app.name, app.data, "XML", "default",
+                [uuid, direction, WallClock.local(epoch: call.createdEpoch), String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
+                 "CS_EXECUTE", call.variable("caller_id_name"), call.variable("caller_id_number"), "", call.destination, app.name, app.data, "XML", "default",
                  "L16", "8000", "128000", "L16", "8000", "128000", "", host, "", "", "", "ACTIVE", "Outbound Call",
                  call.destination, "SEND", call.uuid, "", "", "Outbound Call", "0000000000", "", call.destination, "XML", "default"]
             }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ESLProtocol
 import ESLSimulator
 import TestSupport
@@ -59,6 +62,35 @@ import Testing
         let uuid = simulator.originate(destination: "9196")
         let uuids = try connection.send(.api("console_complete uuid_kill \(uuid.prefix(4))")).text
         #expect(uuids.contains(uuid))
+    }
+
+    /// `created` is created_epoch in local time; `like X` filters; a call's caller number is the same
+    /// in `show channels` and through uuid_getvar (as the call-control-replies capture shows).
+    @Test func showChannelsAnswersLikeTheCaptures() throws {
+        let simulator = try SimulatorConformanceTests.simulator()
+        defer { simulator.stop() }
+        let connection = try Self.connect(simulator)
+        defer { connection.close() }
+        let first = simulator.originate(destination: "1000")
+        simulator.originate(destination: "2000")
+        let rows = try connection.send(.api("show channels")).text.split(separator: "\n")
+        let columns = rows[0].split(separator: ",", omittingEmptySubsequences: false)
+        let row = rows[1].split(separator: ",", omittingEmptySubsequences: false)
+        let value = { (name: String) in String(row[columns.firstIndex { $0 == name }!]) }
+        var seconds = Int(value("created_epoch"))!
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
+        #expect(value("created") == String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        let like = try connection.send(.api("show channels like loopback/1000")).text
+        #expect(like.hasSuffix("\n\n2 total.\n"))
+        #expect(like.contains(first))
+        #expect(!like.contains("loopback/2000"))
+        #expect(try connection.send(.api("show channels like nobody-here")).text == "\n0 total.\n")
+        #expect(!value("cid_num").isEmpty)
+        #expect(try connection.send(.api("uuid_getvar \(value("uuid")) caller_id_number")).text == value("cid_num"))
+        #expect(try connection.send(.api("uuid_getvar \(value("uuid")) no_such_variable")).text == "_undef_")
     }
 
     @Test func regexFilters() throws {
