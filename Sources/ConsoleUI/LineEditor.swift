@@ -164,6 +164,12 @@ public final class LineEditor {
         if redraw { eslsh_el_refresh(el) }
     }
 
+    /// Ctrl-C ended the wait for a reply. The terminal may already have echoed the key as `^C` (it is in
+    /// cooked mode while no line is read): the notice starts over that echo instead of after it.
+    public func showCancelledWait(style: Style) {
+        show("\r" + style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
+    }
+
     /// `show`, with the line redrawn under the text behind a new prompt: the old prompt is cleared with
     /// its own width first (the outbound console's prompt names the current call, which can change).
     public func show(_ text: String, prompt newPrompt: String) {

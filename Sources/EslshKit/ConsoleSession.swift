@@ -156,7 +156,7 @@ package final class ConsoleSession {
             trace("< " + (response.text.split(separator: "\n").first.map(String.init) ?? ""))
             editor.show(present(response))
         case .failure(.cancelled):
-            editor.show(style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
+            editor.showCancelledWait(style: style)
         case .failure(.timedOut(let command, let milliseconds)):
             editor.show(style.paint("No reply to \(command) within \(milliseconds) ms; it will be discarded.", .red) + "\n")
         case .failure(.encoding(let error)):
@@ -165,7 +165,7 @@ package final class ConsoleSession {
             editor.show(drainInbound().text)
             if finished == nil {
                 editor.show(style.paint("eslsh: \(error.description)", .red) + "\n")
-                finished = .commandFailed
+                finished = .connectionLost
             }
         }
     }
@@ -180,8 +180,8 @@ package final class ConsoleSession {
             if debugLevel >= 7 { trace("< " + Self.describe(item)) }
             if case .closed(let reason) = item {
                 text += style.paint("eslsh: \(reason.description)", .red) + "\n"
-                // Issue 3: the console exits 1 when the connection goes (reconnecting is another feature).
-                finished = finished ?? .commandFailed
+                // As every other mode: a lost connection is exit 6.
+                finished = finished ?? .connectionLost
                 continue
             }
             if case .message(.event(let event, _)) = item, event.name == "CHANNEL_CREATE" || event.name == "CHANNEL_DESTROY" {

@@ -146,7 +146,7 @@ package final class OutboundConsole {
         case .failure(let error):
             if let applicationUUID { table.forget(applicationUUID, on: number) }
             switch error {
-            case .cancelled: editor.show(style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
+            case .cancelled: editor.showCancelledWait(style: style)
             default: editor.show(style.paint("eslsh: \(error.description)", .red) + "\n")
             }
             editor.show(collectInbound())
