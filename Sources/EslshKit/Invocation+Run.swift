@@ -29,7 +29,7 @@ extension Invocation {
         }
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
-        if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
+        if debug > 0 { settings.connect.trace = Self.trace }
         if settings.fleet.count > 1, stats {
             printer.error("--stats takes one switch, not several hosts")
             return .usage
@@ -100,6 +100,9 @@ extension Invocation {
     }
 
     /// Outbound mode: no connection of our own; FreeSWITCH connects to us.
+    /// `--debug 1`: the protocol trace on stderr (passwords masked by the connection).
+    static let trace: @Sendable (String) -> Void = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) }
+
     private func startListening(_ address: String, _ printer: Printer) -> ExitStatus {
         var host = "127.0.0.1"
         var portText = address
@@ -136,8 +139,10 @@ extension Invocation {
         } else if isatty(0) == 0 {
             lines = Array(LineFile.standardInput)
         }
-        return ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
-                          replyTimeout: timeout?.duration, calls: calls).run()
+        let mode = ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
+                              replyTimeout: timeout?.duration, calls: calls)
+        if debug > 0 { mode.trace = Self.trace }
+        return mode.run()
     }
 
     private static func list(_ config: ConfigFile?, _ printer: Printer) -> ExitStatus {
