@@ -40,6 +40,9 @@ public enum CompletionSource: Sendable, Equatable {
     case channel(stem: String)
     /// A dialplan application's name (`show application`).
     case application(stem: String)
+    /// A CUSTOM event's subclass (after `CUSTOM` in `/event` and `/nixevent`): FreeSWITCH's own and
+    /// those seen in the stream.
+    case subclass(stem: String)
 }
 
 /// Local completion rules; everything else goes to the switch's `console_complete`.
@@ -72,12 +75,11 @@ public enum Completer {
             let command = String(before[0].dropFirst()).lowercasedASCII
             let index = before.count  // position of the word being completed
             switch command {
-            case "event":
-                if index == 1 { return local(formats + eventWords) }
-                // After CUSTOM come subclass names, which the switch cannot list.
-                if before.last?.uppercased() == "CUSTOM" { return local([]) }
+            case "event", "nixevent":
+                if command == "event", index == 1 { return local(formats + eventWords) }
+                // Every word after CUSTOM is a subclass name.
+                if before.dropFirst().contains(where: { $0.uppercased() == "CUSTOM" }) { return .subclass(stem: stem) }
                 return local(eventWords)
-            case "nixevent": return local(eventWords)
             case "myevents": return index == 1 ? .channel(stem: stem) : local(index == 2 ? formats : [])
             case "execute":
                 if index == 1 { return .channel(stem: stem) }

@@ -23,6 +23,8 @@ package final class ConsoleSession {
     /// Set when the session must end (connection lost, SIGTERM), with the exit status.
     private(set) var finished: ExitStatus?
     package let control = ConsoleCallControl()
+    /// CUSTOM subclasses seen in the stream (for Tab after `/event … CUSTOM`); at most 1000 kept.
+    private var seenSubclasses: [String] = []
 
     package init(connection: Connection, wake: WakePipe, editor: LineEditor, style: Style, replyTimeout: Duration?) {
         self.connection = connection
@@ -184,8 +186,12 @@ package final class ConsoleSession {
                 finished = finished ?? .connectionLost
                 continue
             }
-            if case .message(.event(let event, _)) = item, event.name == "CHANNEL_CREATE" || event.name == "CHANNEL_DESTROY" {
-                control.channelsChanged()
+            if case .message(.event(let event, _)) = item {
+                if event.name == "CHANNEL_CREATE" || event.name == "CHANNEL_DESTROY" { control.channelsChanged() }
+                if event.name == "CUSTOM", let subclass = event["Event-Subclass"], !subclass.isEmpty, seenSubclasses.count < 1000,
+                   !seenSubclasses.contains(subclass) {
+                    seenSubclasses.append(subclass)
+                }
             }
             if let shown = view.render(item) { text += shown }
         }
@@ -223,6 +229,8 @@ package final class ConsoleSession {
             return .from(stem: stem, words: control.channelUUIDs(connection))
         case .application(let stem):
             return .from(stem: stem, words: control.applicationNames(connection))
+        case .subclass(let stem):
+            return .from(stem: stem, words: CustomSubclasses.known + seenSubclasses)
         case .server(let line):
             let argument = ServerCompletion.argument(line: line, cursorOffset: before.utf8.count, cursorAtEnd: after.isEmpty)
             let command = Command.api("console_complete " + argument)

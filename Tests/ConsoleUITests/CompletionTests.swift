@@ -86,6 +86,19 @@ import Testing
         #expect(Completer.complete("uuid_kill ") == .channel(stem: ""))
     }
 
+    /// Every word after CUSTOM is a subclass; the console completes those from its list and the stream.
+    @Test func subclassesAfterCustom() {
+        #expect(Completer.complete("/event plain CUSTOM sof") == .subclass(stem: "sof"))
+        #expect(Completer.complete("/event CUSTOM sofia::register sofia::un") == .subclass(stem: "sofia::un"))
+        #expect(Completer.complete("/nixevent custom ") == .subclass(stem: ""))
+        #expect(Completer.complete("/event plain CHANNEL_CREATE CUS") == .local(.from(stem: "CUS", words: Names.events + Names.events.map { "SWITCH_EVENT_" + $0 })))
+        let sofia = Completion.from(stem: "sofia::un", words: CustomSubclasses.known)
+        #expect(sofia == Completion(replace: 9, insert: "sofia::unregister ", candidates: []))
+        for name in ["sofia::register", "sofia::expire", "conference::maintenance", "callcenter::info", "valet_parking::info", "spandsp::rxfaxresult"] {
+            #expect(CustomSubclasses.known.contains(name), "\(name)")
+        }
+    }
+
     @Test func serverAnswerWithOneMatch() {
         let answer = ServerCompletion(body: "\n\n[          switchname]\t\n\n\nwrite=7:switchname ")
         #expect(answer.candidates == ["switchname"])

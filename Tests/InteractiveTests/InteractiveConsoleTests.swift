@@ -155,6 +155,32 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
 
+    /// `/event plain CUSTOM sof` + Tab: FreeSWITCH's own subclasses, and any seen in the stream.
+    @Test func tabCompletesCustomSubclassesKnownAndSeen() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port)
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.type("/event plain CUSTOM sofia::unr")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) /event plain CUSTOM sofia::unregister"))
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("+OK event listener enabled plain") })
+        terminal.type("/event plain ALL")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.components(separatedBy: "+OK event listener enabled plain").count == 3 })
+        let sender = try Connection.open(ConnectOptions(port: simulator.port))
+        defer { sender.close() }
+        _ = try sender.send(.sendevent(name: "CUSTOM", headers: [Header("Event-Subclass", "acme::heartbeat")]))
+        #expect(terminal.waitFor { $0.contains("acme::heartbeat") })
+        terminal.type("/nixevent CUSTOM acme::h")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) /nixevent CUSTOM acme::heartbeat"), "\(terminal.screen())")
+        terminal.press("C-u", "C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
     @Test func tabAsksTheSwitchForAPINames() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
