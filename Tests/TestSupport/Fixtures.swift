@@ -13,7 +13,7 @@ public enum Fixtures {
     public static let names = [
         "api-replies", "bgapi", "call-events-json", "call-events-plain", "call-events-xml", "command-before-auth",
         "command-replies", "handshake-bad-password", "handshake-ok-exit", "logs-debug", "myevents-sendmsg",
-        "outbound-session", "sendevent",
+        "outbound-session", "sendevent", "sofia-register-plain",
     ]
 
     public static func bytes(_ name: String) -> [UInt8] {
