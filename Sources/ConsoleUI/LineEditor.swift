@@ -40,6 +40,9 @@ public final class LineEditor {
     public var complete: (_ before: String, _ after: String) -> Completion? = { _, _ in nil }
     /// F1…F12: the line each key runs.
     public var functionKeys: [String] = LineEditor.defaultFunctionKeys
+    /// fs_cli's `key_toggle_Fn`: when set, presses of Fn alternate between `functionKeys` and this.
+    public var functionKeyToggles: [String?] = Array(repeating: nil, count: 12)
+    private var toggled = Array(repeating: false, count: 12)
 
     public static let defaultFunctionKeys = [
         "help", "status", "show channels", "show calls", "sofia status", "reloadxml", "/log console", "/log debug",
@@ -300,9 +303,14 @@ public final class LineEditor {
             return UInt8(CC_REFRESH)
         }
         // As fs_cli: what was typed goes, the key's command takes its place and runs.
+        var line = functionKeys[number - 1]
+        if let toggle = functionKeyToggles[number - 1] {
+            if toggled[number - 1] { line = toggle }
+            toggled[number - 1].toggle()
+        }
         moveToEnd()
         el_deletestr(el, Int32(lineText(el_line(el).pointee, toCursor: true).unicodeScalars.count))
-        _ = el_insertstr(el, functionKeys[number - 1])
+        _ = el_insertstr(el, line)
         el_push(el, "\n")
         return UInt8(CC_REFRESH)
     }

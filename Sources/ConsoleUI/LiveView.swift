@@ -9,6 +9,9 @@ public struct LiveView: Sendable {
     public var uuidFilter: String?
     /// `/logfilter`: only log lines whose text contains this (case-sensitive, as in fs_cli).
     public var logFilter: String?
+    /// `-U`/`-S` (fs_cli): log lines of a call start with its UUID and a space; 0 the whole UUID, N its
+    /// first N characters; nil none.
+    public var logUUID: Int?
 
     public init(style: Style, format: EventOutputFormat = .summary) {
         self.style = style
@@ -32,7 +35,10 @@ public struct LiveView: Sendable {
             if let logFilter, !line.text.contains(logFilter) { return nil }
             // fs_cli: a body that is only a line break prints nothing; a missing final line break is added.
             if line.text == "\n" || line.text.isEmpty { return nil }
-            let text = line.text.hasSuffix("\n") ? line.text : line.text + "\n"
+            var text = line.text.hasSuffix("\n") ? line.text : line.text + "\n"
+            if let length = logUUID, !line.userData.isEmpty {
+                text = (length == 0 ? line.userData : String(line.userData.prefix(length))) + " " + text
+            }
             return style.log(text, level: line.level)
         case .event(let event, _):
             return events.render(event)

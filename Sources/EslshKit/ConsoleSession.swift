@@ -14,6 +14,8 @@ package final class ConsoleSession {
     package var view: LiveView
     /// `/debug N`: 0 off; 1+ commands and replies on stderr; 7 also every inbound item.
     package var debugLevel = 0
+    /// fs_cli's `output-text-color` (or a reset after a coloured input), put before each command's output.
+    package var outputColor: String?
     /// Opens the second connection `/stats` samples on (nil: /stats is not available).
     package var statsConnect: (() throws(ConnectError) -> Connection)?
     /// How `show` tables are shown (`--output`, `/output`, `/wide`).
@@ -156,7 +158,7 @@ package final class ConsoleSession {
         switch outcome {
         case .success(let response):
             trace("< " + (response.text.split(separator: "\n").first.map(String.init) ?? ""))
-            editor.show(present(response))
+            editor.show((outputColor ?? "") + present(response))
         case .failure(.cancelled):
             editor.showCancelledWait(style: style)
         case .failure(.timedOut(let command, let milliseconds)):

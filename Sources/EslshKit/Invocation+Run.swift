@@ -11,7 +11,7 @@ extension Invocation {
         let early = Printer(quiet: quiet)
         let config: ConfigFile?
         do {
-            config = try ConfigFile.load(environment: environment)
+            config = try ConfigFile.load(environment: environment, asFsCli: asFsCli)
         } catch {
             early.error(error.description)
             return .usage
@@ -29,7 +29,7 @@ extension Invocation {
         }
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
-        if debug > 0 { settings.connect.trace = Self.trace }
+        if settings.debug > 0 { settings.connect.trace = Self.trace }
         if settings.fleet.count > 1, stats {
             printer.error("--stats takes one switch, not several hosts")
             return .usage
@@ -45,7 +45,7 @@ extension Invocation {
         defer { if let failure = recorder?.close() { printer.error(failure) } }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
-        if execute.isEmpty && file == nil && events == nil && !stats && isatty(0) == 1 && isatty(1) == 1 {
+        if execute.isEmpty && file == nil && events == nil && !stats && !settings.batch && isatty(0) == 1 && isatty(1) == 1 {
             var interactive = InteractiveConsole(connect: settings.connect)
             interactive.replyTimeout = settings.replyTimeout
             interactive.color = settings.color
@@ -54,6 +54,12 @@ extension Invocation {
             interactive.startupLogLevel = settings.quietLogs ? nil : (settings.logLevel ?? "")
             interactive.profileName = settings.profileName ?? "default"
             interactive.functionKeys = settings.functionKeys
+            interactive.functionKeyToggles = settings.functionKeyToggles
+            interactive.debugLevel = settings.debug
+            interactive.logUUID = settings.logUUID
+            interactive.uuidFilter = setLogUUID
+            interactive.interruptExits = interrupt
+            interactive.colors = (settings.promptColor, settings.inputColor, settings.outputColor)
             interactive.tables = TableFormatter(format: output ?? .table, wide: wide, style: Style.forStandardOutput(settings.color))
             interactive.confirmDangerous = !yes
             let retries = retry
@@ -87,6 +93,8 @@ extension Invocation {
         }
         let runner = ScriptRunner(session: session, printer: printer, bail: bail, reconnect: reconnect, reconnectMax: reconnectMax,
                                   showInbound: execute.isEmpty, formatter: formatter, style: style)
+        // fs_cli prints an output and a line break: one that ends in a line break is followed by a blank line.
+        runner.blankLineAfterOutput = asFsCli && !execute.isEmpty
         if tables.effectiveFormat != .raw { runner.shape = ScriptRunner.shaping(tables.formatter(style: style), printer: printer) }
         if !execute.isEmpty { return runner.run(execute) }
         if let file, file != "-" {
@@ -141,7 +149,7 @@ extension Invocation {
         }
         let mode = ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
                               replyTimeout: timeout?.duration, calls: calls)
-        if debug > 0 { mode.trace = Self.trace }
+        if (debug ?? 0) > 0 { mode.trace = Self.trace }
         return mode.run()
     }
 

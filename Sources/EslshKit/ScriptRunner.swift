@@ -15,6 +15,9 @@ package final class ScriptRunner: @unchecked Sendable {
     package let reconnect: Bool
     package let reconnectMax: Int?
     package let showInbound: Bool
+    /// Invoked as fs_cli with -x: an API output that ends in a line break is followed by a blank line,
+    /// as fs_cli prints every body with a line break after it (a script's output does not change).
+    package var blankLineAfterOutput = false
     package let renderer = Renderer()
     package let formatter: EventFormatter
     package let style: Style
@@ -113,6 +116,7 @@ package final class ScriptRunner: @unchecked Sendable {
             }
             let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
             printer.out(response.isError ? style.paint(text, .red) : text)
+            if blankLineAfterOutput, case .api(let api) = response, api.text.hasSuffix("\n") { printer.out("\n") }
             return (response.isError ? .commandFailed : .ok, false)
         } catch {
             return failure(error)
@@ -129,6 +133,7 @@ package final class ScriptRunner: @unchecked Sendable {
             printer.out(bytes: chunk)
         }
         if let last, last != 0x0A { printer.out("\n") }
+        if blankLineAfterOutput, last == 0x0A { printer.out("\n") }
         return first.starts(with: "-ERR".utf8) ? .commandFailed : .ok
     }
 
