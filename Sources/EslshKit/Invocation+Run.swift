@@ -95,6 +95,8 @@ extension Invocation {
                                   showInbound: execute.isEmpty, formatter: formatter, style: style)
         // fs_cli prints an output and a line break: one that ends in a line break is followed by a blank line.
         runner.blankLineAfterOutput = asFsCli && !execute.isEmpty
+        runner.logView.logUUID = settings.logUUID
+        runner.logView.uuidFilter = setLogUUID
         if tables.effectiveFormat != .raw { runner.shape = ScriptRunner.shaping(tables.formatter(style: style), printer: printer) }
         if !execute.isEmpty { return runner.run(execute) }
         if let file, file != "-" {
@@ -103,6 +105,13 @@ extension Invocation {
                 return .usage
             }
             return runner.run(lines)
+        }
+        // Batch mode (-b) is fs_cli's console without the editor: it starts with `log` as the console does.
+        if settings.batch, !settings.quietLogs {
+            var first: String? = "/log " + (settings.logLevel ?? "")
+            var input = LineFile.standardInput
+            // Line by line: standard input may be a feed that never ends.
+            return runner.run(AnySequence { AnyIterator { if let line = first { first = nil; return line }; return input.next() } })
         }
         return runner.run(LineFile.standardInput)
     }

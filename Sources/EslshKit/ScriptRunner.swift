@@ -18,6 +18,8 @@ package final class ScriptRunner: @unchecked Sendable {
     /// Invoked as fs_cli with -x: an API output that ends in a line break is followed by a blank line,
     /// as fs_cli prints every body with a line break after it (a script's output does not change).
     package var blankLineAfterOutput = false
+    /// Log lines as the console shows them: `-U`/`-S` prefixes, the `-s UUID` filter.
+    package var logView: LiveView
     package let renderer = Renderer()
     package let formatter: EventFormatter
     package let style: Style
@@ -40,6 +42,7 @@ package final class ScriptRunner: @unchecked Sendable {
         self.reconnect = reconnect
         self.reconnectMax = reconnectMax
         self.showInbound = showInbound
+        logView = LiveView(style: style)
         self.formatter = formatter
         self.style = style
     }
@@ -207,7 +210,7 @@ package final class ScriptRunner: @unchecked Sendable {
             }
             switch item {
             case .message(.log(let line)):
-                if line.text != "\n" { printer.out(style.log(renderer.terminated(line.text), level: line.level)) }
+                if let text = logView.render(.log(line)) { printer.out(text) }
             case .message(.event(let event, _)):
                 if event.name == "BACKGROUND_JOB", !wantsJobEvents.load(ordering: .relaxed) { continue }
                 printer.out(formatter.render(event, received: WallClock.microseconds()))

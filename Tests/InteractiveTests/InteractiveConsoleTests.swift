@@ -196,6 +196,27 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
 
+    /// fs_cli's -i: Ctrl-C at the prompt exits (130); -Q: no history file is written; -s starts
+    /// with the UUID log filter.
+    @Test(arguments: [("-i -Q", "-s"), ("--interrupt --no-history-file", "--set-log-uuid")])
+    func interruptExitsAndNoHistoryFile(options: String, setUUID: String) throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        Self.start(terminal, port: simulator.port, arguments: "\(options) \(setUUID) 0000")
+        #expect(terminal.waitForLastLine(Self.prompt))
+        simulator.log(LogLine(level: 3, userData: "1111", text: "2026-11-27 10:00:00.000000 99.00% [ERR] test.c:1 another call\n"))
+        simulator.log(LogLine(level: 3, userData: "0000", text: "2026-11-27 10:00:00.000000 99.00% [ERR] test.c:1 the call asked for\n"))
+        #expect(terminal.waitFor { $0.contains("the call asked for") })
+        #expect(!terminal.screen().contains("another call"))
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("hostname\nvm\n") })
+        terminal.press("C-c")
+        #expect(terminal.waitFor { $0.contains("Interrupted.\nEXIT=130\nSTTY-SAME") }, "\(terminal.screen())")
+        #expect(!FileManager.default.fileExists(atPath: terminal.home + "/.local/state/eslsh/history"))
+    }
+
     /// Run from a shell without job control (`make demo`, a wrapper script), Ctrl-C at the prompt is the
     /// console's alone: the wrapper never sees it, and its status is eslsh's.
     @Test func ctrlCAtThePromptDoesNotReachAWrapperScript() throws {
