@@ -11,4 +11,13 @@ sections = open(extra).read()
 start = page.index('.Sh "EXIT STATUS"')
 end = page.index(".Sh AUTHORS")
 page = page[:start] + sections.rstrip("\n") + "\n" + page[end:]
+# The discussion's paragraphs come as empty lines, which mdoc warns about: paragraph macros instead.
+page = "\n".join(".Pp" if line == "" else line for line in page.split("\n")).rstrip("\n") + "\n"
+# The generated synopsis puts `subcommand` first, as if one were required: eslsh runs without one, and
+# its one subcommand gets a synopsis line of its own.
+synopsis = page.index(".Sh SYNOPSIS")
+description = page.index(".Sh DESCRIPTION")
+block = page[synopsis:description].replace(".Nm\n.Ar subcommand\n", ".Nm\n", 1)
+block += ".Nm\n.Cm replay\n.Op Ar options\n.Ar file\n"
+page = page[:synopsis] + block + page[description:]
 open(output, "w").write(page)

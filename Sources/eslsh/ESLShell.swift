@@ -15,8 +15,8 @@ struct ESLShell: ParsableCommand {
         commandName: "eslsh",
         abstract: "A console for FreeSWITCH's event socket (mod_event_socket).",
         discussion: """
-            A bare line is an API command (`status` = `api status`); `api …` and `bgapi …` are explicit; \
-            `/event plain ALL`, `/log info`, `/filter …` and the other slash words are ESL commands; `#` starts \
+            A bare line is an API command (`status` = `api status`); `api CMD` and `bgapi CMD` are explicit; \
+            `/event plain ALL`, `/log info`, `/filter HEADER VALUE` and the other slash words are ESL commands; `#` starts \
             a comment. The same rules hold for -x, -f FILE and lines on standard input.
 
             Settings come from the command line, then the environment (ESL_HOST, ESL_PORT, ESL_USER, \
