@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `--listen`: outbound mode. FreeSWITCH's `socket` application connects here once per call; each call

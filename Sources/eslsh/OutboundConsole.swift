@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 #if canImport(Glibc)
 import Glibc
@@ -97,7 +98,7 @@ final class OutboundConsole {
             switch words.first?.lowercasedASCII ?? "" {
             case "help": return editor.show(OutboundView.help)
             case "exit", "quit", "bye": finished = .ok; return
-            case "calls": return editor.show(table.listing())
+            case "calls": return editor.show(table.listing(now: .now()))
             case "call": return select(rest)
             case "events":
                 guard let number = table.current else { return noCall() }
@@ -182,7 +183,7 @@ final class OutboundConsole {
         for arrival in arrivals.take() {
             switch arrival {
             case .call(let connection, let channel):
-                let call = table.add(channel: channel)
+                let call = table.add(channel: channel, arrived: .now())
                 connections[call.number] = connection
                 text += view.arrival(call, isCurrent: table.current == call.number)
             case .notice(let message):
@@ -216,8 +217,9 @@ final class OutboundConsole {
             connection.close()
             connections[number] = nil
             table.remove(number)
-            // Here eslsh is the server: the peer that closed is FreeSWITCH, ending the call's socket.
-            return view.removed(number, reason: reason.description.replacing("server closed the connection", with: "FreeSWITCH closed the socket"))
+            // Here eslsh is the server: the peer that said goodbye is FreeSWITCH, ending the call's socket.
+            guard case .closed(.goodbye(let notice)) = reason else { return view.removed(number, reason: reason.description) }
+            return view.removed(number, reason: "FreeSWITCH closed the socket: \(notice.summary)")
         case .dropped(let count):
             return view.tag(number) + style.paint("[\(count) events dropped: output too slow]", .red) + "\n"
         case .message(let other):

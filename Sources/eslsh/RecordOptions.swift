@@ -1,4 +1,5 @@
 import ArgumentParser
+import ESLClient
 import ESLProtocol
 
 /// `--record FILE` (console, --events, -x, -f, standard input).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 import Synchronization
 #if canImport(Glibc)
