@@ -29,10 +29,13 @@ let package = Package(
         .target(name: "ESLSimulator", dependencies: ["ESLProtocol", "ESLClient"]),
         // Line editing and rendering of messages to text. No sockets.
         .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit"]),
+        // What eslsh does: settings and profiles, sessions, the mode runners. Tested without the binary.
+        .target(name: "EslshKit", dependencies: ["ESLProtocol", "ESLClient", "ConsoleUI"]),
+        // Options and dispatch only.
         .executableTarget(
             name: "eslsh",
             dependencies: [
-                "ESLProtocol", "ESLClient", "ConsoleUI",
+                "ESLProtocol", "ESLClient", "ConsoleUI", "EslshKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLClient", "ESLFuzzing", "TestSupport"]),
         .testTarget(name: "ESLClientTests", dependencies: ["ESLClient", "ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
+        .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLClient", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "ESLClient", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.
         .testTarget(name: "EslshTests", dependencies: ["ESLSimulator", "ESLProtocol", "ESLClient", "TestSupport"]),
