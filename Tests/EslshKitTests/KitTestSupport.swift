@@ -74,3 +74,23 @@ func settings(port: Int, password: String = "ClueCon") -> Settings {
     settings.replyTimeout = .seconds(5)
     return settings
 }
+
+/// A fresh path in the temporary directory (nothing there yet).
+func temporaryPath(_ name: String) -> String {
+    "/tmp/eslsh-kit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)"
+}
+
+struct WriteFailed: Error {}
+
+func write(_ text: String, to path: String, mode: mode_t = 0o600) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+    guard fd >= 0 else { throw WriteFailed() }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    guard Glibc.write(fd, bytes, bytes.count) == bytes.count else { throw WriteFailed() }
+}
+
+/// The description of the error `body` throws ("no error" when it throws none).
+func errorText<T>(_ body: () throws -> T) -> String {
+    do { _ = try body(); return "no error" } catch { return "\(error)" }
+}
