@@ -8,29 +8,34 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: build
 
-deps:
-	@missing=""; \
-	for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+install-missing = @missing=""; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing missing packages:$$missing"; \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
 	fi
+
+deps:
+	$(call install-missing,$(DEB_PACKAGES))
 
 build: deps
 	$(SWIFT) build
 
 # The shipped eslsh is one static executable: start-up is most of a one-shot run, and dynamic loading
 # of the Swift runtime, Foundation's parts and libedit was half of it (docs/PERFORMANCE.md). Built in its
-# own scratch path so the other products keep their ordinary release build.
+# own scratch path so the other products keep their ordinary release build;
+# a file target, rebuilt only when a source changes.
 STATIC_ESLSH = .build-static/release/eslsh
-release: deps
+release: deps $(STATIC_ESLSH)
 	$(SWIFT) build -c release
+
+$(STATIC_ESLSH): Package.swift $(wildcard Package.resolved) $(shell find Sources -type f) | deps
 	@mkdir -p .build-static
 	@status=0; $(SWIFT) build -c release --product eslsh --scratch-path .build-static -Xswiftc -static-executable \
 		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd > .build-static/build.log 2>&1 || status=$$?; \
 		grep -v "statically linked applications requires at runtime\|use of .mktemp. is dangerous" .build-static/build.log; \
 		exit $$status
-	@test -x $(STATIC_ESLSH)
+	@test -x $@ && touch $@
 
 # The static eslsh, its manual and shell completions (generated from the option definitions).
 # `make install PREFIX=/usr/local` (the default); DESTDIR for staging.
