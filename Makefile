@@ -1,10 +1,12 @@
-# eslsh — make deps | build | test | demo | release | install | bench | man | fuzz | clean
+# eslsh — make deps | build | test | demo | release | install | deb | bench | man | fuzz | clean
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
 DEB_PACKAGES = libedit-dev pkg-config tmux
+# And those `make deb` and `make deb-check` need (dpkg-parsechangelog, strip, lintian, man).
+DEB_TOOLS = dpkg-dev binutils lintian man-db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release install uninstall test tsan sanitize demo man fuzz bench clean
+.PHONY: all deps deb-deps build release install uninstall deb test tsan sanitize demo man fuzz bench clean
 
 all: build
 
@@ -18,13 +20,16 @@ install-missing = @missing=""; \
 deps:
 	$(call install-missing,$(DEB_PACKAGES))
 
+deb-deps:
+	$(call install-missing,$(DEB_TOOLS))
+
 build: deps
 	$(SWIFT) build
 
 # The shipped eslsh is one static executable: start-up is most of a one-shot run, and dynamic loading
 # of the Swift runtime, Foundation's parts and libedit was half of it (docs/PERFORMANCE.md). Built in its
-# own scratch path so the other products keep their ordinary release build;
-# a file target, rebuilt only when a source changes.
+# own scratch path so the other products keep their ordinary release build; a file target, so `make deb`
+# reuses it until a source changes.
 STATIC_ESLSH = .build-static/release/eslsh
 release: deps $(STATIC_ESLSH)
 	$(SWIFT) build -c release
@@ -56,6 +61,19 @@ install: release
 
 uninstall:
 	rm -f $(BINDIR)/eslsh $(MANDIR)/eslsh.1 $(BASHDIR)/eslsh $(ZSHDIR)/_eslsh $(FISHDIR)/eslsh.fish
+
+# The Debian package (packaging/debian/): the static eslsh, its manual, completions and guide in
+# Debian's paths. VERSION is the one `eslsh --version` prints, read from its one definition in the
+# sources; packaging/debian/build.sh checks the built binary and the changelog agree with it.
+VERSION = $(shell grep -rhoE --include='*.swift' 'version: "eslsh [^"]+"' Sources | sed -e 's/.*eslsh //' -e 's/"$$//')
+DEB = .build-deb/eslsh_$(VERSION)_$(shell dpkg --print-architecture).deb
+deb: $(DEB)
+
+$(DEB): $(STATIC_ESLSH) docs/eslsh.1 docs/guide.md docs/console.md $(wildcard packaging/debian/*) | deb-deps
+	@case "$(VERSION)" in *[!0-9A-Za-z.+~-]*|"") \
+		echo "make deb: want one 'version: \"eslsh X\"' in Sources/, found: '$(VERSION)'" >&2; exit 1;; esac
+	@mkdir -p $(@D)
+	packaging/debian/build.sh $(STATIC_ESLSH) $(VERSION) $@
 
 # The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
 # thread sanitizer (the reader thread, queues, printer and simulator share state), including the
@@ -99,4 +117,4 @@ fuzz: deps
 	scripts/fuzz.sh
 
 clean:
-	rm -rf .build .build-static .build-tsan .build-asan
+	rm -rf .build .build-static .build-tsan .build-asan .build-deb
