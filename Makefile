@@ -1,4 +1,4 @@
-# eslsh — make deps | build | test | demo | release | install | deb | bench | man | fuzz | clean
+# eslsh — make deps | build | test | demo | release | install | deb | deb-check | bench | man | fuzz | clean
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
 DEB_PACKAGES = libedit-dev pkg-config tmux
@@ -6,7 +6,7 @@ DEB_PACKAGES = libedit-dev pkg-config tmux
 DEB_TOOLS = dpkg-dev binutils lintian man-db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deb-deps build release install uninstall deb test tsan sanitize demo man fuzz bench clean
+.PHONY: all deps deb-deps build release install uninstall deb deb-check test tsan sanitize demo man fuzz bench clean
 
 all: build
 
@@ -75,13 +75,20 @@ $(DEB): $(STATIC_ESLSH) docs/eslsh.1 docs/guide.md docs/console.md $(wildcard pa
 	@mkdir -p $(@D)
 	packaging/debian/build.sh $(STATIC_ESLSH) $(VERSION) $@
 
+# Builds the package and fails on any deviation from what packaging/debian/contents lists, on a wrong
+# control field, and on any lintian error or warning that lintian-overrides does not explain.
+deb-check: $(DEB)
+	packaging/debian/check.sh $(DEB) $(VERSION)
+
 # The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
 # thread sanitizer (the reader thread, queues, printer and simulator share state), including the
-# console in tmux, run as a sanitized eslsh (a race report exits 66 and fails the test).
+# console in tmux, run as a sanitized eslsh (a race report exits 66 and fails the test). Last, the
+# Debian package is built from the static eslsh and checked (make deb-check).
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
 	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|EventDecodingTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|RecordingReplayTests|ConsoleUITests|InteractiveConsoleTests|ConsoleFaultTests|OutboundConsoleTests|CallControlConsoleTests|CallControlScriptTests'
+	$(MAKE) deb-check
 
 TSAN_FILTER ?= .
 # ASan holds freed memory in a quarantine (256 MB by default); kept small so memory bounds can be checked.
