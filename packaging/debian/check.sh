@@ -34,7 +34,7 @@ case "$(basename "$deb")" in
     *) bad "file name $(basename "$deb") is not eslsh_${version}_$(field Architecture).deb" ;;
 esac
 
-# The contents work: unpacked, not installed (that needs root; docs/guide.md says how it was tried).
+# The contents work: unpacked, not installed (installing needs root and changes the machine).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 dpkg-deb -x "$deb" "$tmp"
