@@ -66,7 +66,7 @@ uninstall:
 # Debian's paths. VERSION is the one `eslsh --version` prints, read from its one definition in the
 # sources; packaging/debian/build.sh checks the built binary and the changelog agree with it.
 VERSION = $(shell grep -rhoE --include='*.swift' 'version: "eslsh [^"]+"' Sources | sed -e 's/.*eslsh //' -e 's/"$$//')
-DEB = .build-deb/eslsh_$(VERSION)_$(shell dpkg --print-architecture).deb
+DEB = .build-deb/eslsh_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
 deb: $(DEB)
 
 $(DEB): $(STATIC_ESLSH) docs/eslsh.1 docs/guide.md docs/console.md $(wildcard packaging/debian/*) | deb-deps

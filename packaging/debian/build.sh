@@ -4,6 +4,7 @@
 # ESLSH is the static executable, VERSION the one its --version prints (the Makefile reads it from the
 # sources), OUT.deb the package to write. The changelog's latest entry must be for the same version.
 set -euo pipefail
+umask 022
 eslsh=$1 version=$2 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -44,11 +45,12 @@ chmod 644 "$root"/usr/share/man/man1/* "$root"/usr/share/*/*completion*/* "$root
 
 # The source packages of the static libraries the Makefile links into eslsh (with the Swift runtime,
 # which is no Debian package): Debian Policy 7.8, Built-Using.
+# Each archive is found the way the Swift toolchain's linker finds it.
+clang=$(dirname "$(readlink -f "$(command -v swift)")")/clang
 built_using=$(
     for lib in libc.a libedit.a libtinfo.a libbsd.a libmd.a libstdc++.a libgcc.a; do
-        owner=$(dpkg -S "*/$lib" 2>/dev/null | grep -v -- '-cross\|i386\|x32\|32:' | head -1 | cut -d: -f1) ||
-            true
-        [ -n "$owner" ] || fail "no installed Debian package has $lib"
+        path=$(readlink -f "$("$clang" -print-file-name="$lib")")
+        owner=$(dpkg -S "$path" 2>/dev/null | cut -d: -f1) || fail "no installed Debian package has $path"
         dpkg-query -W -f '${source:Package} (= ${source:Version})\n' "$owner"
     done | sort -u | paste -sd, | sed 's/,/, /g')
 
