@@ -159,7 +159,7 @@ struct SimulatorAPI {
             let app = call.application
             let host = simulator.configuration.hostname
             return [(call.uuid, "a", "outbound"), (call.otherUUID, "b", "inbound")].map { uuid, leg, direction in
-                [uuid, direction, WallClock.local(epoch: call.createdEpoch), String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
+                [uuid, direction, EventDateStamps.local(epoch: call.createdEpoch), String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
                  "CS_EXECUTE", call.variable("caller_id_name"), call.variable("caller_id_number"), "", call.destination, app.name, app.data, "XML", "default",
                  "L16", "8000", "128000", "L16", "8000", "128000", "", host, "", "", "", "ACTIVE", "Outbound Call",
                  call.destination, "SEND", call.uuid, "", "", "Outbound Call", "0000000000", "", call.destination, "XML", "default"]
