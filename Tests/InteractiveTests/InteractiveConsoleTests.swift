@@ -21,6 +21,15 @@ import Testing
 
     static let prompt = "freeswitch@vm>"
 
+    /// A simulator and the console against it, at its prompt.
+    static func startedConsole(arguments: String = "") throws -> (Simulator, TmuxTerminal) {
+        let simulator = try Self.simulator()
+        let terminal = try TmuxTerminal()
+        start(terminal, port: simulator.port, arguments: arguments)
+        #expect(terminal.waitForLastLine(prompt))
+        return (simulator, terminal)
+    }
+
     @Test func promptFromSwitchnameAndACommand() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
@@ -158,11 +167,8 @@ import Testing
 
     /// `/event plain CUSTOM sof` + Tab: FreeSWITCH's own subclasses, and any seen in the stream.
     @Test func tabCompletesCustomSubclassesKnownAndSeen() throws {
-        let simulator = try Self.simulator()
+        let (simulator, terminal) = try Self.startedConsole()
         defer { simulator.stop() }
-        let terminal = try TmuxTerminal()
-        Self.start(terminal, port: simulator.port)
-        #expect(terminal.waitForLastLine(Self.prompt))
         terminal.type("/event plain CUSTOM sofia::unr")
         terminal.press("Tab")
         #expect(terminal.waitForLastLine("\(Self.prompt) /event plain CUSTOM sofia::unregister"))
@@ -201,11 +207,8 @@ import Testing
     /// with the UUID log filter.
     @Test(arguments: [("-i -Q", "-s"), ("--interrupt --no-history-file", "--set-log-uuid")])
     func interruptExitsAndNoHistoryFile(options: String, setUUID: String) throws {
-        let simulator = try Self.simulator()
+        let (simulator, terminal) = try Self.startedConsole(arguments: "\(options) \(setUUID) 0000")
         defer { simulator.stop() }
-        let terminal = try TmuxTerminal()
-        Self.start(terminal, port: simulator.port, arguments: "\(options) \(setUUID) 0000")
-        #expect(terminal.waitForLastLine(Self.prompt))
         simulator.log(LogLine(level: 3, userData: "1111", text: "2026-11-27 10:00:00.000000 99.00% [ERR] test.c:1 another call\n"))
         simulator.log(LogLine(level: 3, userData: "0000", text: "2026-11-27 10:00:00.000000 99.00% [ERR] test.c:1 the call asked for\n"))
         #expect(terminal.waitFor { $0.contains("the call asked for") })
@@ -244,11 +247,8 @@ import Testing
     /// Tab twice after `show` (the demo once turned the line into `sshow `): the first completes the
     /// word, the second lists show's arguments once; a third does not list them again.
     @Test func tabTwiceAfterShowListsItsArgumentsOnce() throws {
-        let simulator = try Self.simulator()
+        let (simulator, terminal) = try Self.startedConsole()
         defer { simulator.stop() }
-        let terminal = try TmuxTerminal()
-        Self.start(terminal, port: simulator.port)
-        #expect(terminal.waitForLastLine(Self.prompt))
         terminal.type("show")
         terminal.press("Tab")
         terminal.press("Tab")
