@@ -213,6 +213,23 @@ import Testing
         for code in 0...6 { #expect(manual.contains(".It \(code)\n")) }
     }
 
+    /// tmux's client logs (`tmux -v`) once got committed at the root: they are ignored, and none is tracked.
+    @Test func noTmuxClientLogIsTracked() throws {
+        let root = "\(#filePath)".replacingOccurrences(of: "/Tests/EslshTests/EslshTests.swift", with: "")
+        let ignore = try String(contentsOfFile: root + "/.gitignore", encoding: .utf8)
+        #expect(ignore.split(separator: "\n").contains("tmux-client-*.log"))
+        guard FileManager.default.fileExists(atPath: root + "/.git") else { return }
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", root, "ls-files", "--", "tmux-client-*.log", "*/tmux-client-*.log"]
+        let out = Pipe()
+        git.standardOutput = out
+        try git.run()
+        let tracked = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        git.waitUntilExit()
+        #expect(tracked.isEmpty, "\(tracked)")
+    }
+
     /// The page as `man` shows it: no mdoc warnings, every option of --help in its list (and none
     /// that --help lacks), examples that can be pasted, a synopsis that needs no subcommand.
     @Test func theRenderedManualMatchesHelp() throws {

@@ -237,6 +237,36 @@ import Testing
         #expect(try EslshTests.run(["-t", "5000", "-x", "msleep 500"], environment: ["ESLSH_CONFIG": path]).status == 0)
     }
 
+    /// `quiet`, `debug` (fs_cli's libesl level: 7 traces, the sample file's 2 does not) and
+    /// `log-uuid-length`, each against the command line.
+    @Test func quietDebugAndUUIDLengthKeys() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        func profile(_ keys: String) throws -> String {
+            let path = NSTemporaryDirectory() + "eslsh-keys-\(UUID().uuidString)"
+            try "[default]\nport => \(simulator.port)\n\(keys)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let quiet = try profile("quiet => yes\nbatchmode => on")
+        defer { unlink(quiet) }
+        #expect(try EslshTests.run([], stdin: "hostname\n", environment: ["ESLSH_CONFIG": quiet]).stdout == "vm\n")
+        // -l clears the profile's quiet, as in fs_cli.
+        #expect(try EslshTests.run(["-l", "err"], stdin: "hostname\n", environment: ["ESLSH_CONFIG": quiet]).stdout == "+OK log level err [3]\nvm\n")
+        let traced = try profile("debug => 7")
+        defer { unlink(traced) }
+        #expect(try EslshTests.run(["-x", "hostname"], environment: ["ESLSH_CONFIG": traced]).stderr.contains("eslsh: trace: > api hostname"))
+        #expect(try EslshTests.run(["-d", "0", "-x", "hostname"], environment: ["ESLSH_CONFIG": traced]).stderr.isEmpty)
+        let sample = try profile("debug => 2")
+        defer { unlink(sample) }
+        #expect(try EslshTests.run(["-x", "hostname"], environment: ["ESLSH_CONFIG": sample]).stderr.isEmpty)
+        let short = try profile("log-uuid-length => 4\nloglevel => notice")
+        defer { unlink(short) }
+        let run = try EslshTests.run(["-b"], stdin: "originate loopback/9196/default &park\nmsleep 200\n", environment: ["ESLSH_CONFIG": short])
+        let logs = run.stdout.split(separator: "\n").filter { $0.contains("[NOTICE]") }
+        #expect(!logs.isEmpty)
+        #expect(logs.allSatisfy { $0.dropFirst(4).hasPrefix(" 20") }, "\(logs)")
+    }
+
     /// An unknown profile is exit 2, with or without a config file (it connected to 127.0.0.1 and exited 0).
     @Test func anUnknownProfileIsAUsageError() throws {
         let none = try EslshTests.run(["nosuchprofile", "-x", "status"])

@@ -221,6 +221,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: terminal.home + "/.local/state/eslsh/history"))
     }
 
+    /// fs_cli's key_toggle_Fn: presses of Fn alternate between key_Fn's line and the toggle's;
+    /// prompt-string from the profile.
+    @Test func functionKeyTogglesAndPromptStringFromTheProfile() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        let config = terminal.home + "/fs_cli.conf"
+        try "[default]\nport => \(simulator.port)\nkey_F2 => hostname\nkey_toggle_F2 => version short\nprompt-string => toggles@%s\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        terminal.type("ESLSH_CONFIG=\(config) \(Self.binary) --color never; echo \"EXIT=$?\"")
+        terminal.press("Enter")
+        #expect(terminal.waitForLastLine("toggles@vm>"))
+        terminal.press("F2")
+        #expect(terminal.waitFor { $0.contains("toggles@vm> hostname\nvm\n") })
+        terminal.press("F2")
+        #expect(terminal.waitFor { $0.contains("toggles@vm> version short\n1.11.3\n") })
+        terminal.press("F2")
+        #expect(terminal.waitFor { $0.components(separatedBy: "toggles@vm> hostname\nvm\n").count == 3 })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0") })
+    }
+
     /// Run from a shell without job control (`make demo`, a wrapper script), Ctrl-C at the prompt is the
     /// console's alone: the wrapper never sees it, and its status is eslsh's.
     @Test func ctrlCAtThePromptDoesNotReachAWrapperScript() throws {
