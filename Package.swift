@@ -50,6 +50,8 @@ let package = Package(
         .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
+        // The executable's option declarations against its start-up fast path.
+        .testTarget(name: "EslshOptionsTests", dependencies: ["eslsh", "EslshKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.
