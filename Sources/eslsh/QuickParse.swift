@@ -49,7 +49,7 @@ enum QuickParse {
     ]
 
     /// Words the root command treats specially before a profile.
-    private static let reserved: Set<String> = ["replay", "help"]
+    private static let reserved = ["replay", "help"]
 
     /// The invocation, or nil for ArgumentParser to read the command line.
     static func parse(_ arguments: [String]) -> Invocation? {
