@@ -218,10 +218,8 @@ package final class OutboundConsole {
             table.remove(number)
             // Here eslsh is the server: the peer that closed is FreeSWITCH, ending the call's socket.
             return view.removed(number, reason: reason.description.replacing("server closed the connection", with: "FreeSWITCH closed the socket"))
-        case .dropped(let count):
-            return view.tag(number) + style.paint("[\(count) events dropped: output too slow]", .red) + "\n"
-        case .message(let other):
-            return LiveView(style: style).render(other).map { view.tag(number) + $0 } ?? ""
+        case .dropped, .message:
+            return LiveView(style: style, tag: .call(number)).render(item) ?? ""
         }
     }
 }

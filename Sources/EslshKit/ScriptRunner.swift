@@ -170,7 +170,7 @@ package final class ScriptRunner: @unchecked Sendable {
             do {
                 let event = try job.wait(timeout: session.settings.replyTimeout)
                 let body = event.body ?? ""
-                printer.out(body.hasPrefix("-ERR") ? style.paint(renderer.terminated(body), .red) : renderer.terminated(body))
+                printer.out(output.renderer.render(.jobResult(body)))
                 if body.hasPrefix("-ERR") { status = max(status, .commandFailed) }
             } catch {
                 printer.error("job \(job.uuid) (\(job.command)): \(error.description)")
@@ -190,6 +190,9 @@ package final class ScriptRunner: @unchecked Sendable {
         if words.contains("BACKGROUND_JOB") || words.contains("ALL") { wantsJobEvents.store(true, ordering: .relaxed) }
     }
 
+    /// Events and log lines go the way of `--events`: the same renderer, the same bytes.
+    private var output: StreamPrinter { StreamPrinter(renderer: StreamRenderer(events: formatter), printer: printer) }
+
     private func printInbound() {
         while true {
             let connection = session.connection
@@ -201,22 +204,17 @@ package final class ScriptRunner: @unchecked Sendable {
                 continue
             }
             switch item {
-            case .message(.log(let line)):
-                if line.text != "\n" { printer.out(style.log(renderer.terminated(line.text), level: line.level)) }
-            case .message(.event(let event, _)):
-                if event.name == "BACKGROUND_JOB", !wantsJobEvents.load(ordering: .relaxed) { continue }
-                printer.out(formatter.render(event, received: WallClock.microseconds()))
-            case .message(.disconnect(let notice)):
-                printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect notice")")
+            case .message(.event(let event, _)) where event.name == "BACKGROUND_JOB" && !wantsJobEvents.load(ordering: .relaxed):
+                continue
             case .message(.reply(let reply)):
                 printer.note("unexpected reply from the server: \(reply.text)")
-            case .message(.malformed(_, let reason)):
-                printer.error(reason)
             case .message(.raw(let frame)):
                 printer.note("unknown frame from the server: \(frame.contentType ?? "no Content-Type"), \(frame.body.count) bytes")
+            case .message(let message):
+                output.show(message, received: formatter.timestamps ? WallClock.microseconds() : nil)
             case .dropped(let count):
-                printer.note("\(count) events or log lines dropped: output too slow")
-            case .closed, .message:
+                output.dropped(count)
+            case .closed:
                 continue
             }
         }
