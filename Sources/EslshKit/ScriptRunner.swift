@@ -181,13 +181,13 @@ package final class ScriptRunner: @unchecked Sendable {
         return max(status, control.waitForJobs())
     }
 
-    /// Remembers the format and whether BACKGROUND_JOB events were asked for.
+    /// Remembers the format and whether BACKGROUND_JOB events were asked for, from the typed command.
     private func noteSubscription(_ command: Command) {
-        guard case .raw(let line, _, _) = command else { return }
-        let words = line.split(separator: " ").map { String($0).uppercased() }
-        guard words.first == "EVENT" else { return }
-        if let format = words.dropFirst().first.flatMap({ EventFormat(rawValue: $0.lowercased()) }) { wireFormat = format }
-        if words.contains("BACKGROUND_JOB") || words.contains("ALL") { wantsJobEvents.store(true, ordering: .relaxed) }
+        guard case .event(let format, let names) = command else { return }
+        if let format { wireFormat = format }
+        if names.contains(where: { $0.equalsIgnoringASCIICase("BACKGROUND_JOB") || $0.equalsIgnoringASCIICase("ALL") }) {
+            wantsJobEvents.store(true, ordering: .relaxed)
+        }
     }
 
     /// Events and log lines go the way of `--events`: the same renderer, the same bytes.
