@@ -78,7 +78,7 @@ public struct StreamRenderer: Sendable {
 
     /// A disconnect notice as a diagnostic line: its first line.
     public static func notice(_ notice: DisconnectNotice) -> String {
-        "server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect notice")"
+        "server: \(notice.summary)"
     }
 
     /// The item's text.

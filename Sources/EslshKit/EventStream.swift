@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `--events`: subscribe and print events until the server says goodbye, `--count` is reached or the
@@ -69,7 +70,7 @@ package struct EventStream {
             dropped += lost
             output.dropped(lost)
         case .closed(let reason):
-            if case .closed(let text) = reason, text.hasPrefix("server closed the connection") {
+            if case .closed(.goodbye) = reason {
                 if !(reconnect && resubscribe()) { return .ok }
             } else {
                 printer.error(reason.description)
