@@ -33,7 +33,7 @@ enum CustomEventSummary {
         if let expires = event["expires"] { parts.append("expires " + clean(expires)) }
         if let status = event["status"] { parts.append(clean(status)) }
         if let result = event["auth-result"] { parts.append("auth " + clean(result)) }
-        if let agent = event["user-agent"] { parts.append("ua " + EventFormatter.quoted(agent)) }
+        if let agent = event["user-agent"] { parts.append("ua " + JSONText.quoted(agent)) }
         return parts
     }
 
@@ -75,7 +75,7 @@ enum CustomEventSummary {
         for header in event.headers {
             let lower = header.name.lowercased()
             if lower.hasPrefix("freeswitch-") || lower.hasPrefix("event-") || lower == "core-uuid" || lower == "content-length" { continue }
-            parts.append(clean(header.name) + "=" + (header.value.contains(" ") ? EventFormatter.quoted(header.value) : clean(header.value)))
+            parts.append(clean(header.name) + "=" + (header.value.contains(" ") ? JSONText.quoted(header.value) : clean(header.value)))
             if parts.count == limit { break }
         }
         return parts

@@ -3,7 +3,12 @@ import ESLProtocol
 /// How the console shows what arrives on its own (events, log lines, drops), with the client-side
 /// filters `/uuid` and `/logfilter`. Pure: the same item and settings give the same text.
 public struct LiveView: Sendable {
-    public var events: EventFormatter
+    /// What arrives is written by the one stream renderer, as `--events` writes it.
+    public var renderer: StreamRenderer
+    public var events: EventFormatter {
+        get { renderer.events }
+        set { renderer.events = newValue }
+    }
     public var style: Style
     /// `/uuid`: log lines of other calls are hidden (lines of no call are always shown), as in fs_cli.
     public var uuidFilter: String?
@@ -11,11 +16,20 @@ public struct LiveView: Sendable {
     public var logFilter: String?
     /// `-U`/`-S` (fs_cli): log lines of a call start with its UUID and a space; 0 the whole UUID, N its
     /// first N characters; nil none.
-    public var logUUID: Int?
+    public var logUUID: Int? {
+        get { renderer.logUUID }
+        set { renderer.logUUID = newValue }
+    }
 
-    public init(style: Style, format: EventOutputFormat = .summary) {
+    public init(style: Style, format: EventOutputFormat = .summary, tag: StreamTag? = nil) {
         self.style = style
-        self.events = EventFormatter(format: format, style: style)
+        renderer = StreamRenderer(format: format, style: style, tag: tag)
+    }
+
+    /// `/uuid` (and `-s`): a line of another call is hidden; lines of no call are always shown.
+    public static func hides(_ line: LogLine, uuidFilter: String?) -> Bool {
+        guard let uuidFilter, !line.userData.isEmpty else { return false }
+        return !line.userData.equalsIgnoringASCIICase(uuidFilter)
     }
 
     /// The text for one inbound item; nil when it shows nothing (filtered, or handled elsewhere).
@@ -23,7 +37,7 @@ public struct LiveView: Sendable {
         switch item {
         case .message(let message): return render(message)
         case .dropped(let count):
-            return style.paint("[\(count) events or log lines dropped: output too slow]", .red) + "\n"
+            return renderer.render(.dropped(count))
         case .closed: return nil
         }
     }
@@ -31,30 +45,26 @@ public struct LiveView: Sendable {
     public func render(_ message: Message) -> String? {
         switch message {
         case .log(let line):
-            if let uuidFilter, !line.userData.isEmpty, !line.userData.equalsIgnoringASCIICase(uuidFilter) { return nil }
+            if Self.hides(line, uuidFilter: uuidFilter) { return nil }
             if let logFilter, !line.text.contains(logFilter) { return nil }
             // fs_cli: a body that is only a line break prints nothing; a missing final line break is added.
             if line.text == "\n" || line.text.isEmpty { return nil }
-            var text = line.text.hasSuffix("\n") ? line.text : line.text + "\n"
-            if let length = logUUID, !line.userData.isEmpty {
-                text = (length == 0 ? line.userData : String(line.userData.prefix(length))) + " " + text
-            }
-            return style.log(text, level: line.level)
+            return renderer.render(.log(line))
         case .event(let event, _):
-            return events.render(event)
+            return renderer.render(.event(event, received: nil))
         case .disconnect(let notice):
             // A closing notice is reported with the end of the connection; a linger notice is news.
-            return notice.disposition == .linger ? Renderer().terminated(notice.text) : nil
+            return notice.disposition == .linger ? renderer.tagged(Renderer().terminated(notice.text)) : nil
         case .reply(let reply):
-            return Renderer().terminated(reply.text)
+            return renderer.render(.reply(reply))
         case .apiResponse(let response):
-            return Renderer().terminated(response.text)
+            return renderer.render(.api(response))
         case .rudeRejection(let text):
-            return style.paint(Renderer().terminated(text), .red)
+            return renderer.tagged(style.paint(Renderer().terminated(text), .red))
         case .malformed(let frame, let reason):
-            return style.paint("[malformed \(frame.contentType ?? "frame"): \(reason)]", .red) + "\n"
+            return renderer.tagged(style.paint("[malformed \(frame.contentType ?? "frame"): \(reason)]", .red) + "\n")
         case .raw(let frame):
-            return "[\(frame.contentType ?? "frame without Content-Type")]\n" + Renderer().terminated(frame.bodyText)
+            return renderer.tagged("[\(frame.contentType ?? "frame without Content-Type")]\n" + Renderer().terminated(frame.bodyText))
         case .authRequest:
             return nil
         }
@@ -62,7 +72,12 @@ public struct LiveView: Sendable {
 
     /// A command's answer: API output as it is, `-ERR` in red.
     public func render(_ response: Response) -> String {
-        let text = Renderer().render(response)
-        return response.isError ? style.paint(String(text.dropLast()), .red) + "\n" : text
+        switch response {
+        case .api(let api): return renderer.render(.api(api))
+        case .reply(let reply): return renderer.render(.reply(reply))
+        case .apiStream:
+            let text = Renderer().render(response)
+            return response.isError ? style.paint(String(text.dropLast()), .red) + "\n" : text
+        }
     }
 }

@@ -96,8 +96,8 @@ extension Invocation {
                                   showInbound: execute.isEmpty, formatter: formatter, style: style)
         // fs_cli prints an output and a line break: one that ends in a line break is followed by a blank line.
         runner.blankLineAfterOutput = asFsCli && !execute.isEmpty
-        runner.logView.logUUID = settings.logUUID
-        runner.logView.uuidFilter = setLogUUID
+        runner.logUUID = settings.logUUID
+        runner.logUUIDFilter = setLogUUID
         if tables.effectiveFormat != .raw { runner.shape = ScriptRunner.shaping(tables.formatter(style: style), printer: printer) }
         if !execute.isEmpty { return runner.run(execute) }
         if let file, file != "-" {
