@@ -25,10 +25,13 @@ let package = Package(
         .target(name: "ESLSimulator", dependencies: ["ESLProtocol"]),
         // Line editing and rendering of messages to text. No sockets.
         .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit"]),
+        // What eslsh does: settings and profiles, sessions, the mode runners. Tested without the binary.
+        .target(name: "EslshKit", dependencies: ["ESLProtocol", "ConsoleUI"]),
+        // Options and dispatch only.
         .executableTarget(
             name: "eslsh",
             dependencies: [
-                "ESLProtocol", "ConsoleUI",
+                "ESLProtocol", "ConsoleUI", "EslshKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +50,7 @@ let package = Package(
         .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
+        .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.
         .testTarget(name: "EslshTests", dependencies: ["ESLSimulator", "ESLProtocol", "TestSupport"]),

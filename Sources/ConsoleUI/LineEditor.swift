@@ -225,10 +225,7 @@ public final class LineEditor {
             case SIGWINCH:
                 // The terminal has already re-wrapped the line at the new width (tmux, VTE and most
                 // others reflow): clear it as it now stands, then let libedit draw it afresh.
-                var size = winsize()
-                if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
-                    show("", redraw: false, columns: Int(size.ws_col))
-                }
+                if let columns = TerminalSize.columns() { show("", redraw: false, columns: columns) }
                 el_resize(el)
                 eslsh_el_refresh(el)
             case SIGTSTP:

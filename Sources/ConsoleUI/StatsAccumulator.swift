@@ -134,11 +134,4 @@ public struct StatsAccumulator: Sendable {
         guard width > 1, text.count > width else { return text }
         return String(text.prefix(width - 1)) + "…"
     }
-
-    /// The width of the terminal on `fd`, nil when it is not one.
-    public static func terminalWidth(_ fd: Int32 = 1) -> Int? {
-        var size = winsize()
-        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
-    }
 }

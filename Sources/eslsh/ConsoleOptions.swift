@@ -1,3 +1,4 @@
+import EslshKit
 import ArgumentParser
 import ConsoleUI
 

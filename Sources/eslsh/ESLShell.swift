@@ -1,3 +1,4 @@
+import EslshKit
 import ArgumentParser
 import ConsoleUI
 import ESLProtocol
@@ -144,185 +145,51 @@ struct ESLShell: ParsableCommand {
             Printer.write(2, Array((fullMessage(for: error) + "\nRun 'eslsh --help' for the options.\n").utf8))
             return .usage
         }
-        return command.start()
+        return command.invocation.run()
     }
 
-    func start() -> ExitStatus {
-        let early = Printer(quiet: terminal.quiet)
-        let config: ConfigFile?
-        do {
-            config = try ConfigFile.load(environment: environment)
-        } catch {
-            early.error(error.description)
-            return .usage
-        }
-        if listProfiles { return Self.list(config, early) }
-        if let listen { return startListening(listen, early) }
-        var settings: Settings
-        do {
-            settings = try Settings.resolve(self, environment: environment, config: config) {
-                try PasswordPrompt.ask("Password for \(host.count > 1 ? "the switches" : host.first ?? environment("ESL_HOST") ?? "the switch"): ")
-            }
-        } catch {
-            early.error("\(error)")
-            return .usage
-        }
-        let printer = Printer(quiet: settings.quiet)
-        for warning in settings.warnings { printer.note("warning: \(warning)") }
-        if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
-        if settings.fleet.count > 1, stats.enabled {
-            printer.error("--stats takes one switch, not several hosts")
-            return .usage
-        }
-        if settings.fleet.count > 1 {
-            let recorders: [String: FrameRecorder]
-            do { recorders = try record.startFleet(settings.fleet) } catch { printer.error(error.description); return .usage }
-            defer { for recorder in recorders.values { if let failure = recorder.close() { printer.error(failure) } } }
-            return Fleet(shell: self, settings: settings, printer: printer, recorders: recorders).run()
-        }
-        let recorder: FrameRecorder?
-        do { recorder = try record.start(&settings.connect) } catch { printer.error(error.description); return .usage }
-        defer { if let failure = recorder?.close() { printer.error(failure) } }
-
-        // The console: when a person sits at a terminal and asked for no script, stream or command.
-        if execute.isEmpty && file == nil && events == nil && !stats.enabled && isatty(0) == 1 && isatty(1) == 1 {
-            var interactive = InteractiveConsole(connect: settings.connect)
-            interactive.replyTimeout = settings.replyTimeout
-            interactive.color = settings.color
-            interactive.prompt = console.prompt ?? settings.prompt ?? PromptFormat.defaultTemplate
-            interactive.history = settings.history && !console.noHistory
-            interactive.startupLogLevel = settings.quietLogs ? nil : (settings.logLevel ?? "")
-            interactive.profileName = settings.profileName ?? "default"
-            interactive.functionKeys = settings.functionKeys
-            interactive.tables = TableFormatter(format: output.format ?? .table, wide: output.wide, style: Style.forStandardOutput(settings.color))
-            interactive.confirmDangerous = !output.yes
-            let retries = retry
-            interactive.open = { _, onInbound throws(ConnectError) in
-                try Session.connect(settings, retries: retries, printer: printer, onInbound: onInbound)
-            }
-            return interactive.run()
-        }
-        // A plain event stream writes each event's received bytes and reads none of its headers: the
-        // reader thread then leaves them unindexed (it still finds each event's body).
-        if events != nil, settings.format == .plain, !view.timestamps { settings.connect.headerIndexing = .onFirstLook }
-        let connection: Connection
-        do {
-            connection = try Session.connect(settings, retries: retry, printer: printer)
-        } catch {
-            printer.error(error.description)
-            return error.isRejection ? .rejected : .connectFailed
-        }
-        let session = Session(settings: settings, printer: printer, connection: connection)
-        defer { session.connection.close() }
-        let style = Style.forStandardOutput(settings.color)
-        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: view.timestamps)
-
-        if stats.enabled {
-            return StatsMode(connection: connection, printer: printer, replyTimeout: settings.replyTimeout, logLevel: settings.logLevel ?? "debug", count: view.count).run()
-        }
-        if let events {
-            return EventStream(session: session, printer: printer, names: events.split(separator: " ").map(String.init),
-                               formatter: formatter, style: style, filters: filter.compactMap(EventStream.filter),
-                               logLevel: settings.logLevel, uuid: view.uuid, count: view.count, reconnect: reconnect, reconnectMax: reconnectMax).run()
-        }
-        let runner = ScriptRunner(session: session, printer: printer, bail: bail, reconnect: reconnect, reconnectMax: reconnectMax,
-                                  showInbound: execute.isEmpty, formatter: formatter, style: style)
-        if output.effectiveFormat != .raw { runner.shape = ScriptRunner.shaping(output.formatter(style: style), printer: printer) }
-        if !execute.isEmpty { return runner.run(execute) }
-        if let file, file != "-" {
-            guard let lines = LineFile(path: file) else {
-                printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
-                return .usage
-            }
-            return runner.run(lines)
-        }
-        return runner.run(LineFile.standardInput)
-    }
-
-    /// Outbound mode: no connection of our own; FreeSWITCH connects to us.
-    private func startListening(_ address: String, _ printer: Printer) -> ExitStatus {
-        var host = "127.0.0.1"
-        var portText = address
-        if let colon = address.lastIndex(of: ":") {
-            host = String(address[..<colon])
-            portText = String(address[address.index(after: colon)...])
-        }
-        guard let port = Int(portText.isEmpty ? "8084" : portText), (0...65535).contains(port) else {
-            printer.error("--listen takes [ip:]port, not '\(address)'")
-            return .usage
-        }
-        let listener: Listener
-        do {
-            listener = try Listener(host: host.isEmpty ? "127.0.0.1" : host, port: port)
-        } catch {
-            printer.error(error.description)
-            return .connectFailed
-        }
-        let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
-        // At a terminal without a script: the interactive outbound console.
-        if file == nil && isatty(0) == 1 && isatty(1) == 1 {
-            return OutboundConsole(listener: listener, address: "\(host.isEmpty ? "127.0.0.1" : host):\(listener.port)", allow: allowList,
-                                   calls: calls, replyTimeout: timeout?.duration, color: terminal.color ?? .auto, history: !console.noHistory).run()
-        }
-        var lines: [String] = []
-        if let file {
-            guard let bytes = FileBytes.read(file) else {
-                printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
-                return .usage
-            }
-            // "\r\n" is one Swift character: make CRLF files LF before splitting.
-            lines = String(decoding: bytes, as: UTF8.self).replacing("\r\n", with: "\n")
-                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        } else if isatty(0) == 0 {
-            lines = Array(LineFile.standardInput)
-        }
-        return ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
-                          replyTimeout: timeout?.duration, calls: calls).run()
-    }
-
-    private static func list(_ config: ConfigFile?, _ printer: Printer) -> ExitStatus {
-        guard let config else {
-            printer.error("no config file (looked for \(ConfigFile.candidatePaths(environment: environment).joined(separator: ", ")))")
-            return .usage
-        }
-        var out = "# \(config.path)\n"
-        for profile in config.profiles {
-            let user = profile["user"].map { " user \($0)" } ?? ""
-            let address = profile["hosts"] ?? "\(profile["host"] ?? "127.0.0.1"):\(profile["port"] ?? "8021")"
-            out += "\(profile.name)\t\(address)\(user)\n"
-        }
-        Printer.write(1, Array(out.utf8))
-        return .ok
+    /// The options as plain values, for the modes (EslshKit).
+    var invocation: Invocation {
+        var run = Invocation()
+        run.profile = profile
+        run.hosts = host
+        run.port = port
+        run.user = user
+        run.password = password
+        run.askPassword = askPassword
+        run.execute = execute
+        run.file = file
+        run.bail = bail
+        run.quiet = terminal.quiet
+        run.color = terminal.color
+        run.connectTimeout = connectTimeout
+        run.timeout = timeout
+        run.retry = retry
+        run.reconnect = reconnect
+        run.reconnectMax = reconnectMax
+        run.listProfiles = listProfiles
+        run.debug = debug
+        run.events = events
+        run.format = view.format
+        run.uuid = view.uuid
+        run.count = view.count
+        run.timestamps = view.timestamps
+        run.filters = filter
+        run.log = log
+        run.buffer = buffer
+        run.listen = listen
+        run.allow = allow
+        run.calls = calls
+        run.prompt = console.prompt
+        run.noHistory = console.noHistory
+        run.record = record.path
+        run.stats = stats.enabled
+        run.hostsFile = fleet.hostsFile
+        run.output = output.format
+        run.wide = output.wide
+        run.yes = output.yes
+        return run
     }
 }
 
-func environment(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }
-}
-
-/// Lines of a file or of standard input, read plainly (no line editor, no prompt).
-struct LineFile: Sequence, IteratorProtocol {
-    private let handle: UnsafeMutablePointer<FILE>
-
-    /// fd 0 as a stream (Swift 6 rejects the C global `stdin`).
-    static var standardInput: LineFile { LineFile(handle: fdopen(0, "r")) }
-
-    private init(handle: UnsafeMutablePointer<FILE>) { self.handle = handle }
-
-    init?(path: String) {
-        guard let handle = fopen(path, "r") else { return nil }
-        self.handle = handle
-    }
-
-    mutating func next() -> String? {
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        let count = getline(&line, &capacity, handle)
-        guard count >= 0, let line else { return nil }
-        // By bytes: Swift counts "\r\n" as one character, so `hasSuffix("\n")` misses a CRLF ending.
-        var length = strlen(line)
-        if length > 0, line[length - 1] == 0x0A { length -= 1 }
-        return String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self)
-    }
-}
+extension TimeSpan: ExpressibleByArgument {}

@@ -1,3 +1,4 @@
+import EslshKit
 import ArgumentParser
 
 /// Where the hosts of a fleet come from besides `-H` (repeatable) and a profile's `hosts` key.

@@ -1,8 +1,6 @@
+import EslshKit
 import ArgumentParser
 import ConsoleUI
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension OutputFormat: ExpressibleByArgument {}
 
@@ -18,28 +16,4 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(name: .customLong("yes"), help: "Do not ask before commands that drop calls or stop the switch (hupall, shutdown, sofia profile stop and the like) in the console.")
     var yes = false
-
-    /// The format in effect: the option, else a table for a terminal and raw for anything else, so
-    /// pipelines get what the switch sent.
-    var effectiveFormat: OutputFormat { format ?? (isatty(1) == 1 ? .table : .raw) }
-
-    /// The formatter for standard output: tables fitted to the terminal's width, none when stdout is
-    /// not a terminal (nothing to fit).
-    func formatter(style: Style) -> TableFormatter {
-        if effectiveFormat == .table { Self.measureCharacters() }
-        return TableFormatter(format: effectiveFormat, width: Self.terminalColumns(), wide: wide, style: style)
-    }
-
-    /// wcwidth knows wide (CJK) characters only in a UTF-8 locale; only the character type is set, so
-    /// messages and formats stay as they were.
-    static func measureCharacters() {
-        setlocale(LC_CTYPE, "")
-        if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
-    }
-
-    static func terminalColumns(_ fd: Int32 = 1) -> Int? {
-        var size = winsize()
-        guard isatty(fd) == 1, ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
-    }
 }

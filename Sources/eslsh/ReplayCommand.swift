@@ -1,3 +1,4 @@
+import EslshKit
 import ArgumentParser
 import ConsoleUI
 import ESLProtocol
@@ -5,9 +6,6 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Set by SIGINT/SIGTERM during a replay: it ends cleanly with what was printed so far.
-let replayInterrupted = Atomic<Bool>(false)
 
 /// `eslsh replay FILE`: a recording made with `--record`, shown as `--events` showed it live (same
 /// formatter, formats and log rendering), with client-side filters in place of the server's.
@@ -80,109 +78,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func start() -> ExitStatus {
-        let printer = Printer(quiet: terminal.quiet)
-        guard let reader = RecordingReader(path: file) else {
-            printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
-            return .usage
-        }
-        installInterruptHandlers()
-        let style = Style.forStandardOutput(terminal.color ?? .auto)
-        var player = ReplayPlayer(formatter: EventFormatter(format: view.format ?? .summary, style: style, timestamps: view.timestamps), style: style,
-                                  selection: (try? selection()) ?? EventSelection(), replies: replies, printer: printer)
-        let pace = fast ? nil : (speed ?? 1)
-        var first: (recorded: Int, clock: Deadline)?
-        defer { printer.flush() }
-        while !replayInterrupted.load(ordering: .relaxed) {
-            let recorded: RecordedFrame
-            do throws(RecordingError) {
-                guard let next = try reader.next() else { break }
-                recorded = next
-            } catch {
-                printer.error("\(file): \(error.message)")
-                return .usage
-            }
-            if let pace {
-                if let (start, clock) = first {
-                    let offset = Double(max(0, recorded.time - start)) / pace
-                    wait(until: clock.nanoseconds + UInt64(offset * 1000), printer)
-                } else {
-                    first = (recorded.time, .now())
-                }
-            }
-            player.play(recorded)
-            if let count = view.count, player.events >= count { return .ok }
-        }
-        if reader.truncated { printer.note("\(file): the last line was cut short and was left out") }
-        return .ok
-    }
-
-    /// Sleeps in short steps so that Ctrl-C ends a long pause at once; what is printed goes out first.
-    private func wait(until nanoseconds: UInt64, _ printer: Printer) {
-        guard Deadline.now().nanoseconds < nanoseconds else { return }
-        printer.flush()
-        while !replayInterrupted.load(ordering: .relaxed) {
-            let now = Deadline.now().nanoseconds
-            guard now < nanoseconds else { return }
-            usleep(UInt32(min(nanoseconds - now, 100_000_000) / 1000))
-        }
-    }
-
-    private func installInterruptHandlers() {
-        let handler: @convention(c) (Int32) -> Void = { _ in replayInterrupted.store(true, ordering: .relaxed) }
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        sigemptyset(&action.sa_mask)
-        sigaction(SIGINT, &action, nil)
-        sigaction(SIGTERM, &action, nil)
-    }
-}
-
-/// Renders recorded frames the way `EventStream` renders live ones (kept in step with it; a test
-/// compares a live stream with its replay byte for byte).
-struct ReplayPlayer {
-    let formatter: EventFormatter
-    let style: Style
-    let selection: EventSelection
-    let replies: Bool
-    let printer: Printer
-    private(set) var events = 0
-
-    init(formatter: EventFormatter, style: Style, selection: EventSelection, replies: Bool, printer: Printer) {
-        self.formatter = formatter
-        self.style = style
-        self.selection = selection
-        self.replies = replies
-        self.printer = printer
-    }
-
-    mutating func play(_ recorded: RecordedFrame) {
-        switch Message(frame: recorded.frame) {
-        case .event(let event, _):
-            guard selection.matches(event) else { return }
-            printer.out(bytes: formatter.renderBytes(event, received: formatter.timestamps ? recorded.time : nil))
-            events += 1
-        case .log(let line):
-            guard line.text != "\n", selection.matches(line) else { return }
-            printer.out(formatter.format == .ndjson ? Self.logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level))
-        case .malformed(_, let reason):
-            printer.error(reason)
-        case .disconnect(let notice):
-            printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect")")
-        case .reply(let reply) where replies:
-            printer.out(reply.isError ? style.paint(Renderer().terminated(reply.text), .red) : Renderer().terminated(reply.text))
-        case .apiResponse(let response) where replies:
-            printer.out(response.isError ? style.paint(Renderer().terminated(response.text), .red) : Renderer().terminated(response.text))
-        default:
-            break
-        }
-    }
-
-    /// As `EventStream` writes a log line in ndjson.
-    static func logJSON(_ line: LogLine) -> String {
-        let event = Event(headers: Headers([
-            Header("Log-Level", String(line.level)), Header("Log-Level-Name", line.levelName), Header("Log-File", line.file),
-            Header("Log-Func", line.function), Header("Log-Line", String(line.line)), Header("User-Data", line.userData),
-        ]), body: line.text)
-        return "{\"_type\":\"log\"," + String(decoding: event.encoded(as: .json), as: UTF8.self).dropFirst() + "\n"
+        Replay(file: file, selection: (try? selection()) ?? EventSelection(), format: view.format ?? .summary, timestamps: view.timestamps,
+               replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.quiet, color: terminal.color ?? .auto).run()
     }
 }

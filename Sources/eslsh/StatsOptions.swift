@@ -1,3 +1,4 @@
+import EslshKit
 import ArgumentParser
 
 /// `--stats`: the live view (see `StatsMode`).

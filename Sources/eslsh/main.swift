@@ -1,3 +1,4 @@
+import EslshKit
 #if canImport(Glibc)
 import Glibc
 #endif

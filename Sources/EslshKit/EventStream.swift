@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ConsoleUI
+import ESLProtocol
+import Synchronization
+
+/// Set by SIGINT/SIGTERM during `--events`; the stream then ends cleanly with exit 0.
+package let streamInterrupted = Atomic<Bool>(false)
+
+/// `--events`: subscribe and print events until the server says goodbye, `--count` is reached or the
+/// user interrupts. The reader drains the socket at full speed into the bounded inbound queue; this
+/// loop only formats and writes, so a slow stdout costs dropped (and counted) events, never a stalled
+/// switch.
+package struct EventStream {
+    package let session: Session
+    package let printer: Printer
+    package let names: [String]
+    package let formatter: EventFormatter
+    package let style: Style
+    package let filters: [Header]
+    package let logLevel: String?
+    package let uuid: String?
+    package let count: Int?
+    package let reconnect: Bool
+    package let reconnectMax: Int?
+    /// In a fleet: the host whose events these are (see `tagged`).
+    package var host: String?
+
+    /// Parses `--filter Header=Value` (or `Header Value`).
+    package static func filter(_ text: String) -> Header? {
+        guard let split = text.firstIndex(where: { $0 == "=" || $0 == " " }) else { return nil }
+        let name = String(text[..<split]).trimmingWhitespace
+        let value = String(text[text.index(after: split)...]).trimmingWhitespace
+        return name.isEmpty || value.isEmpty ? nil : Header(name, value)
+    }
+
+    package func run() -> ExitStatus {
+        installInterruptHandlers()
+        if let failure = subscribe() { return failure }
+        var seen = 0
+        var dropped = 0
+        defer {
+            printer.flush()
+            if dropped > 0 { printer.note("\(dropped) events or log lines were dropped in all: output too slow") }
+        }
+        while true {
+            if streamInterrupted.load(ordering: .relaxed) { return .ok }
+            let connection = session.connection
+            var batch = connection.inbound.nextBatch(limit: 512, until: .now())
+            if batch.isEmpty {
+                printer.flush()  // about to wait: let what is formatted go out
+                batch = connection.inbound.nextBatch(limit: 512, until: .after(milliseconds: 200))
+            }
+            for item in batch {
+                if let status = handle(item, seen: &seen, dropped: &dropped) { return status }
+            }
+        }
+    }
+
+    /// One item of the stream; a status when the stream is over.
+    private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
+        switch item {
+        case .message(.event(let event, _)):
+            let received = formatter.timestamps ? WallClock.microseconds() : nil
+            if host == nil {
+                printer.out { formatter.append(event, received: received, to: &$0) }  // the hot path: no copies
+            } else {
+                printer.out(bytes: tagged(formatter.renderBytes(event, received: received)))
+            }
+            seen += 1
+            if let count, seen >= count { return .ok }
+        case .message(.log(let line)):
+            if line.text != "\n" {
+                let text = formatter.format == .ndjson ? logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level)
+                printer.out(bytes: taggedLine(Array(text.utf8)))
+            }
+        case .dropped(let lost):
+            dropped += lost
+            printer.out(bytes: taggedLine(Array((formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n").utf8)))
+        case .message(.malformed(_, let reason)):
+            printer.error(reason)
+        case .message(.disconnect(let notice)):
+            printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect")")
+        case .closed(let reason):
+            if case .closed(let text) = reason, text.hasPrefix("server closed the connection") {
+                if !(reconnect && resubscribe()) { return .ok }
+            } else {
+                printer.error(reason.description)
+                if !(reconnect && resubscribe()) { return .connectionLost }
+            }
+        case .message:
+            break
+        }
+        return nil
+    }
+
+    private func resubscribe() -> Bool {
+        session.reconnect(maxAttempts: reconnectMax) { streamInterrupted.load(ordering: .relaxed) }
+    }
+
+    /// Subscriptions go through the session, so a reconnect sends them again. Events travel as plain
+    /// text on the wire whatever the output format: it is the cheapest to decode. Filters go first: the
+    /// switch keeps them apart from subscriptions, and sent after `event` they would let through whatever
+    /// a busy switch emits in between.
+    private func subscribe() -> ExitStatus? {
+        var commands: [Command] = filters.map { .filter(header: $0.name, value: $0.value) }
+        if let uuid { commands.append(.myevents(uuid: uuid, format: .plain)) } else { commands.append(.event(.plain, names)) }
+        if let logLevel { commands.append(.log(logLevel)) }
+        for command in commands {
+            do {
+                let response = try session.send(command)
+                if response.isError {
+                    printer.error("\(command.redactedLine): \(response.text)")
+                    return .commandFailed
+                }
+            } catch {
+                printer.error(error.description)
+                if case .timedOut = error { return .timedOut }
+                return error == .cancelled ? .commandFailed : .connectionLost
+            }
+        }
+        return nil
+    }
+
+    private func logJSON(_ line: LogLine) -> String {
+        let event = Event(headers: Headers([
+            Header("Log-Level", String(line.level)), Header("Log-Level-Name", line.levelName), Header("Log-File", line.file),
+            Header("Log-Func", line.function), Header("Log-Line", String(line.line)), Header("User-Data", line.userData),
+        ]), body: line.text)
+        return "{\"_type\":\"log\"," + String(decoding: event.encoded(as: .json), as: UTF8.self).dropFirst() + "\n"
+    }
+
+    private func installInterruptHandlers() {
+        let handler: @convention(c) (Int32) -> Void = { _ in streamInterrupted.store(true, ordering: .relaxed) }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+    }
+}

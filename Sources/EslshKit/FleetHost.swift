@@ -1,0 +1,111 @@
+import ESLProtocol
+
+/// One switch of a fleet: the name shown in its `[name]` tags (as the user wrote it) and where to
+/// connect. `host:port`, `[v6]:port`, `[v6]` and a bare IPv6 address (no port then) are understood.
+package struct FleetHost: Equatable, Sendable {
+    package var label: String
+    package var host: String
+    /// nil: the port the settings resolved (-P, ESL_PORT, the profile, 8021).
+    package var port: Int?
+
+    package struct Invalid: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    package init(label: String, host: String, port: Int?) {
+        self.label = label
+        self.host = host
+        self.port = port
+    }
+
+    package init(parsing text: String, place: String) throws(Invalid) {
+        let trimmed = text.trimmingWhitespace
+        guard !trimmed.isEmpty else { throw Invalid(description: "\(place): an empty host name") }
+        label = trimmed
+        let colons = trimmed.count { $0 == ":" }
+        var portText: Substring?
+        if trimmed.hasPrefix("["), let close = trimmed.firstIndex(of: "]") {
+            host = String(trimmed[...close])
+            let rest = trimmed[trimmed.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.first == ":" else { throw Invalid(description: "\(place): '\(trimmed)' is not host[:port]") }
+                portText = rest.dropFirst()
+            }
+        } else if colons == 1, let colon = trimmed.firstIndex(of: ":") {
+            host = String(trimmed[..<colon])
+            portText = trimmed[trimmed.index(after: colon)...]
+        } else {
+            host = trimmed  // a name, an IPv4 address or a bare IPv6 address
+        }
+        if let portText {
+            guard let number = Int(portText), (1...65535).contains(number) else {
+                throw Invalid(description: "\(place): '\(trimmed)' has no valid port (1-65535)")
+            }
+            port = number
+        } else {
+            port = nil
+        }
+        guard !host.isEmpty, host != "[]", !host.contains(where: { $0 == " " || $0 == "\t" }) else {
+            throw Invalid(description: "\(place): '\(trimmed)' is not host[:port]")
+        }
+    }
+
+    /// The lines of a hosts file: one host a line, `#` starts a comment, blank lines skipped.
+    package static func list(file path: String) throws(Invalid) -> [FleetHost] {
+        guard let bytes = FileBytes.read(path) else { throw Invalid(description: "cannot read the hosts file \(path)") }
+        // "\r\n" is one Swift character: make CRLF files LF before splitting.
+        let lines = String(decoding: bytes, as: UTF8.self).replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        var hosts: [FleetHost] = []
+        for (offset, line) in lines.enumerated() {
+            let text = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard !text.trimmingWhitespace.isEmpty else { continue }
+            hosts.append(try FleetHost(parsing: text, place: "\(path):\(offset + 1)"))
+        }
+        return hosts
+    }
+
+    /// A profile's `hosts = pbx1, pbx2:8022` (commas or spaces between).
+    package static func list(profileValue text: String, place: String) throws(Invalid) -> [FleetHost] {
+        var hosts: [FleetHost] = []
+        for word in text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }) {
+            hosts.append(try FleetHost(parsing: String(word), place: place))
+        }
+        return hosts
+    }
+}
+
+extension Settings {
+    /// The hosts to run on, by the usual order: the command line (`-H`, repeatable, then `--hosts-file`),
+    /// else ESL_HOST (as before: one host), else the profile's `hosts` list. One host is the plain
+    /// single-switch mode (with its `host:port` taken apart); several make a fleet.
+    package mutating func resolveHosts(options: [String], hostsFile: String?, environmentHost: String?, profileHosts: (String, String)?) throws(FleetHost.Invalid) {
+        var hosts: [FleetHost] = []
+        for text in options { hosts.append(try FleetHost(parsing: text, place: "-H")) }
+        if let hostsFile {
+            let listed = try FleetHost.list(file: hostsFile)
+            if listed.isEmpty { throw FleetHost.Invalid(description: "\(hostsFile) lists no hosts") }
+            hosts += listed
+        }
+        if hosts.isEmpty, (environmentHost ?? "").isEmpty, let (text, place) = profileHosts {
+            hosts = try FleetHost.list(profileValue: text, place: place)
+        }
+        // The same host twice would run everything twice under one tag.
+        var seen = Set<String>()
+        hosts = hosts.filter { seen.insert($0.label).inserted }
+        if hosts.count == 1 {
+            connect.host = hosts[0].host
+            if let port = hosts[0].port { connect.port = port }
+        } else if hosts.count > 1 {
+            fleet = hosts
+            connect.host = hosts[0].host
+        }
+    }
+
+    /// The connect options for one host of the fleet.
+    package func connect(to host: FleetHost) -> ConnectOptions {
+        var options = connect
+        options.host = host.host
+        if let port = host.port { options.port = port }
+        return options
+    }
+}

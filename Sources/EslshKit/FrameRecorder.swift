@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ESLProtocol
+import Synchronization
+
+/// `--record FILE`: every frame received, with its receive time, as a line of NDJSON (see `Recording`).
+///
+/// The reader thread only stamps the frame and appends it to a list; a writer thread of its own encodes
+/// and writes every 20 ms, so a slow disk never slows the socket. Only received frames are recorded:
+/// the `auth` command (the password) is sent, never received, and the handshake is over before the
+/// first frame is recorded.
+package final class FrameRecorder: @unchecked Sendable {
+    package let path: String
+    private let fd: Int32
+    private let pending = Locked<[(time: Int, part: FramePart)]>([])
+    private let stopping = Atomic<Bool>(false)
+    /// Frames not recorded because the writer fell this far behind (a stalled disk): memory stays
+    /// bounded, and the loss is reported when the recording closes.
+    package static let backlogLimit = 50_000
+    private let dropped = Atomic<Int>(0)
+    private var thread: pthread_t?
+    /// Writer thread only: a body arriving in pieces is base64-encoded as it comes.
+    private var streaming: Base64Stream?
+    private var failure: String?
+
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// Creates (or truncates) the file, readable by its owner only: events carry caller numbers and
+    /// variables, and replies can carry anything.
+    package init(path: String) throws(Failure) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(description: "cannot create recording \(path): \(String(cString: strerror(errno)))") }
+        fchmod(fd, 0o600)  // an existing file keeps its mode through O_CREAT
+        thread = startThread(joinable: true) { [self] in writeLoop() }
+    }
+
+    /// The hook for `ConnectOptions.onFrame` (reader thread).
+    package func record(_ part: FramePart) {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        let time = spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000
+        // Whole frames only: a streamed body's pieces are never dropped once its head is recorded.
+        var droppable = false
+        if case .frame = part { droppable = true }
+        let kept = pending.withLock { list in
+            guard !droppable || list.count < Self.backlogLimit else { return false }
+            list.append((time, part))
+            return true
+        }
+        if !kept { dropped.add(1, ordering: .relaxed) }
+    }
+
+    /// Writes what is left and closes the file; the error message when writing failed.
+    package func close() -> String? {
+        stopping.store(true, ordering: .relaxed)
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+        Glibc.close(fd)
+        let lost = dropped.load(ordering: .relaxed)
+        if failure == nil, lost > 0 { return "\(lost) frames were not recorded in \(path): the disk did not keep up" }
+        return failure
+    }
+
+    private func writeLoop() {
+        while !stopping.load(ordering: .relaxed) {
+            usleep(20_000)
+            writeOut()
+        }
+        writeOut()
+        var out: [UInt8] = []
+        endInterruptedBody(&out)
+        write(&out)
+    }
+
+    private func writeOut() {
+        let parts = pending.withLock { list in
+            defer { list.removeAll(keepingCapacity: true) }
+            return list
+        }
+        guard !parts.isEmpty else { return }
+        var out: [UInt8] = []
+        for (time, part) in parts {
+            switch part {
+            case .frame(let frame):
+                endInterruptedBody(&out)
+                out += Recording.line(RecordedFrame(time: time, frame: frame))
+            case .head(let headers, _):
+                endInterruptedBody(&out)
+                out += Recording.head(time: time, headers: headers, base64: true)
+                streaming = Base64Stream()
+            case .chunk(let bytes):
+                streaming?.append(bytes, to: &out)
+            case .end:
+                endInterruptedBody(&out)
+            }
+            if out.count >= 1 << 18 { write(&out) }
+        }
+        write(&out)
+    }
+
+    /// Closes a line whose body was being streamed (at its end, or cut short when the connection was lost).
+    private func endInterruptedBody(_ out: inout [UInt8]) {
+        guard var encoder = streaming else { return }
+        encoder.finish(&out)
+        out += Recording.tail
+        streaming = nil
+    }
+
+    private func write(_ out: inout [UInt8]) {
+        defer { out.removeAll(keepingCapacity: true) }
+        guard failure == nil else { return }
+        out.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else {
+                    failure = "writing recording \(path) failed: \(String(cString: strerror(errno)))"
+                    return
+                }
+            }
+        }
+    }
+}
+
+extension FrameRecorder {
+    /// Starts the recorder and hooks it into the connection options (every connection, reconnects too).
+    package static func start(path: String?, _ connect: inout ConnectOptions) throws(FrameRecorder.Failure) -> FrameRecorder? {
+        guard let path else { return nil }
+        let recorder = try FrameRecorder(path: path)
+        connect.onFrame = { part in recorder.record(part) }
+        return recorder
+    }
+
+    /// A fleet records each host into its own file: `day.ndjson` → `day.pbx1.ndjson`, `day.pbx2.ndjson`
+    /// (the host as written, `/` and `:` made `_`), so each replays as the one switch it was.
+    package static func startFleet(path: String?, _ hosts: [FleetHost]) throws(FrameRecorder.Failure) -> [String: FrameRecorder] {
+        guard let path else { return [:] }
+        var recorders: [String: FrameRecorder] = [:]
+        for host in hosts {
+            do throws(FrameRecorder.Failure) {
+                recorders[host.label] = try FrameRecorder(path: Self.path(path, for: host.label))
+            } catch {
+                for recorder in recorders.values { _ = recorder.close() }
+                throw error
+            }
+        }
+        return recorders
+    }
+
+    package static func path(_ path: String, for label: String) -> String {
+        let safe = String(label.map { $0 == "/" || $0 == ":" ? "_" : $0 })
+        let slash = path.lastIndex(of: "/")
+        if let dot = path.lastIndex(of: "."), dot > (slash ?? path.startIndex), dot != path.startIndex,
+           slash.map({ path.index(after: $0) != dot }) ?? true {
+            return path[..<dot] + "." + safe + path[dot...]
+        }
+        return path + "." + safe
+    }
+}

@@ -1,0 +1,49 @@
+import ConsoleUI
+
+/// The command line as plain values: what the options said, before the profile and the environment
+/// are applied (`Settings.resolve`). The executable fills it in from its option declarations; tests
+/// build one directly, so no mode needs the argument parser to run.
+package struct Invocation: Sendable {
+    package var profile: String?
+    package var hosts: [String] = []
+    package var port: Int?
+    package var user: String?
+    package var password: String?
+    package var askPassword = false
+    package var execute: [String] = []
+    package var file: String?
+    package var bail = false
+    /// Only errors on standard error.
+    package var quiet = false
+    package var color: ColorMode?
+    package var connectTimeout: TimeSpan?
+    package var timeout: TimeSpan?
+    package var retry = 0
+    package var reconnect = false
+    package var reconnectMax: Int?
+    package var listProfiles = false
+    package var debug = 0
+    /// `--events`: the subscription's words (`CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE`, `ALL`, …).
+    package var events: String?
+    package var format: EventOutputFormat?
+    package var uuid: String?
+    package var count: Int?
+    package var timestamps = false
+    package var filters: [String] = []
+    package var log: String?
+    package var buffer = 10_000
+    package var listen: String?
+    package var allow: [String] = []
+    package var calls: Int?
+    package var prompt: String?
+    package var noHistory = false
+    package var record: String?
+    package var stats = false
+    package var hostsFile: String?
+    /// `--output`: how `show` tables are printed (nil: table at a terminal, raw otherwise).
+    package var output: OutputFormat?
+    package var wide = false
+    package var yes = false
+
+    package init() {}
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ESLProtocol
+
+/// The one way eslsh writes: results to stdout, diagnostics to stderr, one lock so that lines from the
+/// command loop and the event printer never interleave mid-line. Stdout is buffered and flushed when
+/// the caller is about to wait, so a flood of events costs few system calls.
+package final class Printer: Sendable {
+    private let state = Locked<[UInt8]>([])
+    package let quiet: Bool
+    /// In a fleet: `[host] `, written before every line (of stdout only when `tagsOutput`; stderr always).
+    package let tag: String
+    package let tagsOutput: Bool
+    /// Printers of a fleet share the descriptors: one write at a time on each, so lines never
+    /// interleave. One lock per descriptor, so a full stdout never holds up stderr. (They count the
+    /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
+    private static let writingOut = Locked<Int>(0)
+    private static let writingErr = Locked<Int>(0)
+
+    package init(quiet: Bool, tag: String = "", tagsOutput: Bool = true) {
+        self.quiet = quiet
+        self.tag = tag
+        self.tagsOutput = tagsOutput
+    }
+
+    /// Results (buffered until `flush`, or once 64 KiB are waiting).
+    package func out(_ text: String) {
+        state.withLock { buffer in
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= 1 << 16 { drain(&buffer) }
+        }
+    }
+
+    /// Raw result bytes (a streamed API output), passed on as they are.
+    package func out(bytes: [UInt8]) {
+        state.withLock { buffer in
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 16 { drain(&buffer) }
+        }
+    }
+
+    /// Results written straight into the buffer (the event stream formats into it without copies).
+    package func out(_ write: (inout [UInt8]) -> Void) {
+        state.withLock { buffer in
+            write(&buffer)
+            if buffer.count >= 1 << 16 { drain(&buffer) }
+        }
+    }
+
+    package func flush() { state.withLock { drain(&$0) } }
+
+    /// Flushes everything, a last line without a line break included (a tagged printer otherwise
+    /// holds it back until the line is complete).
+    package func finish() { state.withLock { drain(&$0, whole: true) } }
+
+    /// An error: always shown, one line, after any pending results.
+    package func error(_ text: String) {
+        state.withLock { buffer in
+            drain(&buffer)
+            Self.write(2, Array("\(tag)eslsh: \(text)\n".utf8))
+        }
+    }
+
+    /// A notice or warning: hidden by `-q`.
+    package func note(_ text: String) {
+        guard !quiet else { return }
+        error(text)
+    }
+
+    private func drain(_ buffer: inout [UInt8], whole: Bool = false) {
+        guard !buffer.isEmpty else { return }
+        guard !tag.isEmpty, tagsOutput else {
+            Self.write(1, buffer)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+            return
+        }
+        // Tagged: complete lines only, each with the tag (a blank line gets the tag without its space).
+        let end = whole ? buffer.count : (buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+        guard end > 0 else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(end + 64)
+        let tagBytes = Array(tag.utf8)
+        var start = 0
+        while start < end {
+            let stop = buffer[start..<end].firstIndex(of: 0x0A) ?? end
+            out += stop == start ? tagBytes.dropLast(tagBytes.last == 0x20 ? 1 : 0) : tagBytes[...]
+            out += buffer[start..<stop]
+            out.append(0x0A)
+            start = stop + 1
+        }
+        Self.write(1, out)
+        buffer.removeFirst(end)
+    }
+
+    package static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        (fd == 2 ? writingErr : writingOut).withLock { count in
+            count &+= 1
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ConsoleUI
+import ESLProtocol
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGINT/SIGTERM during a replay: it ends cleanly with what was printed so far.
+let replayInterrupted = Atomic<Bool>(false)
+
+/// `eslsh replay FILE`: a recording made with `--record`, shown as `--events` showed it live (same
+/// formatter, formats and log rendering), with client-side filters in place of the server's.
+package struct Replay {
+    package var file: String
+    package var selection: EventSelection
+    package var format: EventOutputFormat
+    package var timestamps: Bool
+    /// Also command replies and API outputs.
+    package var replies: Bool
+    /// Times faster than recorded; nil: no pauses.
+    package var pace: Double?
+    package var count: Int?
+    package var quiet: Bool
+    package var color: ColorMode
+
+    package init(file: String, selection: EventSelection, format: EventOutputFormat, timestamps: Bool, replies: Bool,
+                 pace: Double?, count: Int?, quiet: Bool, color: ColorMode) {
+        self.file = file
+        self.selection = selection
+        self.format = format
+        self.timestamps = timestamps
+        self.replies = replies
+        self.pace = pace
+        self.count = count
+        self.quiet = quiet
+        self.color = color
+    }
+
+    package func run() -> ExitStatus {
+        let printer = Printer(quiet: quiet)
+        guard let reader = RecordingReader(path: file) else {
+            printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
+            return .usage
+        }
+        installInterruptHandlers()
+        let style = Style.forStandardOutput(color)
+        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
+                                  selection: selection, replies: replies, printer: printer)
+        var first: (recorded: Int, clock: Deadline)?
+        defer { printer.flush() }
+        while !replayInterrupted.load(ordering: .relaxed) {
+            let recorded: RecordedFrame
+            do throws(RecordingError) {
+                guard let next = try reader.next() else { break }
+                recorded = next
+            } catch {
+                printer.error("\(file): \(error.message)")
+                return .usage
+            }
+            if let pace {
+                if let (start, clock) = first {
+                    let offset = Double(max(0, recorded.time - start)) / pace
+                    wait(until: clock.nanoseconds + UInt64(offset * 1000), printer)
+                } else {
+                    first = (recorded.time, .now())
+                }
+            }
+            player.play(recorded)
+            if let count, player.events >= count { return .ok }
+        }
+        if reader.truncated { printer.note("\(file): the last line was cut short and was left out") }
+        return .ok
+    }
+
+    /// Sleeps in short steps so that Ctrl-C ends a long pause at once; what is printed goes out first.
+    private func wait(until nanoseconds: UInt64, _ printer: Printer) {
+        guard Deadline.now().nanoseconds < nanoseconds else { return }
+        printer.flush()
+        while !replayInterrupted.load(ordering: .relaxed) {
+            let now = Deadline.now().nanoseconds
+            guard now < nanoseconds else { return }
+            usleep(UInt32(min(nanoseconds - now, 100_000_000) / 1000))
+        }
+    }
+
+    private func installInterruptHandlers() {
+        let handler: @convention(c) (Int32) -> Void = { _ in replayInterrupted.store(true, ordering: .relaxed) }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+    }
+}

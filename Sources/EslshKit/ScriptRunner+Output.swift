@@ -1,0 +1,40 @@
+import ConsoleUI
+import ESLProtocol
+
+extension ScriptRunner {
+    /// The most of a streamed answer held to be shaped as a whole; past it the rest is copied as it comes.
+    package static let shapeLimit = 64 << 20
+
+    /// A streamed answer (over 1 MiB) read whole, so that it can be shaped like any other; a larger one
+    /// than `shapeLimit` is printed as it came.
+    package func collect(_ stream: APIStream, _ line: String, _ shape: (String, String) -> String) throws(ConnectionError) -> ExitStatus {
+        var bytes: [UInt8] = []
+        while let chunk = try stream.next() {
+            bytes += chunk
+            if bytes.count > Self.shapeLimit {
+                printer.note("the answer to '\(line)' is over \(Self.shapeLimit >> 20) MiB: printed as it came")
+                printer.out(bytes: bytes)
+                var last = bytes.last
+                while let more = try stream.next() {
+                    last = more.last ?? last
+                    printer.out(bytes: more)
+                }
+                if last != 0x0A { printer.out("\n") }
+                return bytes.starts(with: "-ERR".utf8) ? .commandFailed : .ok
+            }
+        }
+        let text = Renderer().terminated(String(decoding: bytes, as: UTF8.self))
+        let failed = bytes.starts(with: "-ERR".utf8)
+        let shown = shape(line, text)
+        printer.out(failed ? style.paint(shown, .red) : shown)
+        return failed ? .commandFailed : .ok
+    }
+
+    /// `--output` for one switch: tables converted, a note when a table-like answer had to stay raw.
+    package static func shaping(_ formatter: TableFormatter, printer: Printer) -> (String, String) -> String {
+        { line, text in
+            if let reason = formatter.unconverted(text) { printer.note("\(line): \(reason)") }
+            return formatter.format(text)
+        }
+    }
+}

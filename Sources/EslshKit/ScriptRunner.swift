@@ -1,0 +1,236 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ConsoleUI
+import ESLProtocol
+import Synchronization
+
+/// Runs lines — `-x` commands, a `-f` file or standard input — in order on one session, printing each
+/// result as it arrives, and works out the exit status. Events and log lines the script subscribed to
+/// are printed as they come, from a second thread, through the same printer.
+package final class ScriptRunner: @unchecked Sendable {
+    package let session: Session
+    package let printer: Printer
+    package let bail: Bool
+    package let reconnect: Bool
+    package let reconnectMax: Int?
+    package let showInbound: Bool
+    package let renderer = Renderer()
+    package let formatter: EventFormatter
+    package let style: Style
+    /// Shapes each command's output before it is printed (`--output`), or takes it for a fleet's
+    /// document (returning ""); nil: printed as it came.
+    package var shape: ((_ line: String, _ output: String) -> String)?
+    private var jobs: [Job] = []
+    private var subscribedToJobs = false
+    /// Whether the script itself asked for BACKGROUND_JOB events (else other clients' jobs are hidden).
+    private let wantsJobEvents = Atomic<Bool>(false)
+    private var wireFormat = EventFormat.plain
+    /// Jobs and `/execute`s followed through the watcher connection.
+    private lazy var control = ScriptCallControl(session: session, printer: printer, style: style)
+    private let stopping = Atomic<Bool>(false)
+
+    package init(session: Session, printer: Printer, bail: Bool, reconnect: Bool, reconnectMax: Int?, showInbound: Bool, formatter: EventFormatter, style: Style) {
+        self.session = session
+        self.printer = printer
+        self.bail = bail
+        self.reconnect = reconnect
+        self.reconnectMax = reconnectMax
+        self.showInbound = showInbound
+        self.formatter = formatter
+        self.style = style
+    }
+
+    package func run(_ lines: some Sequence<String>) -> ExitStatus {
+        var printerThread: pthread_t?
+        if showInbound { printerThread = startThread(joinable: true) { [self] in printInbound() } }
+        var status = ExitStatus.ok
+        var lines = lines.makeIterator()
+        while let line = lines.next() {
+            let (result, stop) = runLine(line, rest: &lines)
+            status = max(status, result)
+            printer.flush()
+            if stop || (bail && result != .ok) { break }
+        }
+        // Jobs followed through the watcher still report after this connection was lost.
+        status = max(status, status != .connectionLost ? waitForJobs() : control.waitForJobs())
+        control.close()
+        // Give lines already on their way a moment to be printed, then stop the printer.
+        usleep(showInbound ? 100_000 : 0)
+        stopping.store(true, ordering: .relaxed)
+        if let printerThread { pthread_join(printerThread, nil) }
+        printer.flush()
+        return status
+    }
+
+    /// One line (and, for `/sendevent` and `/sendmsg`, the lines of its headers and body): its status,
+    /// and whether the run must end.
+    private func runLine(_ line: String, rest: inout some IteratorProtocol<String>) -> (ExitStatus, Bool) {
+        let action: LineAction
+        do {
+            action = try LineGrammar.parse(line)
+        } catch {
+            printer.error(error.description)
+            return (.commandFailed, false)
+        }
+        switch action {
+        case .skip:
+            return (.ok, false)
+        case .local(let name, _):
+            if name == "exit" { return (.ok, true) }
+            printer.error("/\(name) is a console command; it does nothing in a script")
+            return (.commandFailed, false)
+        case .entry(var entry):
+            do throws(EntryError) {
+                return send(try entry.readScript(from: &rest), line: line)
+            } catch {
+                // Where the entry ends is now unknown: its remaining lines must not run as commands.
+                printer.error("\(error.description); the rest of the script is not run")
+                return (.commandFailed, true)
+            }
+        case .send(.bgapi(let command, nil)):
+            return startJob(command)
+        case .send(let command):
+            return send(command, line: line)
+        }
+    }
+
+    /// `line`: the line as typed (the first of a multi-line entry), for `--output` shaping.
+    private func send(_ command: Command, line: String) -> (ExitStatus, Bool) {
+        if let execute = CallTracker.execute(in: command) {
+            return control.follow(execute) { send(plain: command, line: line) } ?? send(plain: command, line: line)
+        }
+        return send(plain: command, line: line)
+    }
+
+    package func send(plain command: Command, line: String) -> (ExitStatus, Bool) {
+        noteSubscription(command)
+        do {
+            let response = try session.send(command)
+            if case .apiStream(let stream) = response {
+                if let shape { return (try collect(stream, line, shape), false) }
+                return (try copy(stream), false)
+            }
+            let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
+            printer.out(response.isError ? style.paint(text, .red) : text)
+            return (response.isError ? .commandFailed : .ok, false)
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// A streamed API output goes to stdout as it arrives; it failed if it starts with -ERR.
+    private func copy(_ stream: APIStream) throws(ConnectionError) -> ExitStatus {
+        var first: [UInt8] = []
+        var last: UInt8?
+        while let chunk = try stream.next() {
+            if first.count < 4 { first += chunk.prefix(4 - first.count) }
+            last = chunk.last ?? last
+            printer.out(bytes: chunk)
+        }
+        if let last, last != 0x0A { printer.out("\n") }
+        return first.starts(with: "-ERR".utf8) ? .commandFailed : .ok
+    }
+
+    package func failure(_ error: ConnectionError) -> (ExitStatus, Bool) {
+        printer.error(error.description)
+        switch error {
+        case .timedOut: return (.timedOut, false)
+        case .encoding, .cancelled: return (.commandFailed, false)
+        case .closed, .protocolError:
+            if reconnect, session.reconnect(maxAttempts: reconnectMax) { return (.connectionLost, false) }
+            return (.connectionLost, true)
+        }
+    }
+
+    /// `bgapi`: the job's result is printed at the end of the run. It is followed through the watcher
+    /// connection; when that cannot be opened, this session subscribes to BACKGROUND_JOB itself, in the
+    /// format the script uses.
+    private func startJob(_ command: String) -> (ExitStatus, Bool) {
+        if let started = control.startJob(command, failure: failure) { return started }
+        do {
+            if !subscribedToJobs {
+                _ = try session.send(.event(wireFormat, ["BACKGROUND_JOB"]))
+                subscribedToJobs = true
+            }
+            let job = try session.connection.bgapi(command, timeout: session.settings.replyTimeout)
+            let reply = job.reply ?? .reply(Reply(text: "+OK Job-UUID: \(job.uuid)"))
+            printer.out(renderer.render(reply))
+            if reply.isError { return (.commandFailed, false) }
+            jobs.append(job)
+            return (.ok, false)
+        } catch {
+            return failure(error)
+        }
+    }
+
+    private func waitForJobs() -> ExitStatus {
+        var status = ExitStatus.ok
+        for job in jobs {
+            do {
+                let event = try job.wait(timeout: session.settings.replyTimeout)
+                let body = event.body ?? ""
+                printer.out(body.hasPrefix("-ERR") ? style.paint(renderer.terminated(body), .red) : renderer.terminated(body))
+                if body.hasPrefix("-ERR") { status = max(status, .commandFailed) }
+            } catch {
+                printer.error("job \(job.uuid) (\(job.command)): \(error.description)")
+                status = max(status, error == .cancelled ? .commandFailed : (error.isTimeout ? .timedOut : .connectionLost))
+            }
+        }
+        jobs = []
+        return max(status, control.waitForJobs())
+    }
+
+    /// Remembers the format and whether BACKGROUND_JOB events were asked for.
+    private func noteSubscription(_ command: Command) {
+        guard case .raw(let line, _, _) = command else { return }
+        let words = line.split(separator: " ").map { String($0).uppercased() }
+        guard words.first == "EVENT" else { return }
+        if let format = words.dropFirst().first.flatMap({ EventFormat(rawValue: $0.lowercased()) }) { wireFormat = format }
+        if words.contains("BACKGROUND_JOB") || words.contains("ALL") { wantsJobEvents.store(true, ordering: .relaxed) }
+    }
+
+    private func printInbound() {
+        while true {
+            let connection = session.connection
+            guard let item = connection.inbound.next(until: .after(milliseconds: 50)) else {
+                printer.flush()
+                if stopping.load(ordering: .relaxed) { return }
+                // An ended queue answers at once; wait for a reconnect (or the end) without spinning.
+                if connection.endReason != nil { usleep(20_000) }
+                continue
+            }
+            switch item {
+            case .message(.log(let line)):
+                if line.text != "\n" { printer.out(style.log(renderer.terminated(line.text), level: line.level)) }
+            case .message(.event(let event, _)):
+                if event.name == "BACKGROUND_JOB", !wantsJobEvents.load(ordering: .relaxed) { continue }
+                printer.out(formatter.render(event, received: WallClock.microseconds()))
+            case .message(.disconnect(let notice)):
+                printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect notice")")
+            case .message(.reply(let reply)):
+                printer.note("unexpected reply from the server: \(reply.text)")
+            case .message(.malformed(_, let reason)):
+                printer.error(reason)
+            case .message(.raw(let frame)):
+                printer.note("unknown frame from the server: \(frame.contentType ?? "no Content-Type"), \(frame.body.count) bytes")
+            case .dropped(let count):
+                printer.note("\(count) events or log lines dropped: output too slow")
+            case .closed, .message:
+                continue
+            }
+        }
+    }
+}
+
+extension ConnectionError {
+    package var isTimeout: Bool { if case .timedOut = self { true } else { false } }
+}
+
+package enum WallClock {
+    package static func microseconds() -> Int {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000
+    }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ESLProtocol
+
+/// A connection that can come back: it remembers the subscriptions, filters and log level that were
+/// set, and after `-R` reconnects it sends them again. Commands pending when the connection was lost
+/// fail; they are never re-sent behind the user's back.
+package final class Session: @unchecked Sendable {
+    package let settings: Settings
+    package let printer: Printer
+    private let current: Locked<Connection>
+    /// The live connection (another after a reconnect); safe to read from any thread.
+    package var connection: Connection { current.withLock { $0 } }
+    /// State-setting commands that succeeded, in order, to replay after a reconnect.
+    private var state: [Command] = []
+    private let onInbound: (@Sendable () -> Void)?
+
+    package static let stateWords: Set<String> = ["event", "nixevent", "noevents", "filter", "log", "nolog", "myevents", "divert_events"]
+
+    package init(settings: Settings, printer: Printer, connection: Connection, onInbound: (@Sendable () -> Void)? = nil) {
+        self.settings = settings
+        self.printer = printer
+        self.current = Locked(connection)
+        self.onInbound = onInbound
+    }
+
+    /// Connects, retrying `retries` more times one second apart (`-r`).
+    package static func connect(_ settings: Settings, retries: Int, printer: Printer, onInbound: (@Sendable () -> Void)? = nil) throws(ConnectError) -> Connection {
+        var attempt = 0
+        while true {
+            do throws(ConnectError) {
+                return try Connection.open(settings.connect, onInbound: onInbound)
+            } catch {
+                guard attempt < retries, !error.isRejection else { throw error }
+                attempt += 1
+                printer.note("\(error.description); retrying (\(attempt)/\(retries))")
+                sleep(1)
+            }
+        }
+    }
+
+    package func send(_ command: Command) throws(ConnectionError) -> Response {
+        let response = try connection.send(command, timeout: settings.replyTimeout)
+        if !response.isError, Self.isStateCommand(command) { state.append(command) }
+        return response
+    }
+
+    package static func isStateCommand(_ command: Command) -> Bool {
+        switch command {
+        case .event, .nixevent, .noevents, .filter, .filterDelete, .log, .nolog, .myevents, .divertEvents: return true
+        case .raw(let line, _, _):
+            let word = line.split(separator: " ").first.map { String($0).lowercased() } ?? ""
+            return stateWords.contains(word)
+        default: return false
+        }
+    }
+
+    /// Reconnects with backoff (1 s doubling to 30 s; at most `maxAttempts` tries when given), sends the
+    /// remembered state again and says so. False when it gave up.
+    package func reconnect(maxAttempts: Int?, interrupted: () -> Bool = { false }) -> Bool {
+        let lost = Deadline.now()
+        var delay = 1.0
+        var attempt = 0
+        while maxAttempts.map({ attempt < $0 }) ?? true {
+            attempt += 1
+            var remaining = delay
+            while remaining > 0, !interrupted() {
+                usleep(UInt32(min(remaining, 0.2) * 1_000_000))
+                remaining -= 0.2
+            }
+            if interrupted() { return false }
+            do throws(ConnectError) {
+                let fresh = try Connection.open(settings.connect, onInbound: onInbound)
+                current.withLock { $0 = fresh }
+                for command in state { _ = try? fresh.send(command, timeout: settings.replyTimeout) }
+                let seconds = Double(Deadline.now().nanoseconds - lost.nanoseconds) / 1e9
+                printer.note("reconnected after \(String(Int(seconds * 10) / 10)).\(Int(seconds * 10) % 10) s — events in between were missed")
+                return true
+            } catch {
+                printer.note("reconnect attempt \(attempt) failed: \(error.description)")
+                if error.isRejection { return false }
+            }
+            delay = min(delay * 2, 30)
+        }
+        return false
+    }
+}
