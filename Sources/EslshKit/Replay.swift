@@ -22,6 +22,8 @@ package struct Replay {
     package var count: Int?
     package var quiet: Bool
     package var color: ColorMode
+    /// `--trace UUID`: the call's timeline, as `eslsh --trace` prints it live.
+    package var trace: String?
 
     package init(file: String, selection: EventSelection, format: EventOutputFormat, timestamps: Bool, replies: Bool,
                  pace: Double?, count: Int?, quiet: Bool, color: ColorMode) {
@@ -46,8 +48,12 @@ package struct Replay {
         let style = Style.forStandardOutput(color)
         var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
                                   selection: selection, replies: replies, printer: printer)
+        var follower = trace.map { TraceFollower(uuid: $0, format: TraceFormat(json: format == .ndjson, style: style)) }
         var first: (recorded: Int, clock: Deadline)?
-        defer { printer.flush() }
+        defer {
+            if let follower { printer.out(follower.summary) }
+            printer.flush()
+        }
         while !replayInterrupted.load(ordering: .relaxed) {
             let recorded: RecordedFrame
             do throws(RecordingError) {
@@ -64,6 +70,13 @@ package struct Replay {
                 } else {
                     first = (recorded.time, .now())
                 }
+            }
+            if follower != nil {
+                // The live rule on the recorded clock: over once nothing of the call came for a while.
+                if follower!.isOver(at: recorded.time) { break }
+                let text = follower!.offer(Message(frame: recorded.frame), at: recorded.time)
+                if !text.isEmpty { printer.out(text) }
+                continue
             }
             player.play(recorded)
             if let count, player.events >= count { return .ok }

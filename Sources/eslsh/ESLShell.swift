@@ -105,6 +105,8 @@ struct ESLShell: ParsableCommand {
     @OptionGroup var console: ConsoleOptions
     @OptionGroup var record: RecordOptions
     @OptionGroup var stats: StatsOptions
+    @OptionGroup var top: TopOptions
+    @OptionGroup var trace: TraceOptions
     @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
@@ -128,6 +130,13 @@ struct ESLShell: ParsableCommand {
         if listen != nil, console.prompt != nil { throw ValidationError("--prompt is for the inbound console; with --listen the prompt names the current call") }
         for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
         if output.format != nil, events != nil || listen != nil { throw ValidationError("--output shapes command answers; it does not go with --events or --listen (use --format)") }
+        try trace.check(format: view.format?.rawValue)
+        let liveViews = [stats.enabled, top.enabled, trace.uuid != nil].filter { $0 }.count
+        if liveViews > 1 { throw ValidationError("--stats, --top and --trace are modes of their own: choose one") }
+        if top.enabled || trace.uuid != nil, events != nil || !execute.isEmpty || file != nil || listen != nil {
+            throw ValidationError("--top and --trace cannot be combined with --events, -x, -f or --listen")
+        }
+        if top.enabled, view.format != nil { throw ValidationError("--format goes with --events or --trace, not --top") }
         if listen != nil, host.count > 1 || fleet.hostsFile != nil { throw ValidationError("--listen waits for calls; it does not go with several hosts") }
     }
 
@@ -184,6 +193,8 @@ struct ESLShell: ParsableCommand {
         run.noHistory = console.noHistory
         run.record = record.path
         run.stats = stats.enabled
+        run.top = top.enabled
+        run.trace = trace.uuid
         run.hostsFile = fleet.hostsFile
         run.output = output.format
         run.wide = output.wide
