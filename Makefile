@@ -1,7 +1,7 @@
 # eslsh — make deps | build | test | demo | release | install | bench | man | fuzz | clean
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
-DEB_PACKAGES = libedit-dev pkg-config tmux
+DEB_PACKAGES = libedit-dev libncurses-dev pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release install uninstall test tsan sanitize demo man fuzz bench clean

@@ -19,12 +19,18 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // ncurses (wide), from Debian's libncurses-dev, for the full-screen views; the shim wraps its macros.
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
         // The wire protocol: decoder, messages, events, encoder, connection. No terminal code.
         .target(name: "ESLProtocol"),
         // A FreeSWITCH stand-in that answers the way the captures show.
         .target(name: "ESLSimulator", dependencies: ["ESLProtocol"]),
         // Line editing and rendering of messages to text. No sockets.
-        .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit"]),
+        .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit", "CNcurses"]),
         // What eslsh does: settings and profiles, sessions, the mode runners. Tested without the binary.
         .target(name: "EslshKit", dependencies: ["ESLProtocol", "ConsoleUI"]),
         // Options and dispatch only.

@@ -102,6 +102,9 @@ public struct CallTrace: Sendable {
         return Item(offset: time - first!, leg: leg.tag, uuid: leg.uuid, kind: kind)
     }
 
+    /// Follows a leg known to be of the call already (a view opened on a call that is up).
+    public mutating func follow(_ uuid: String) { add(uuid) }
+
     private mutating func add(_ uuid: String) {
         let key = uuid.lowercasedASCII
         guard index[key] == nil, legs.count < maximumLegs else { return }

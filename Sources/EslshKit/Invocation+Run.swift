@@ -34,6 +34,7 @@ extension Invocation {
             printer.error("\(stats ? "--stats" : "--trace") takes one switch, not several hosts")
             return .usage
         }
+        if top { return runTop(settings, printer) }
         if settings.fleet.count > 1 {
             let recorders: [String: FrameRecorder]
             do { recorders = try FrameRecorder.startFleet(path: record, settings.fleet) } catch { printer.error(error.description); return .usage }

@@ -136,6 +136,7 @@ struct ESLShell: ParsableCommand {
         if top.enabled || trace.uuid != nil, events != nil || !execute.isEmpty || file != nil || listen != nil {
             throw ValidationError("--top and --trace cannot be combined with --events, -x, -f or --listen")
         }
+        if top.enabled, record.path != nil { throw ValidationError("--record goes with the console, --events, --trace, -x or -f, not --top") }
         if top.enabled, view.format != nil { throw ValidationError("--format goes with --events or --trace, not --top") }
         if listen != nil, host.count > 1 || fleet.hostsFile != nil { throw ValidationError("--listen waits for calls; it does not go with several hosts") }
     }
