@@ -20,6 +20,7 @@ public final class CursesScreen {
         guard !active else { return }
         // Wide characters need the locale's encoding (UTF-8), as libedit does.
         setlocale(LC_CTYPE, "")
+        if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
         guard eslsh_curses_start(&state) == 0 else {
             let term = getenv("TERM").map { String(cString: $0) } ?? ""
             throw Unavailable(description: "cannot use the terminal '\(TerminalText.visible(term))' full-screen (unknown to terminfo?)")
