@@ -230,7 +230,8 @@ public struct LiveCalls: Sendable {
         case "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE": leg.hangingUp = true
         case "CHANNEL_EXECUTE":
             leg.application = event["Application"] ?? ""
-            leg.applicationData = event["Application-Data"] ?? ""
+            // Plain events write an empty value as `_undef_`.
+            leg.applicationData = event["Application-Data"].map { $0 == "_undef_" ? "" : $0 } ?? ""
         case "CHANNEL_EXECUTE_COMPLETE":
             if leg.application == event["Application"] { leg.application = ""; leg.applicationData = "" }
         case "CHANNEL_BRIDGE":
@@ -278,7 +279,7 @@ public struct LiveCalls: Sendable {
         if leg.created == 0, let value = event["Event-Date-Timestamp"].flatMap(Int.init) { leg.created = value }
         if leg.application.isEmpty, let value = event["variable_current_application"] {
             leg.application = value
-            leg.applicationData = event["variable_current_application_data"] ?? ""
+            leg.applicationData = event["variable_current_application_data"].map { $0 == "_undef_" ? "" : $0 } ?? ""
         }
     }
 

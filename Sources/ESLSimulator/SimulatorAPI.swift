@@ -12,6 +12,7 @@ struct SimulatorAPI {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
         let name = parts.first?.lowercasedASCII ?? ""
         let argument = parts.count > 1 ? parts[1].trimmingSpaces : ""
+        if let answer = simulator.busy?.answer(name, argument) { return answer }
         switch name {
         case "status": return status()
         case "version": return argument == "short" ? "1.11.3\n" : Self.version
