@@ -53,7 +53,7 @@ let package = Package(
         // libFuzzer harness over everything that parses server bytes (make fuzz); a plain build replays files.
         .executableTarget(name: "eslfuzz", dependencies: ["ESLProtocol", "TestSupport"]),
         // Benchmarks (make bench).
-        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator"]),
+        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator", "ConsoleUI"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
         .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLSimulator", "TestSupport"]),

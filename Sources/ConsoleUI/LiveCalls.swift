@@ -1,4 +1,5 @@
 import ESLProtocol
+import Synchronization
 
 /// The calls on one or more switches, as `--top` shows them: built from a `show channels as json`
 /// snapshot, then kept current by channel events. One row per call: a leg originated by another leg
@@ -105,6 +106,16 @@ public struct LiveCalls: Sendable {
         public var next: Sort { Self.allCases[(Self.allCases.firstIndex(of: self)! + 1) % Self.allCases.count] }
     }
 
+    /// The calls' legs as keys, root first, worked out once per change of who joins whom (a frame
+    /// with 1,000 calls then only looks legs up). A new box on every such change: a copy of the table
+    /// keeps the box that matches it.
+    private final class Grouping: Sendable {
+        let groups = Mutex<[[String]]?>(nil)
+    }
+    private var grouping = Grouping()
+
+    private mutating func regroup() { grouping = Grouping() }
+
     /// Legs by key (host and lowercased uuid), and the order they were first seen in.
     private var legs: [String: Leg] = [:]
     private var order: [String] = []
@@ -181,12 +192,14 @@ public struct LiveCalls: Sendable {
     private mutating func insert(_ leg: Leg) {
         let key = Self.key(leg.host, leg.uuid)
         if legs.updateValue(leg, forKey: key) == nil { order.append(key) }
+        regroup()
     }
 
     private mutating func removeAll(host: String) {
         let prefix = host + "\u{0}"
         for key in order where key.hasPrefix(prefix) { legs[key] = nil }
         order.removeAll { $0.hasPrefix(prefix) }
+        regroup()
         split = split.filter { !$0.hasPrefix(prefix) }
     }
 
@@ -210,6 +223,7 @@ public struct LiveCalls: Sendable {
             }
             guard legs.removeValue(forKey: key) != nil else { return false }
             order.removeAll { $0 == key }
+            regroup()
             return true
         }
         guard !destroyed.contains(key) else { return false }
@@ -245,12 +259,13 @@ public struct LiveCalls: Sendable {
                 if b.equalsIgnoringASCIICase(uuid) { leg.joins = nil } else if var other = legs[Self.key(host, b)], !other.hangingUp {
                     other.joins = nil
                     legs[Self.key(host, b)] = other
+                    regroup()
                 }
             }
         default: break
         }
         if event["Other-Type"] == "originator", let other = event["Other-Leg-Unique-ID"], !split.contains(key) { leg.joins = other }
-        if legs[key] == nil { order.append(key) }
+        if legs[key] == nil { order.append(key); regroup() } else if before.joins != leg.joins { regroup() }
         legs[key] = leg
         return leg != before
     }
@@ -260,6 +275,7 @@ public struct LiveCalls: Sendable {
         guard var leg = legs[key], !other.equalsIgnoringASCIICase(uuid) else { return }
         leg.joins = other
         legs[key] = leg
+        regroup()
     }
 
     /// What every channel event says about its channel.
@@ -286,18 +302,16 @@ public struct LiveCalls: Sendable {
     /// The calls: legs grouped under the leg they join (followed to its root), matching `filter`
     /// (any text, case-insensitive) and sorted.
     public func rows(sort: Sort = .duration, filter: String = "") -> [Row] {
-        var rows: [String: Row] = [:]
-        var roots: [String] = []
-        for key in order {
-            guard let leg = legs[key] else { continue }
-            let root = self.root(of: key)
-            if rows[root] == nil {
-                roots.append(root)
-                rows[root] = Row(legs: [legs[root] ?? leg])
-            }
-            if key != root { rows[root]!.legs.append(leg) }
+        let groups = grouping.groups.withLock { cached in
+            if let cached { return cached }
+            let computed = computeGroups()
+            cached = computed
+            return computed
         }
-        var result = roots.compactMap { rows[$0] }
+        var result = groups.compactMap { keys -> Row? in
+            let members = keys.compactMap { legs[$0] }
+            return members.isEmpty ? nil : Row(legs: members)
+        }
         let needle = filter.lowercased()
         if !needle.isEmpty { result = result.filter { $0.searchText.contains(needle) } }
         switch sort {
@@ -306,6 +320,20 @@ public struct LiveCalls: Sendable {
         case .caller: result.sort { ($0.callerName.lowercased(), $0.callerNumber, $0.started) < ($1.callerName.lowercased(), $1.callerNumber, $1.started) }
         }
         return result
+    }
+
+    private func computeGroups() -> [[String]] {
+        var groups: [String: [String]] = [:]
+        var roots: [String] = []
+        for key in order {
+            let root = self.root(of: key)
+            if groups[root] == nil {
+                roots.append(root)
+                groups[root] = [root]
+            }
+            if key != root { groups[root]!.append(key) }
+        }
+        return roots.compactMap { groups[$0] }
     }
 
     /// The leg a leg's row belongs to: follow `joins` while the leg it names is known (a few steps at
