@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// A busy switch (`eslsim --busy N`), modelled on the busy-switch-json and call-trace-plain captures:
@@ -67,7 +68,7 @@ final class BusySwitch: @unchecked Sendable {
     func start() {
         Background.start { [self] in
             while let simulator, !simulator.isStopped {
-                serial.withLock { _ in tick(now: WallClock.now().microseconds) }
+                serial.withLock { _ in tick(now: EventDateStamps.now().microseconds) }
                 Background.sleep(.milliseconds(100))
             }
         }
@@ -233,7 +234,7 @@ final class BusySwitch: @unchecked Sendable {
 
     /// A log line as the switch writes it: `date time.micros cpu% [LEVEL] file:line text`.
     private func log(_ leg: Leg, _ level: Int, _ text: String, header: Bool = true) {
-        let clock = WallClock.now()
+        let clock = EventDateStamps.now()
         let micros = String(clock.microseconds % 1_000_000)
         let stamp = "\(clock.local).\(String(repeating: "0", count: 6 - micros.count))\(micros) 96.50% [\(LogLine.levelNames[level])] "
         let file = String(text.prefix { $0 != ":" })

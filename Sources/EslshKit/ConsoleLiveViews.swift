@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `/top` and `/trace UUID` in the console. Both use a second connection (as `/stats` does), so the

@@ -2,11 +2,8 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
-import Synchronization
-
-/// Set by SIGINT/SIGTERM/SIGHUP during `--top`: the view ends and the terminal is given back.
-let topInterrupted = Atomic<Bool>(false)
 
 /// `eslsh --top` and `/top`: the calls of one or more switches in a full-screen table, built from a
 /// `show channels as json` snapshot and kept current by the event stream; a snapshot again after a
@@ -45,13 +42,17 @@ package final class TopMode {
     package init(hosts: [Host], replyTimeout: Duration?, interrupted: (() -> Bool)? = nil) {
         self.hosts = hosts
         self.replyTimeout = replyTimeout ?? .seconds(5)
-        self.interrupted = interrupted ?? { topInterrupted.load(ordering: .relaxed) }
+        self.interrupted = interrupted ?? Interruption.signals.isRequested
         for host in hosts { calls.markStale(host: host.name) }
     }
 
     /// Runs until `q` or an interrupt; the terminal is restored on every way out.
     package func run(installHandlers: Bool) -> Result<Void, CursesScreen.Unavailable> {
-        if installHandlers { Self.installInterruptHandlers() }
+        if installHandlers {
+            // Ctrl-C and SIGTERM end the view through its normal way out, which restores the terminal.
+            Interruption.signals.install()
+            Self.hangUpEndsTheView()
+        }
         do throws(CursesScreen.Unavailable) { try screen.start() } catch { return .failure(error) }
         defer {
             screen.stop()
@@ -225,11 +226,13 @@ package final class TopMode {
         for host in hosts { _ = try? host.connection?.send(.nolog, timeout: replyTimeout) }
     }
 
-    static func installInterruptHandlers() {
-        let handler: @convention(c) (Int32) -> Void = { _ in topInterrupted.store(true, ordering: .relaxed) }
+    /// SIGHUP (the terminal went away) ends the view as SIGTERM does; left alone it would kill the
+    /// process, and ignored it would leave the view reading a dead terminal.
+    static func hangUpEndsTheView() {
+        let handler: @convention(c) (Int32) -> Void = { _ in raise(SIGTERM) }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = handler
         sigemptyset(&action.sa_mask)
-        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaction(signal, &action, nil) }
+        sigaction(SIGHUP, &action, nil)
     }
 }

@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// The part of `--trace` that live and replay share, so the two print the same for the same frames:

@@ -2,11 +2,8 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
-import Synchronization
-
-/// Set by SIGINT/SIGTERM during `--trace`: the trace ends with its summary so far.
-let traceInterrupted = Atomic<Bool>(false)
 
 /// `eslsh --trace UUID`: subscribes to every event and to log lines (DEBUG, or the `--log` level),
 /// keeps what is about the call and its legs, and ends with a summary once they are all gone (exit 0).
@@ -18,9 +15,11 @@ package struct TraceMode {
     package let format: TraceFormat
     package let logLevel: String
     package let replyTimeout: Duration?
+    /// Ctrl-C or SIGTERM: the trace ends with its summary so far.
+    package var interruption = Interruption.signals
 
     package func run() -> ExitStatus {
-        installInterruptHandlers()
+        interruption.install()
         for command in [Command.event(.plain, ["ALL"]), .log(logLevel)] {
             do throws(ConnectionError) {
                 let response = try connection.send(command, timeout: replyTimeout ?? .seconds(5))
@@ -37,7 +36,7 @@ package struct TraceMode {
         var follower = TraceFollower(uuid: uuid, format: format)
         var dropped = 0
         defer { printer.flush() }
-        while !traceInterrupted.load(ordering: .relaxed) {
+        while !interruption.isRequested() {
             let batch = connection.inbound.nextBatch(limit: 512, until: .after(milliseconds: 100))
             for item in batch {
                 switch item {
@@ -66,14 +65,5 @@ package struct TraceMode {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000
-    }
-
-    private func installInterruptHandlers() {
-        let handler: @convention(c) (Int32) -> Void = { _ in traceInterrupted.store(true, ordering: .relaxed) }
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        sigemptyset(&action.sa_mask)
-        sigaction(SIGINT, &action, nil)
-        sigaction(SIGTERM, &action, nil)
     }
 }
