@@ -10,31 +10,51 @@ import ESLProtocol
 /// counted and not shown. The line editor is idle while they run (they run between two lines), and
 /// the full-screen view hands terminfo's terminal back to it when it ends.
 extension ConsoleSession {
-    func runTop() {
-        guard let open = statsConnect else { return }
-        let connection: Connection
-        do {
-            connection = try open()
-        } catch {
-            editor.show(style.paint("eslsh: /top: \(error.description)", .red) + "\n")
-            return
+    /// What came through the wake pipe (and, with `keyStops`, the terminal) while a live view runs:
+    /// true when it should end. Ctrl-C ends it; SIGTERM and SIGHUP end it and go back to the pipe, so
+    /// the console then ends as it does at the prompt; the console's own inbound items are counted in
+    /// `hidden`, not shown; Ctrl-Z runs `suspend`.
+    func liveViewShouldStop(hidden: inout Int, keyStops: Bool, suspend: (() -> Void)? = nil) -> Bool {
+        var stop = false
+        for byte in wake.wait(milliseconds: 0) {
+            switch Int32(byte) {
+            case Int32(WakePipe.inbound):
+                let (text, ended) = drainInbound()
+                if ended { stop = true; editor.show(text) } else { hidden += text.split(separator: "\n").count }
+            case SIGINT: stop = true
+            case SIGTERM, SIGHUP: stop = true; wake.wake(byte)
+            case SIGTSTP: suspend?()
+            default: break
+            }
         }
+        // A key (Enter, in cooked mode) on the terminal.
+        var terminal = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        if keyStops, poll(&terminal, 1, 0) > 0 {
+            var discard = [UInt8](repeating: 0, count: 256)
+            _ = read(0, &discard, discard.count)
+            stop = true
+        }
+        return stop
+    }
+
+    /// The second connection a live view uses; nil (and the error shown) when it cannot be had.
+    func liveViewConnection(_ view: String) -> Connection? {
+        guard let open = statsConnect else { return nil }
+        do {
+            return try open()
+        } catch {
+            editor.show(style.paint("eslsh: \(view): \(error.description)", .red) + "\n")
+            return nil
+        }
+    }
+
+    func runTop() {
+        guard let open = statsConnect, let connection = liveViewConnection("/top") else { return }
         var hidden = 0
         var view: TopMode?
         let top = TopMode(hosts: [TopMode.Host(name: connection.socket.peer, open: open, connection: connection)], replyTimeout: replyTimeout) {
-            var stop = false
-            for byte in self.wake.wait(milliseconds: 0) {
-                switch Int32(byte) {
-                case Int32(WakePipe.inbound):
-                    let (text, ended) = self.drainInbound()
-                    if ended { stop = true } else { hidden += text.split(separator: "\n").count }
-                case SIGINT: stop = true
-                case SIGTERM, SIGHUP: stop = true; self.wake.wake(byte)
-                case SIGTSTP: view?.pause { WakePipe.suspend() }
-                default: break
-                }
-            }
-            return stop
+            // Keys belong to the view.
+            self.liveViewShouldStop(hidden: &hidden, keyStops: false) { view?.pause { WakePipe.suspend() } }
         }
         view = top
         if case .failure(let error) = top.run(installHandlers: false) {
@@ -48,14 +68,7 @@ extension ConsoleSession {
         guard uuid.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
             return editor.show(style.paint("eslsh: /trace takes a call's UUID", .red) + "\n")
         }
-        guard let open = statsConnect else { return }
-        let connection: Connection
-        do {
-            connection = try open()
-        } catch {
-            editor.show(style.paint("eslsh: /trace: \(error.description)", .red) + "\n")
-            return
-        }
+        guard let connection = liveViewConnection("/trace") else { return }
         defer { connection.close() }
         for command in [Command.event(.plain, ["ALL"]), .log("debug")] {
             do throws(ConnectionError) {
@@ -70,22 +83,7 @@ extension ConsoleSession {
         var stop = false
         var hidden = 0
         while !stop {
-            for byte in wake.wait(milliseconds: 0) {
-                switch Int32(byte) {
-                case Int32(WakePipe.inbound):
-                    let (text, ended) = drainInbound()
-                    if ended { stop = true } else { hidden += text.split(separator: "\n").count }
-                case SIGINT: stop = true
-                case SIGTERM, SIGHUP: stop = true; wake.wake(byte)
-                default: break
-                }
-            }
-            var terminal = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-            if poll(&terminal, 1, 0) > 0 {
-                var discard = [UInt8](repeating: 0, count: 256)
-                _ = read(0, &discard, discard.count)
-                stop = true
-            }
+            if liveViewShouldStop(hidden: &hidden, keyStops: true) { stop = true }
             var text = ""
             for item in connection.inbound.nextBatch(limit: 512, until: .after(milliseconds: 100)) {
                 switch item {

@@ -25,6 +25,16 @@ import Testing
         return (path, frames)
     }
 
+    /// The recording, and a simulator serving its frames to whoever subscribes, as fast as read.
+    static func served() throws -> (path: String, simulator: Simulator) {
+        let (path, frames) = try recording()
+        let simulator = try EslshTests.simulator {
+            $0.heartbeatInterval = nil
+            $0.replay = RecordingReplay(frames, speed: nil)
+        }
+        return (path, simulator)
+    }
+
     @Test func replayedCaptureIsTheExpectedTimeline() throws {
         let (path, _) = try Self.recording()
         defer { unlink(path) }
@@ -37,13 +47,8 @@ import Testing
     /// The switch sends the same frames live: the same timeline, and the trace ends by itself (exit 0)
     /// once the call and its other leg are gone.
     @Test func liveTraceEqualsTheReplay() throws {
-        let (path, frames) = try Self.recording()
-        defer { unlink(path) }
-        let simulator = try EslshTests.simulator {
-            $0.heartbeatInterval = nil
-            $0.replay = RecordingReplay(frames, speed: nil)
-        }
-        defer { simulator.stop() }
+        let (path, simulator) = try Self.served()
+        defer { unlink(path); simulator.stop() }
         let live = try EslshTests.run(["-P", "\(simulator.port)", "--trace", Self.traced])
         #expect(live.status == 0)
         #expect(live.stdout == Self.expected)
@@ -52,13 +57,8 @@ import Testing
     }
 
     @Test func ndjsonLiveAndReplayAgree() throws {
-        let (path, frames) = try Self.recording()
-        defer { unlink(path) }
-        let simulator = try EslshTests.simulator {
-            $0.heartbeatInterval = nil
-            $0.replay = RecordingReplay(frames, speed: nil)
-        }
-        defer { simulator.stop() }
+        let (path, simulator) = try Self.served()
+        defer { unlink(path); simulator.stop() }
         let live = try EslshTests.run(["-P", "\(simulator.port)", "--trace", Self.traced, "--format", "ndjson"])
         let replay = try EslshTests.run(["replay", path, "--fast", "--trace", Self.traced, "--format", "ndjson"])
         #expect(live.status == 0)

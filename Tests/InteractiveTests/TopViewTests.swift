@@ -14,16 +14,22 @@ import Testing
         _ = try client.frames { $0.contains { $0.contentType == "api/response" } }
     }
 
+    /// A simulator and `eslsh --top` against it, with the table's titles on the screen.
+    static func startTop(columns: Int = 130, rows: Int = 24) throws -> (Simulator, TmuxTerminal) {
+        let simulator = try testSimulator()
+        let terminal = try TmuxTerminal(columns: columns, rows: rows)
+        InteractiveConsoleTests.start(terminal, port: simulator.port, arguments: "--top")
+        #expect(terminal.waitFor { $0.contains("calls 0  channels 0") && $0.contains("CALLER") && $0.contains("APPLICATION") }, "\(terminal.screen())")
+        return (simulator, terminal)
+    }
+
     static func rows(_ screen: String, _ text: String) -> Int {
         screen.split(separator: "\n").filter { $0.contains(text) }.count
     }
 
     @Test func rowsComeAndGoAndTheSelectedCallIsHungUpAfterTheQuestion() throws {
-        let simulator = try testSimulator()
+        let (simulator, terminal) = try Self.startTop()
         defer { simulator.stop() }
-        let terminal = try TmuxTerminal(columns: 130, rows: 24)
-        InteractiveConsoleTests.start(terminal, port: simulator.port, arguments: "--top")
-        #expect(terminal.waitFor { $0.contains("calls 0  channels 0") && $0.contains("CALLER") && $0.contains("APPLICATION") }, "\(terminal.screen())")
         _ = simulator.originate(destination: "7001")
         _ = simulator.originate(destination: "7002")
         #expect(terminal.waitFor { Self.rows($0, " 7001 ") >= 1 && Self.rows($0, " 7002 ") >= 1 }, "\(terminal.screen())")
@@ -55,11 +61,8 @@ import Testing
 
     /// Enter opens the selected call's trace; the call hangs up and its end shows; q goes back.
     @Test func enterTracesTheSelectedCallAndSignalsRestoreTheTerminal() throws {
-        let simulator = try testSimulator()
+        let (simulator, terminal) = try Self.startTop()
         defer { simulator.stop() }
-        let terminal = try TmuxTerminal(columns: 130, rows: 24)
-        InteractiveConsoleTests.start(terminal, port: simulator.port, arguments: "--top")
-        #expect(terminal.waitFor { $0.contains("CALLER") })
         let uuid = simulator.originate(destination: "7003")
         #expect(terminal.waitFor { Self.rows($0, " 7003 ") >= 1 }, "\(terminal.screen())")
         terminal.type("/" + String(uuid.prefix(8)))
