@@ -45,7 +45,7 @@ package struct Replay {
         }
         interruption.install()
         let style = Style.forStandardOutput(color)
-        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
+        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps),
                                   selection: selection, replies: replies, printer: printer)
         var follower = trace.map { TraceFollower(uuid: $0, format: TraceFormat(json: format == .ndjson, style: style)) }
         var first: (recorded: Int, clock: Deadline)?

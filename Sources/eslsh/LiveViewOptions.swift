@@ -1,4 +1,6 @@
 import ArgumentParser
+import ConsoleUI
+import EslshKit
 
 /// `--top`: the full-screen calls view (see `TopMode`).
 struct TopOptions: ParsableArguments {
@@ -11,12 +13,8 @@ struct TraceOptions: ParsableArguments {
     @Option(name: .customLong("trace"), help: ArgumentHelp("One call's timeline: its events, its other legs' and their log lines, then a summary; ends when the call is gone. --format ndjson for JSON.", valueName: "uuid"))
     var uuid: String?
 
-    /// The checks both commands make.
-    func check(format: String?) throws {
-        guard let uuid else { return }
-        if uuid.isEmpty || uuid.contains(where: { $0.isWhitespace || $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) {
-            throw ValidationError("--trace takes a call's UUID")
-        }
-        if let format, format != "summary", format != "ndjson" { throw ValidationError("--trace prints text, or ndjson with --format ndjson") }
+    /// The checks `eslsh replay` makes (eslsh's own go through `Invocation.validate`).
+    func check(format: EventOutputFormat?) throws {
+        do { try Invocation.checkTrace(uuid, format: format) } catch { throw ValidationError(error.description) }
     }
 }

@@ -45,7 +45,7 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var terminal: TerminalOptions
 
     func validate() throws {
-        try trace.check(format: view.format?.rawValue)
+        try trace.check(format: view.format)
         if trace.uuid != nil, events != nil || view.uuid != nil || view.count != nil || replies {
             throw ValidationError("--trace chooses what is shown: not with --events, --uuid, --count or --replies")
         }
