@@ -12,6 +12,7 @@ struct SimulatorAPI {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
         let name = parts.first?.lowercasedASCII ?? ""
         let argument = parts.count > 1 ? parts[1].trimmingSpaces : ""
+        if let answer = simulator.busy?.answer(name, argument) { return answer }
         switch name {
         case "status": return status()
         case "version": return argument == "short" ? "1.11.3\n" : Self.version
@@ -103,8 +104,12 @@ struct SimulatorAPI {
     }
 
     private func hupall(_ argument: String) -> String {
-        let cause = argument.split(separator: " ").first.map(String.init) ?? "NORMAL_CLEARING"
-        for call in simulator.calls { call.hangup(cause: cause) }
+        let words = argument.split(separator: " ").map(String.init)
+        let cause = words.first ?? "NORMAL_CLEARING"
+        // `hupall CAUSE VARIABLE VALUE`: only the channels whose variable has that value (destination_number here).
+        for call in simulator.calls where words.count < 3 || (words[1] == "destination_number" && call.destination == words[2]) {
+            call.hangup(cause: cause)
+        }
         return "+OK hangup all channels with cause \(cause)\n"
     }
 

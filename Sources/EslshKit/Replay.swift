@@ -21,6 +21,8 @@ package struct Replay {
     package var color: ColorMode
     /// Ctrl-C or SIGTERM: the replay ends cleanly with what was printed so far.
     package var interruption = Interruption.signals
+    /// `--trace UUID`: the call's timeline, as `eslsh --trace` prints it live.
+    package var trace: String?
 
     package init(file: String, selection: EventSelection, format: EventOutputFormat, timestamps: Bool, replies: Bool,
                  pace: Double?, count: Int?, quiet: Bool, color: ColorMode) {
@@ -45,8 +47,12 @@ package struct Replay {
         let style = Style.forStandardOutput(color)
         var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps),
                                   selection: selection, replies: replies, printer: printer)
+        var follower = trace.map { TraceFollower(uuid: $0, format: TraceFormat(json: format == .ndjson, style: style)) }
         var first: (recorded: Int, clock: Deadline)?
-        defer { printer.flush() }
+        defer {
+            if let follower { printer.out(follower.summary) }
+            printer.flush()
+        }
         while !interruption.isRequested() {
             let recorded: RecordedFrame
             do throws(RecordingError) {
@@ -63,6 +69,13 @@ package struct Replay {
                 } else {
                     first = (recorded.time, .now())
                 }
+            }
+            if follower != nil {
+                // The live rule on the recorded clock: over once nothing of the call came for a while.
+                if follower!.isOver(at: recorded.time) { break }
+                let text = follower!.offer(Message(frame: recorded.frame), at: recorded.time)
+                if !text.isEmpty { printer.out(text) }
+                continue
             }
             player.play(recorded)
             if let count, player.events >= count { return .ok }

@@ -289,6 +289,7 @@ do {
     if only == nil || only == "startup" { try bench.startup() }
     if only == nil || only == "memory" { try bench.memory() }
     if only == nil || only == "console" { try bench.console() }
+    if only == nil || only == "top" { bench.top() }
 } catch {
     FileHandle.standardError.write(Data("eslbench: \(error)\n".utf8))
     exit(1)

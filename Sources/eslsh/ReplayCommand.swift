@@ -40,9 +40,15 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "No pauses: as fast as the output takes it.")
     var fast = false
 
+    @OptionGroup var trace: TraceOptions
+
     @OptionGroup var terminal: TerminalOptions
 
     func validate() throws {
+        try trace.check(format: view.format)
+        if trace.uuid != nil, events != nil || view.uuid != nil || view.count != nil || replies {
+            throw ValidationError("--trace chooses what is shown: not with --events, --uuid, --count or --replies")
+        }
         if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be more than 0") }
         if speed != nil, fast { throw ValidationError("--speed and --fast cannot be combined") }
         if let count = view.count, count < 1 { throw ValidationError("--count must be 1 or more") }
@@ -74,7 +80,10 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func start() -> ExitStatus {
-        Replay(file: file, selection: (try? selection()) ?? EventSelection(), format: view.format ?? .summary, timestamps: view.timestamps,
-               replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.errorsOnly, color: terminal.noColor ? .never : terminal.color ?? .auto).run()
+        var replay = Replay(file: file, selection: (try? selection()) ?? EventSelection(), format: view.format ?? .summary, timestamps: view.timestamps,
+                            replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.errorsOnly,
+                            color: terminal.noColor ? .never : terminal.color ?? .auto)
+        replay.trace = trace.uuid
+        return replay.run()
     }
 }

@@ -12,7 +12,7 @@ public enum Fixtures {
     }()
 
     public static let names = [
-        "api-replies", "bgapi", "call-events-json", "call-events-plain", "call-events-xml", "command-before-auth",
+        "api-replies", "bgapi", "busy-switch-json", "call-events-json", "call-events-plain", "call-events-xml", "call-trace-plain", "command-before-auth",
         "command-replies", "handshake-bad-password", "handshake-ok-exit", "logs-debug", "myevents-sendmsg",
         "outbound-session", "sendevent", "sofia-register-plain",
     ]
