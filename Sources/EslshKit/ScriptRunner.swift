@@ -119,8 +119,12 @@ package final class ScriptRunner: @unchecked Sendable {
                 if let shape { return (try collect(stream, line, shape), false) }
                 return (try copy(stream), false)
             }
-            let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
-            printer.out(response.isError ? style.paint(text, .red) : text)
+            if let shape {
+                let text = shape(line, renderer.render(response))
+                printer.out(response.isError ? style.paint(text, .red) : text)
+            } else {
+                output.answer(response)
+            }
             if blankLineAfterOutput, case .api(let api) = response, api.text.hasSuffix("\n") { printer.out("\n") }
             return (response.isError ? .commandFailed : .ok, false)
         } catch {
