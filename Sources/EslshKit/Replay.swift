@@ -46,7 +46,7 @@ package struct Replay {
         let style = Style.forStandardOutput(color)
         var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
                                   selection: selection, replies: replies, printer: printer)
-        var first: (recorded: Int, clock: Deadline)?
+        var paced: ReplayPace?
         defer { printer.flush() }
         while !replayInterrupted.load(ordering: .relaxed) {
             let recorded: RecordedFrame
@@ -58,11 +58,12 @@ package struct Replay {
                 return .usage
             }
             if let pace {
-                if let (start, clock) = first {
-                    let offset = Double(max(0, recorded.time - start)) / pace
-                    wait(until: clock.nanoseconds + UInt64(offset * 1000), printer)
+                if let paced {
+                    wait(until: paced.due(recorded.time), printer)
+                    // Interrupted in the pause: the frame waited for is not shown.
+                    if replayInterrupted.load(ordering: .relaxed) { break }
                 } else {
-                    first = (recorded.time, .now())
+                    paced = ReplayPace(speed: pace, firstRecorded: recorded.time, firstPlayed: Deadline.now().nanoseconds)
                 }
             }
             player.play(recorded)
