@@ -43,11 +43,11 @@ let package = Package(
             ]
         ),
         // Shared by the test targets: the captures as fixtures, a scriptable misbehaving server.
-        .target(name: "TestSupport", dependencies: ["ESLProtocol", "ESLSimulator"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
+        .target(name: "TestSupport", dependencies: ["ESLProtocol", "ESLSimulator", "ConsoleUI", "EslshKit"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
         // libFuzzer harness over everything that parses server bytes (make fuzz); a plain build replays files.
         .executableTarget(name: "eslfuzz", dependencies: ["ESLProtocol", "TestSupport"]),
         // Benchmarks (make bench).
-        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator"]),
+        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLSimulator", "ConsoleUI"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
         .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLSimulator", "TestSupport"]),
