@@ -45,7 +45,8 @@ package struct EventStream {
             if dropped > 0 { printer.note("\(dropped) events or log lines were dropped in all: output too slow") }
         }
         while true {
-            if streamInterrupted.load(ordering: .relaxed) { return .ok }
+            // Interrupted, or nowhere to write (the status says which: `ExitStatus.final`).
+            if streamInterrupted.load(ordering: .relaxed) || Printer.outputEnded { return .ok }
             let connection = session.connection
             var batch = connection.inbound.nextBatch(limit: 512, until: .now())
             if batch.isEmpty {
@@ -54,6 +55,7 @@ package struct EventStream {
             }
             for item in batch {
                 if let status = handle(item, seen: &seen, dropped: &dropped) { return status }
+                if Printer.outputEnded { return .ok }
             }
         }
     }
@@ -96,7 +98,7 @@ package struct EventStream {
     }
 
     private func resubscribe() -> Bool {
-        session.reconnect(maxAttempts: reconnectMax) { streamInterrupted.load(ordering: .relaxed) }
+        session.reconnect(maxAttempts: reconnectMax) { streamInterrupted.load(ordering: .relaxed) || Printer.outputEnded }
     }
 
     /// Subscriptions go through the session, so a reconnect sends them again. Events travel as plain

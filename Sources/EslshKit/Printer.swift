@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ESLProtocol
+import Synchronization
 
 /// The one way eslsh writes: results to stdout, diagnostics to stderr, one lock so that lines from the
 /// command loop and the event printer never interleave mid-line. Stdout is buffered and flushed when
@@ -17,6 +18,27 @@ package final class Printer: Sendable {
     /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
     private static let writingOut = Locked<Int>(0)
     private static let writingErr = Locked<Int>(0)
+
+    /// Whether the run's output can still be written. Process-wide: every printer shares stdout, and a
+    /// recording that cannot be written ends the run as stdout does. Once not `.writing`, the modes
+    /// stop at their next look (`outputEnded`) and `ExitStatus.final` gives the status.
+    package enum OutputState: Int {
+        case writing = 0
+        /// EPIPE on stdout: quiet, like any filter whose reader left.
+        case readerGone = 1
+        /// Any other write error (stdout or the recording), already reported in one line.
+        case failed = 2
+    }
+    private static let output = Atomic<Int>(OutputState.writing.rawValue)
+    package static var outputState: OutputState { OutputState(rawValue: output.load(ordering: .relaxed)) ?? .writing }
+    package static var outputEnded: Bool { outputState != .writing }
+
+    /// A write that failed: the first failure decides, and only an error other than EPIPE is told.
+    package static func outputFailed(_ message: String?) {
+        let state: OutputState = message == nil ? .readerGone : .failed
+        guard output.compareExchange(expected: OutputState.writing.rawValue, desired: state.rawValue, ordering: .relaxed).exchanged else { return }
+        if let message { write(2, Array("eslsh: \(message)\n".utf8)) }
+    }
 
     package init(quiet: Bool, tag: String = "", tagsOutput: Bool = true) {
         self.quiet = quiet
@@ -93,16 +115,22 @@ package final class Printer: Sendable {
         buffer.removeFirst(end)
     }
 
+    /// Writes every byte. Standard output that fails is reported once (`outputFailed`) and not
+    /// written again; a failing stderr has nowhere to be reported.
     package static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        (fd == 2 ? writingErr : writingOut).withLock { count in
+        if fd == 1, outputEnded { return }
+        let failure: Int32? = (fd == 2 ? writingErr : writingOut).withLock { count in
             count &+= 1
-            bytes.withUnsafeBytes { raw in
+            return bytes.withUnsafeBytes { raw -> Int32? in
                 var offset = 0
                 while offset < raw.count {
                     let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+                    if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return written < 0 ? errno : EIO }
                 }
+                return nil
             }
         }
+        guard let failure, fd == 1 else { return }
+        outputFailed(failure == EPIPE ? nil : "cannot write to standard output: \(String(cString: strerror(failure)))")
     }
 }

@@ -48,7 +48,7 @@ package struct Replay {
                                   selection: selection, replies: replies, printer: printer)
         var paced: ReplayPace?
         defer { printer.flush() }
-        while !replayInterrupted.load(ordering: .relaxed) {
+        while !replayInterrupted.load(ordering: .relaxed), !Printer.outputEnded {
             let recorded: RecordedFrame
             do throws(RecordingError) {
                 guard let next = try reader.next() else { break }
@@ -61,7 +61,7 @@ package struct Replay {
                 if let paced {
                     wait(until: paced.due(recorded.time), printer)
                     // Interrupted in the pause: the frame waited for is not shown.
-                    if replayInterrupted.load(ordering: .relaxed) { break }
+                    if replayInterrupted.load(ordering: .relaxed) || Printer.outputEnded { break }
                 } else {
                     paced = ReplayPace(speed: pace, firstRecorded: recorded.time, firstPlayed: Deadline.now().nanoseconds)
                 }
@@ -77,7 +77,7 @@ package struct Replay {
     private func wait(until nanoseconds: UInt64, _ printer: Printer) {
         guard Deadline.now().nanoseconds < nanoseconds else { return }
         printer.flush()
-        while !replayInterrupted.load(ordering: .relaxed) {
+        while !replayInterrupted.load(ordering: .relaxed), !Printer.outputEnded {
             let now = Deadline.now().nanoseconds
             guard now < nanoseconds else { return }
             usleep(UInt32(min(nanoseconds - now, 100_000_000) / 1000))

@@ -26,9 +26,10 @@ package struct StatsMode {
             monitor.start()
             var printed = 0
             var next = Deadline.after(milliseconds: 1000)
-            while !statsInterrupted.load(ordering: .relaxed) {
-                let line = try monitor.sample(until: next) { statsInterrupted.load(ordering: .relaxed) }
-                if statsInterrupted.load(ordering: .relaxed) { break }
+            func ended() -> Bool { statsInterrupted.load(ordering: .relaxed) || Printer.outputEnded }
+            while !ended() {
+                let line = try monitor.sample(until: next) { ended() }
+                if ended() { break }
                 if terminal, printed % 20 == 0 { printer.out(StatsAccumulator.header + "\n") }
                 printer.out((terminal ? StatsAccumulator.format(line, width: TerminalSize.columns() ?? 0) : StatsAccumulator.format(line)) + "\n")
                 printer.flush()

@@ -18,7 +18,8 @@ final class RunningEslsh: @unchecked Sendable {
     private let done = DispatchGroup()
 
     /// `closeOutputAfterLines`: the reader of stdout reads that many lines, then closes its end.
-    init(_ arguments: [String], environment: [String: String] = [:], closeOutputAfterLines: Int? = nil) throws {
+    /// `outputFile`: stdout goes to this file (`/dev/full`) instead of a pipe.
+    init(_ arguments: [String], environment: [String: String] = [:], closeOutputAfterLines: Int? = nil, outputFile: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: EslshTests.binary)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -27,11 +28,20 @@ final class RunningEslsh: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
+        if let outputFile {
+            process.standardOutput = FileHandle(forWritingAtPath: outputFile)
+        } else {
+            process.standardOutput = out
+        }
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        collect(out.fileHandleForReading, into: output, closingAfterLines: closeOutputAfterLines)
+        if outputFile == nil {
+            collect(out.fileHandleForReading, into: output, closingAfterLines: closeOutputAfterLines)
+        }
+        // The parent's copy of the write end: without closing it, the reader never sees the end.
+        try? out.fileHandleForWriting.close()
+        try? err.fileHandleForWriting.close()
         collect(err.fileHandleForReading, into: errors, closingAfterLines: nil)
         let pid = process.processIdentifier
         // A hung eslsh must fail its test, not hang the suite.
