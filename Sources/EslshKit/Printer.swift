@@ -13,13 +13,16 @@ package final class Printer: Sendable {
     /// In a fleet: `[host] `, written before every line (of stdout only when `tagsOutput`; stderr always).
     package let tag: String
     package let tagsOutput: Bool
+    /// Where results and diagnostics go: stdout and stderr, or (in tests) the write ends of pipes.
+    package let output: Int32
+    package let errors: Int32
     /// Printers of a fleet share the descriptors: one write at a time on each, so lines never
     /// interleave. One lock per descriptor, so a full stdout never holds up stderr. (They count the
     /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
     private static let writingOut = Locked<Int>(0)
     private static let writingErr = Locked<Int>(0)
 
-    /// Whether the run's output can still be written. Process-wide: every printer shares stdout, and a
+    /// Whether results can still be written. Process-wide: every printer shares stdout, and a
     /// recording that cannot be written ends the run as stdout does. Once not `.writing`, the modes
     /// stop at their next look (`outputEnded`) and `ExitStatus.final` gives the status.
     package enum OutputState: Int {
@@ -29,21 +32,28 @@ package final class Printer: Sendable {
         /// Any other write error (stdout or the recording), already reported in one line.
         case failed = 2
     }
-    private static let output = Atomic<Int>(OutputState.writing.rawValue)
-    package static var outputState: OutputState { OutputState(rawValue: output.load(ordering: .relaxed)) ?? .writing }
+    private static let outputHealth = Atomic<Int>(OutputState.writing.rawValue)
+    package static var outputState: OutputState { OutputState(rawValue: outputHealth.load(ordering: .relaxed)) ?? .writing }
     package static var outputEnded: Bool { outputState != .writing }
 
     /// A write that failed: the first failure decides, and only an error other than EPIPE is told.
     package static func outputFailed(_ message: String?) {
         let state: OutputState = message == nil ? .readerGone : .failed
-        guard output.compareExchange(expected: OutputState.writing.rawValue, desired: state.rawValue, ordering: .relaxed).exchanged else { return }
-        if let message { write(2, Array("eslsh: \(message)\n".utf8)) }
+        guard outputHealth.compareExchange(expected: OutputState.writing.rawValue, desired: state.rawValue, ordering: .relaxed).exchanged else { return }
+        if let message { _ = write(2, Array("eslsh: \(message)\n".utf8), lock: writingErr) }
     }
 
-    package init(quiet: Bool, tag: String = "", tagsOutput: Bool = true) {
+    package init(quiet: Bool, tag: String = "", tagsOutput: Bool = true, output: Int32 = 1, errors: Int32 = 2) {
         self.quiet = quiet
         self.tag = tag
         self.tagsOutput = tagsOutput
+        self.output = output
+        self.errors = errors
+    }
+
+    /// A printer for one host of a fleet: the same descriptors, its own tag.
+    package func tagged(_ tag: String, tagsOutput: Bool = true) -> Printer {
+        Printer(quiet: quiet, tag: tag, tagsOutput: tagsOutput, output: output, errors: errors)
     }
 
     /// Results (buffered until `flush`, or once 64 KiB are waiting).
@@ -80,7 +90,7 @@ package final class Printer: Sendable {
     package func error(_ text: String) {
         state.withLock { buffer in
             drain(&buffer)
-            Self.write(2, Array("\(tag)eslsh: \(text)\n".utf8))
+            _ = Self.write(errors, Array("\(tag)eslsh: \(text)\n".utf8), lock: Self.writingErr)
         }
     }
 
@@ -93,7 +103,7 @@ package final class Printer: Sendable {
     private func drain(_ buffer: inout [UInt8], whole: Bool = false) {
         guard !buffer.isEmpty else { return }
         guard !tag.isEmpty, tagsOutput else {
-            Self.write(1, buffer)
+            Self.writeResults(output, buffer)
             buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
             return
         }
@@ -111,15 +121,25 @@ package final class Printer: Sendable {
             out.append(0x0A)
             start = stop + 1
         }
-        Self.write(1, out)
+        Self.writeResults(output, out)
         buffer.removeFirst(end)
     }
 
-    /// Writes every byte. Standard output that fails is reported once (`outputFailed`) and not
-    /// written again; a failing stderr has nowhere to be reported.
+    /// Writes to a descriptor outside any printer (a trace line, the profile list, the password prompt).
     package static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        if fd == 1, outputEnded { return }
-        let failure: Int32? = (fd == 2 ? writingErr : writingOut).withLock { count in
+        if fd == 2 { _ = write(fd, bytes, lock: writingErr) } else { writeResults(fd, bytes) }
+    }
+
+    /// Results: a write that fails is reported once (`outputFailed`) and nothing more is written;
+    /// a failing stderr has nowhere to be reported.
+    private static func writeResults(_ fd: Int32, _ bytes: [UInt8]) {
+        guard !outputEnded, let failure = write(fd, bytes, lock: writingOut) else { return }
+        outputFailed(failure == EPIPE ? nil : "cannot write to standard output: \(String(cString: strerror(failure)))")
+    }
+
+    /// Every byte written, or the errno of the write that failed.
+    private static func write(_ fd: Int32, _ bytes: [UInt8], lock: Locked<Int>) -> Int32? {
+        lock.withLock { count in
             count &+= 1
             return bytes.withUnsafeBytes { raw -> Int32? in
                 var offset = 0
@@ -130,7 +150,5 @@ package final class Printer: Sendable {
                 return nil
             }
         }
-        guard let failure, fd == 1 else { return }
-        outputFailed(failure == EPIPE ? nil : "cannot write to standard output: \(String(cString: strerror(failure)))")
     }
 }
