@@ -35,6 +35,9 @@ package final class Printer: Sendable {
     private static let outputHealth = Atomic<Int>(OutputState.writing.rawValue)
     package static var outputState: OutputState { OutputState(rawValue: outputHealth.load(ordering: .relaxed)) ?? .writing }
     package static var outputEnded: Bool { outputState != .writing }
+    /// Stdout itself failed: nothing more is written to it. (A failed recording ends the run too, but
+    /// what the current command answered is still shown.)
+    private static let resultsBroken = Atomic<Bool>(false)
 
     /// A write that failed: the first failure decides, and only an error other than EPIPE is told.
     package static func outputFailed(_ message: String?) {
@@ -133,7 +136,8 @@ package final class Printer: Sendable {
     /// Results: a write that fails is reported once (`outputFailed`) and nothing more is written;
     /// a failing stderr has nowhere to be reported.
     private static func writeResults(_ fd: Int32, _ bytes: [UInt8]) {
-        guard !outputEnded, let failure = write(fd, bytes, lock: writingOut) else { return }
+        guard !resultsBroken.load(ordering: .relaxed), let failure = write(fd, bytes, lock: writingOut) else { return }
+        resultsBroken.store(true, ordering: .relaxed)
         outputFailed(failure == EPIPE ? nil : "cannot write to standard output: \(String(cString: strerror(failure)))")
     }
 

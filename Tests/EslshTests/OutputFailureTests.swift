@@ -84,7 +84,13 @@ import Testing
         let path = NSTemporaryDirectory() + "eslsh-\(UUID().uuidString).fifo"
         #expect(mkfifo(path, 0o644) == 0)
         defer { unlink(path) }
-        let reader = Thread { _ = FileManager.default.contents(atPath: path) }
+        // A plain reader (Foundation's file reading gives up on a fifo without opening it).
+        let reader = Thread {
+            let fd = open(path, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while read(fd, &buffer, buffer.count) > 0 {}
+            close(fd)
+        }
         reader.start()
         let run = try EslshTests.run(["-P", "\(simulator.port)", "--record", path, "-x", "status"])
         #expect(run.status == 0)
