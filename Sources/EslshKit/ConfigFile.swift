@@ -9,11 +9,11 @@ import ESLProtocol
 /// (`~/.fs_cli_conf`, then `/etc/fs_cli.conf`) as it is, so fs_cli users' profiles just work.
 package struct ConfigFile {
     package struct Profile {
-        var name: String
+        package var name: String
         /// Keys lowercased, in file order; the last of a repeated key wins.
         var values: [String: (value: String, line: Int)] = [:]
 
-        subscript(key: String) -> String? { values[key]?.value }
+        package subscript(key: String) -> String? { values[key]?.value }
     }
 
     package struct Problem: Error, CustomStringConvertible {
