@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `--events`: subscribe and print events until the server says goodbye, `--count` is reached or the
@@ -82,7 +83,7 @@ package struct EventStream {
         case .message(.disconnect(let notice)):
             printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect")")
         case .closed(let reason):
-            if case .closed(let text) = reason, text.hasPrefix("server closed the connection") {
+            if case .closed(.goodbye) = reason {
                 if !(reconnect && resubscribe()) { return .ok }
             } else {
                 printer.error(reason.description)

@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// A script's background jobs and `/execute`s, followed through a `Watcher` (opened at the first need):

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 import Synchronization
 
@@ -121,7 +122,7 @@ package final class ScriptRunner: @unchecked Sendable {
     }
 
     /// A streamed API output goes to stdout as it arrives; it failed if it starts with -ERR.
-    private func copy(_ stream: APIStream) throws(ConnectionError) -> ExitStatus {
+    private func copy(_ stream: any BodyStream) throws(ConnectionError) -> ExitStatus {
         var first: [UInt8] = []
         var last: UInt8?
         while let chunk = try stream.next() {
@@ -137,7 +138,7 @@ package final class ScriptRunner: @unchecked Sendable {
         printer.error(error.description)
         switch error {
         case .timedOut: return (.timedOut, false)
-        case .encoding, .cancelled: return (.commandFailed, false)
+        case .encoding, .cancelled, .refused: return (.commandFailed, false)
         case .closed, .protocolError:
             if reconnect, session.reconnect(maxAttempts: reconnectMax) { return (.connectionLost, false) }
             return (.connectionLost, true)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// A connection that can come back: it remembers the subscriptions, filters and log level that were

@@ -1,5 +1,6 @@
 import ESLProtocol
 import Testing
+import ESLFuzzing
 import TestSupport
 @testable import ConsoleUI
 

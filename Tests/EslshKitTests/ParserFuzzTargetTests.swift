@@ -1,6 +1,7 @@
 import ESLProtocol
 import Foundation
 import Testing
+import ESLFuzzing
 import TestSupport
 
 /// The parser fuzz target's inputs in the normal suite: the seeds of every kind and the hostile cases
