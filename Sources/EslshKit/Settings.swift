@@ -37,7 +37,7 @@ package struct Settings {
         func number(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let (text, place) = value(key) else { return nil }
             guard let number = Int(text), range.contains(number) else {
-                throw Invalid(description: "\(place): \(key) must be a number in \(range.lowerBound)-\(range.upperBound), not '\(text)'")
+                throw Invalid(description: "\(place): \(key) must be a number in \(range.lowerBound)-\(range.upperBound), not '\(text.escapedForDisplay)'")
             }
             return number
         }
@@ -67,7 +67,7 @@ package struct Settings {
         for key in 1...12 { if let (macro, _) = value("key_f\(key)") { settings.functionKeys[key] = macro } }
 
         if let config {
-            for unknown in config.unknownKeys { settings.warnings.append("\(config.path):\(unknown.line): unknown key '\(unknown.key)' ignored") }
+            for unknown in config.unknownKeys { settings.warnings.append("\(config.path):\(unknown.line): unknown key '\(unknown.key.escapedForDisplay)' ignored") }
             if value("password") != nil, config.isReadableByOthers {
                 settings.warnings.append("\(config.path) holds a password and is readable by others (chmod 600 \(config.path))")
             }
@@ -76,7 +76,7 @@ package struct Settings {
         // Environment (over the profile).
         if let host = environment("ESL_HOST"), !host.isEmpty { settings.connect.host = host }
         if let port = environment("ESL_PORT"), !port.isEmpty {
-            guard let number = Int(port), (1...65535).contains(number) else { throw Invalid(description: "ESL_PORT must be a port number, not '\(port)'") }
+            guard let number = Int(port), (1...65535).contains(number) else { throw Invalid(description: "ESL_PORT must be a port number, not '\(port.escapedForDisplay)'") }
             settings.connect.port = number
         }
         if let user = environment("ESL_USER"), !user.isEmpty { settings.connect.user = user }
