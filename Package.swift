@@ -57,6 +57,8 @@ let package = Package(
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLClient", "ESLFuzzing", "TestSupport"]),
         .testTarget(name: "ESLClientTests", dependencies: ["ESLClient", "ESLProtocol", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "ESLFuzzing", "TestSupport"]),
+        // The executable's option declarations against its start-up fast path.
+        .testTarget(name: "EslshOptionsTests", dependencies: ["eslsh", "EslshKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLClient", "ESLFuzzing", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "ESLClient", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.

@@ -215,10 +215,8 @@ package final class OutboundConsole {
             // Here eslsh is the server: the peer that said goodbye is FreeSWITCH, ending the call's socket.
             guard case .closed(.goodbye(let notice)) = reason else { return view.removed(number, reason: reason.description) }
             return view.removed(number, reason: "FreeSWITCH closed the socket: \(notice.summary)")
-        case .dropped(let count):
-            return view.tag(number) + style.paint("[\(count) events dropped: output too slow]", .red) + "\n"
-        case .message(let other):
-            return LiveView(style: style).render(other).map { view.tag(number) + $0 } ?? ""
+        case .dropped, .message:
+            return LiveView(style: style, tag: .call(number)).render(item) ?? ""
         }
     }
 }

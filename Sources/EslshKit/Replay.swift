@@ -43,7 +43,7 @@ package struct Replay {
         }
         interruption.install()
         let style = Style.forStandardOutput(color)
-        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
+        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps),
                                   selection: selection, replies: replies, printer: printer)
         var paced: ReplayPace?
         defer { printer.flush() }

@@ -113,8 +113,7 @@ package final class ScriptCallControl {
                 if status != .timedOut { status = max(status, .connectionLost) }
                 continue
             }
-            let text = Renderer().terminated(body)
-            printer.out(body.hasPrefix("-ERR") ? style.paint(text, .red) : text)
+            printer.out(StreamRenderer(style: style).render(.jobResult(body)))
             if body.hasPrefix("-ERR") { status = max(status, .commandFailed) }
         }
         jobOrder = []
