@@ -22,11 +22,7 @@ final class RunningEslsh: @unchecked Sendable {
     init(_ arguments: [String], environment: [String: String] = [:], closeOutputAfterLines: Int? = nil, outputFile: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: EslshTests.binary)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["ESL_PASSWORD", "ESL_HOST", "ESL_PORT", "ESL_USER", "NO_COLOR"] { env.removeValue(forKey: key) }
-        env["ESLSH_CONFIG"] = "/nonexistent/eslsh-test-config"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = EslshTests.environment(environment)
         let out = Pipe(), err = Pipe()
         if let outputFile {
             process.standardOutput = FileHandle(forWritingAtPath: outputFile)
