@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 14, class 2: a `text/disconnect-notice` without linger ends the session at once, even when
 /// the peer keeps the connection open (the runner kills an eslsh still waiting after 20 s: 9).
-@Suite(.timeLimit(.minutes(1))) struct GoodbyeTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct GoodbyeTests {
     static let goodbye = "Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 
     /// Says goodbye after the first command (answered or not), then keeps the connection open until

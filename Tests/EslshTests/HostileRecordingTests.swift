@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Issue 14, class 6: a recording's times and `--speed` are outside input; no value of either traps.
-@Suite(.timeLimit(.minutes(1))) struct HostileRecordingTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HostileRecordingTests {
     /// A recording of HEARTBEAT events, one per time given as it would be written (ISO, UTC).
     static func recording(_ times: [String]) -> String {
         let path = NSTemporaryDirectory() + "eslsh-\(UUID().uuidString)-times.ndjson"

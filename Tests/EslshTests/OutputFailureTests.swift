@@ -7,7 +7,7 @@ import Testing
 /// Issue 14, class 3: output failures are never silent. A reader of stdout that goes away ends the run
 /// quietly with 141 (as a filter ended by SIGPIPE); any other write error, on stdout or on the
 /// recording, is one line on stderr and status 7.
-@Suite(.timeLimit(.minutes(1))) struct OutputFailureTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct OutputFailureTests {
     static func busySimulator() throws -> Simulator {
         try EslshTests.simulator { $0.callInterval = .milliseconds(100); $0.callDuration = .milliseconds(500); $0.heartbeatInterval = .milliseconds(200) }
     }

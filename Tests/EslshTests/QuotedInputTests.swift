@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 14, class 5 (the part outside the renderer): what a config file or the environment says is
 /// quoted in an error bounded in length and with its control characters shown, never raw.
-@Suite(.timeLimit(.minutes(1))) struct QuotedInputTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct QuotedInputTests {
     static func config(_ text: String) throws -> String {
         let path = NSTemporaryDirectory() + "eslsh-\(UUID().uuidString).conf"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
