@@ -55,17 +55,17 @@ let package = Package(
         // Shared by the test targets: the captures as fixtures, a scriptable misbehaving server.
         .target(name: "TestSupport", dependencies: ["ESLProtocol", "ESLClient", "ESLSimulator"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
         // What the fuzzer feeds every input to; the regression tests replay its findings through it too.
-        .target(name: "ESLFuzzing", dependencies: ["ESLProtocol"]),
+        .target(name: "ESLFuzzing", dependencies: ["ESLProtocol", "ConsoleUI", "EslshKit"]),
         // libFuzzer harness over everything that parses server bytes (make fuzz); a plain build replays files.
         .executableTarget(name: "eslfuzz", dependencies: ["ESLProtocol", "ESLClient", "ESLFuzzing"]),
         // Benchmarks (make bench).
         .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLClient", "ESLSimulator", "ConsoleUI"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLClient", "ESLFuzzing", "TestSupport"]),
         .testTarget(name: "ESLClientTests", dependencies: ["ESLClient", "ESLProtocol", "ESLSimulator", "TestSupport"]),
-        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
+        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "ESLFuzzing", "TestSupport"]),
         // The executable's option declarations against its start-up fast path.
         .testTarget(name: "EslshOptionsTests", dependencies: ["eslsh", "EslshKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLClient", "ESLSimulator", "TestSupport"]),
+        .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLClient", "ESLFuzzing", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "ESLClient", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.
         .testTarget(name: "EslshTests", dependencies: ["ESLSimulator", "ESLProtocol", "ESLClient", "TestSupport"]),

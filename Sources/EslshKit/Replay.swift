@@ -48,7 +48,7 @@ package struct Replay {
         var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps),
                                   selection: selection, replies: replies, printer: printer)
         var follower = trace.map { TraceFollower(uuid: $0, format: TraceFormat(json: format == .ndjson, style: style)) }
-        var first: (recorded: Int, clock: Deadline)?
+        var paced: ReplayPace?
         defer {
             if let follower { printer.out(follower.summary) }
             printer.flush()
@@ -63,11 +63,12 @@ package struct Replay {
                 return .usage
             }
             if let pace {
-                if let (start, clock) = first {
-                    let offset = Double(max(0, recorded.time - start)) / pace
-                    wait(until: clock.nanoseconds + UInt64(offset * 1000), printer)
+                if let paced {
+                    wait(until: paced.due(recorded.time), printer)
+                    // Interrupted in the pause: the frame waited for is not shown.
+                    if interruption.isRequested() { break }
                 } else {
-                    first = (recorded.time, .now())
+                    paced = ReplayPace(speed: pace, firstRecorded: recorded.time, firstPlayed: Deadline.now().nanoseconds)
                 }
             }
             if follower != nil {

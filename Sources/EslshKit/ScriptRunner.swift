@@ -58,7 +58,8 @@ package final class ScriptRunner: @unchecked Sendable {
             let (result, stop) = runLine(line, rest: &lines)
             status = max(status, result)
             printer.flush()
-            if stop || (bail && result != .ok) { break }
+            // Nowhere to write: the rest of the script would run unseen.
+            if stop || (bail && result != .ok) || Printer.outputEnded { break }
         }
         // Jobs followed through the watcher still report after this connection was lost.
         status = max(status, status != .connectionLost ? waitForJobs() : control.waitForJobs())
