@@ -29,8 +29,8 @@ public struct SimulatorConfiguration: Sendable {
     public var floodReport: (@Sendable (Int, Double) -> Void)?
     /// Serve this recording to every client that subscribes, as if it were happening now.
     public var replay: RecordingReplay?
-    /// Users accepted by `userauth` (user@domain → password).
-    public var users: [String: String] = ["1000@default": "1234"]
+    /// Users accepted by `userauth` (user@domain → password and permissions).
+    public var users: [String: SimulatorUser] = ["1000@default": SimulatorUser(password: "1234")]
 
     public init() {}
 }
@@ -163,6 +163,7 @@ public final class Simulator: @unchecked Sendable {
             $0.recentStarts = $0.recentStarts.filter { $0 + 1_000_000_000 > now } + [now, now]
             $0.peak = max($0.peak, Set($0.calls.values.map(\.uuid)).count * 2)
         }
+        call.outbound = address != nil
         call.start()
         if let address { connectOutbound(call, to: address) }
         if let duration = configuration.callDuration {
