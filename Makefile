@@ -55,9 +55,16 @@ uninstall:
 # The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
 # thread sanitizer (the reader thread, queues, printer and simulator share state), including the
 # console in tmux, run as a sanitized eslsh (a race report exits 66 and fails the test).
+#
+# One test at a time (--no-parallel): most tests block a thread on a socket, a pipe or a terminal while
+# eslsh or the simulator works, and Swift Testing runs parallel tests on a pool as wide as the cores (2
+# here). Blocked tests starve the others of threads while their time limits run, so a loaded machine
+# failed dozens of healthy tests with "Time limit exceeded"; alone, each passes. The tests wait for
+# conditions with generous hang bounds (Tests/TestSupport/Waiting.swift), so one at a time is safe under
+# load; it takes a few minutes.
 test: deps
 	$(SWIFT) build
-	$(SWIFT) test
+	$(SWIFT) test --no-parallel
 	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|EventDecodingTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|RecordingReplayTests|ConsoleUITests|InteractiveConsoleTests|ConsoleFaultTests|OutboundConsoleTests|CallControlConsoleTests|CallControlScriptTests'
 
 TSAN_FILTER ?= .

@@ -81,6 +81,7 @@ extension SimulatorSession {
     }
 
     func api(_ text: String, consoleExecute: Bool) {
+        simulator.configuration.onAPI?(text)
         let commands = consoleExecute ? text.splitOnDoubleSemicolon() : [text]
         let output = commands.map { SimulatorAPI(simulator: simulator).run($0.trimmingSpaces) }.joined()
         let body = Array(output.utf8)
@@ -89,6 +90,7 @@ extension SimulatorSession {
     }
 
     func bgapi(_ text: String, jobUUID: String?) {
+        simulator.configuration.onAPI?(text)
         let uuid = jobUUID ?? UUIDText.random()
         reply("+OK Job-UUID: \(uuid)", [Header("Job-UUID", uuid)])
         let output = SimulatorAPI(simulator: simulator).run(text.trimmingSpaces)

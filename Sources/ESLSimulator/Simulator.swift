@@ -29,6 +29,8 @@ public struct SimulatorConfiguration: Sendable {
     public var floodReport: (@Sendable (Int, Double) -> Void)?
     /// Serve this recording to every client that subscribes, as if it were happening now.
     public var replay: RecordingReplay?
+    /// Called with each API command line (api and bgapi) before it runs: tests wait on it instead of sleeping.
+    public var onAPI: (@Sendable (String) -> Void)?
     /// Users accepted by `userauth` (user@domain → password and permissions).
     public var users: [String: SimulatorUser] = ["1000@default": SimulatorUser(password: "1234")]
 
@@ -206,6 +208,11 @@ public final class Simulator: @unchecked Sendable {
     }
 
     var sessionsSinceStartup: Int { state.withLock { $0.sessionsSinceStartup } }
+
+    /// Connected clients subscribed to events or logs (tests wait for a stream to have started).
+    public var listeningSessions: Int {
+        state.withLock { Array($0.sessions.values) }.filter(\.isListening).count
+    }
 
     /// Sessions started in the last second.
     var sessionsPerSecond: Int {

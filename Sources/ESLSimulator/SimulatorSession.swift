@@ -53,6 +53,8 @@ final class SimulatorSession: @unchecked Sendable {
 
     func start() { Background.start { [self] in run() } }
 
+    var isListening: Bool { state.withLock { !$0.closed && ($0.subscription.isListening || $0.logLevel != nil) } }
+
     func close() {
         let wasOpen = state.withLock { state in
             defer { state.closed = true }

@@ -17,7 +17,7 @@ import Testing
         defer { simulator.stop() }
         let port = Self.freePort()
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.5)
+            guard waitUntilListening(port: port) else { return }
             _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("originate loopback/9196/default &socket(127.0.0.1:\(port) async full)"))
         }
         let script = "# an IVR check\nanswer\n/getvar channel_name\nplayback /tmp/hello.wav\n/hangup USER_BUSY\n"
@@ -35,24 +35,14 @@ import Testing
 
     @Test func connectionsFromOtherNetworksAreRefused() throws {
         let port = Self.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: EslshTests.binary)
-        process.arguments = ["--listen", "127.0.0.1:\(port)", "--allow", "10.0.0.0/8", "--calls", "1"]
-        process.environment = ["ESLSH_CONFIG": "/nonexistent"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { kill(pid, SIGKILL) }
-        Thread.sleep(forTimeInterval: 0.5)
+        let eslsh = try LiveProcess(["--listen", "127.0.0.1:\(port)", "--allow", "10.0.0.0/8", "--calls", "1"])
+        eslsh.closeInput()  // no script: an empty one
+        #expect(waitUntilListening(port: port))
         let client = try RawClient(port: port)
         #expect(client.receiveUntilClosed().isEmpty)
-        Thread.sleep(forTimeInterval: 0.2)
-        process.terminate()
-        process.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(eslsh.waitForOutput("eslsh: refused a connection from 127.0.0.1: not in --allow\n", onStderr: true))
+        eslsh.signal(SIGTERM)
+        let text = eslsh.finish().stderr
         #expect(text.contains("eslsh: refused a connection from 127.0.0.1: not in --allow\n"))
     }
 

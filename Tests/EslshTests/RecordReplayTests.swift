@@ -109,13 +109,16 @@ import Testing
             _ = FileManager.default.createFile(atPath: path, contents: Data(file))
         }
         write(gap: 400_000)
-        let started = Date()
+        let started = Deadline.now()
         let paced = try EslshTests.run(["replay", path])
         #expect(paced.status == 0)
-        #expect(Date().timeIntervalSince(started) >= 0.8)
+        // A lower bound: the recorded pauses (2 × 0.4 s) were kept. Load only makes a run longer, so this
+        // cannot fail on a busy machine.
+        #expect(Deadline.now().nanoseconds - started.nanoseconds >= 800_000_000, "the pauses were skipped")
         #expect(paced.stdout.split(separator: "\n").count == 3)
-        // 40 s of pauses at 200 times the speed; the runner kills a replay still going after 20 s.
-        write(gap: 20_000_000)
+        // 120 s of pauses at 200 times the speed: 0.6 s. A replay that ignored --speed would be killed by
+        // the runner's hang check (45 s) and fail.
+        write(gap: 60_000_000)
         let fast = try EslshTests.run(["replay", path, "--speed", "200"])
         #expect(fast.status == 0)
         #expect(fast.stdout == paced.stdout)

@@ -2,6 +2,7 @@ import ESLProtocol
 import ESLSimulator
 import Foundation
 import TestSupport
+import Synchronization
 import Testing
 
 /// The scripting contract: scripts, bail, background jobs, event streams, profiles, secrets, reconnect.
@@ -105,7 +106,7 @@ import Testing
         let uuid = simulator.originate(destination: "9196")
         let other = simulator.originate(destination: "1000")
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.5)
+            guard waitUntil({ simulator.listeningSessions == 1 }) else { return }
             _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("hupall"))
         }
         let run = try run(["-P", "\(simulator.port)", "--events", "ALL", "--uuid", uuid, "--format", "plain"])
@@ -123,7 +124,8 @@ import Testing
         // While eslsh's stdout is not read, another client must still get answers from the switch.
         let answered = ManagedAtomicFlag()
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 1.0)
+            // Once eslsh streams (and, with nobody reading, its pipe fills), the switch must still answer.
+            guard waitUntil({ simulator.listeningSessions == 1 }) else { return }
             if let connection = try? Connection.open(ConnectOptions(port: simulator.port)),
                (try? connection.send(.api("hostname"), timeout: .seconds(2)))?.text == "vm" {
                 answered.set()
@@ -167,20 +169,24 @@ import Testing
     @Test func reconnectRestoresTheSubscription() throws {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
-        configuration.heartbeatInterval = .milliseconds(200)
+        configuration.heartbeatInterval = nil
         let first = try Simulator(configuration)
         let port = first.port
-        let base = configuration
+        var again = configuration
+        again.port = port
+        again.hostname = "second"
+        again.heartbeatInterval = .milliseconds(200)
+        let second = Mutex<Simulator?>(nil)
+        defer { second.withLock { $0?.stop() } }
+        let secondConfiguration = again
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.7)
+            // One heartbeat from the first switch once eslsh subscribed, then it goes; the second comes up
+            // on the same port and must get the subscription again to send its own.
+            guard waitUntil({ first.listeningSessions == 1 }) else { return }
+            first.fire(Event(headers: Headers([Header("Event-Name", "HEARTBEAT"), Header("FreeSWITCH-Hostname", "eslsim")])))
             first.stop()
-            Thread.sleep(forTimeInterval: 1.2)
-            var again = base
-            again.port = port
-            again.hostname = "second"
-            let second = try? Simulator(again)
-            Thread.sleep(forTimeInterval: 6)
-            second?.stop()
+            let started = try? Simulator(secondConfiguration)
+            second.withLock { $0 = started }
         }
         let run = try run(["-P", "\(port)", "-R", "--events", "HEARTBEAT", "--format", "headers", "--count", "6"])
         #expect(run.status == 0)
@@ -194,19 +200,17 @@ import Testing
         let server = ScriptedServer(accept: false)
         let port = server.port
         _ = consume server
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 1.2)
-            var configuration = SimulatorConfiguration()
-            configuration.port = port
-            configuration.heartbeatInterval = nil
-            let simulator = try? Simulator(configuration)
-            Thread.sleep(forTimeInterval: 4)
-            simulator?.stop()
-        }
-        let run = try run(["-P", "\(port)", "-r", "5", "-x", "hostname"])
+        // The switch comes up only once eslsh said it failed once and will retry.
+        let eslsh = try LiveProcess(["-P", "\(port)", "-r", "5", "-x", "hostname"])
+        #expect(eslsh.waitForOutput("retrying (1/5)", onStderr: true), "\(eslsh.stderr)")
+        var configuration = SimulatorConfiguration()
+        configuration.port = port
+        configuration.heartbeatInterval = nil
+        let simulator = try Simulator(configuration)
+        defer { simulator.stop() }
+        let run = eslsh.finish()
         #expect(run.status == 0)
         #expect(run.stdout == "eslsim\n")
-        #expect(run.stderr.contains("retrying (1/5)"))
     }
 
     @Test func profilesAndPrecedence() throws {
