@@ -1,36 +1,46 @@
-# eslsh — make deps | build | test | demo | release | install | bench | man | fuzz | clean
+# eslsh — make deps | build | test | demo | release | install | deb | deb-check | bench | man | fuzz | clean
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
 DEB_PACKAGES = libedit-dev pkg-config tmux
+# And those `make deb` and `make deb-check` need (dpkg-parsechangelog, strip, lintian, man).
+DEB_TOOLS = dpkg-dev binutils lintian man-db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release install uninstall test tsan sanitize demo man fuzz bench clean
+.PHONY: all deps deb-deps build release install uninstall deb deb-check test tsan sanitize demo man fuzz bench clean
 
 all: build
 
-deps:
-	@missing=""; \
-	for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+install-missing = @missing=""; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing missing packages:$$missing"; \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
 	fi
+
+deps:
+	$(call install-missing,$(DEB_PACKAGES))
+
+deb-deps:
+	$(call install-missing,$(DEB_TOOLS))
 
 build: deps
 	$(SWIFT) build
 
 # The shipped eslsh is one static executable: start-up is most of a one-shot run, and dynamic loading
 # of the Swift runtime, Foundation's parts and libedit was half of it (docs/PERFORMANCE.md). Built in its
-# own scratch path so the other products keep their ordinary release build.
+# own scratch path so the other products keep their ordinary release build; a file target, so `make deb`
+# reuses it until a source changes.
 STATIC_ESLSH = .build-static/release/eslsh
-release: deps
+release: deps $(STATIC_ESLSH)
 	$(SWIFT) build -c release
+
+$(STATIC_ESLSH): Package.swift $(wildcard Package.resolved) $(shell find Sources -type f) | deps
 	@mkdir -p .build-static
 	@status=0; $(SWIFT) build -c release --product eslsh --scratch-path .build-static -Xswiftc -static-executable \
 		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd > .build-static/build.log 2>&1 || status=$$?; \
 		grep -v "statically linked applications requires at runtime\|use of .mktemp. is dangerous" .build-static/build.log; \
 		exit $$status
-	@test -x $(STATIC_ESLSH)
+	@test -x $@ && touch $@
 
 # The static eslsh, its manual and shell completions (generated from the option definitions).
 # `make install PREFIX=/usr/local` (the default); DESTDIR for staging.
@@ -52,9 +62,28 @@ install: release
 uninstall:
 	rm -f $(BINDIR)/eslsh $(MANDIR)/eslsh.1 $(BASHDIR)/eslsh $(ZSHDIR)/_eslsh $(FISHDIR)/eslsh.fish
 
+# The Debian package (packaging/debian/): the static eslsh, its manual, completions and guide in
+# Debian's paths. VERSION is the one `eslsh --version` prints, read from its one definition in the
+# sources; packaging/debian/build.sh checks the built binary and the changelog agree with it.
+VERSION = $(shell grep -rhoE --include='*.swift' 'version: "eslsh [^"]+"' Sources | sed -e 's/.*eslsh //' -e 's/"$$//')
+DEB = .build-deb/eslsh_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+deb: $(DEB)
+
+$(DEB): $(STATIC_ESLSH) docs/eslsh.1 docs/guide.md docs/console.md $(wildcard packaging/debian/*) | deb-deps
+	@case "$(VERSION)" in *[!0-9A-Za-z.+~-]*|"") \
+		echo "make deb: want one 'version: \"eslsh X\"' in Sources/, found: '$(VERSION)'" >&2; exit 1;; esac
+	@mkdir -p $(@D)
+	packaging/debian/build.sh $(STATIC_ESLSH) $(VERSION) $@
+
+# Builds the package and fails on any deviation from what packaging/debian/contents lists, on a wrong
+# control field, and on any lintian error or warning that lintian-overrides does not explain.
+deb-check: $(DEB)
+	packaging/debian/check.sh $(DEB) $(VERSION)
+
 # The end-to-end tests run the eslsh binary: build it first. Then the threaded parts again under the
 # thread sanitizer (the reader thread, queues, printer and simulator share state), including the
-# console in tmux, run as a sanitized eslsh (a race report exits 66 and fails the test).
+# console in tmux, run as a sanitized eslsh (a race report exits 66 and fails the test). Last, the
+# Debian package is built from the static eslsh and checked (make deb-check).
 #
 # One test at a time (--no-parallel): most tests block a thread on a socket, a pipe or a terminal while
 # eslsh or the simulator works, and Swift Testing runs parallel tests on a pool as wide as the cores (2
@@ -66,20 +95,21 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test --no-parallel
 	$(MAKE) tsan TSAN_FILTER='ConnectionTests|InboundQueueTests|EventDecodingTests|ConnectTimeoutTests|StreamedResponseTests|SimulatorBehaviourTests|SimulatorConformanceTests|RecordingReplayTests|ConsoleUITests|InteractiveConsoleTests|ConsoleFaultTests|OutboundConsoleTests|CallControlConsoleTests|CallControlScriptTests'
+	$(MAKE) deb-check
 
 TSAN_FILTER ?= .
 # ASan holds freed memory in a quarantine (256 MB by default); kept small so memory bounds can be checked.
 LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 ASAN_OPTIONS=quarantine_size_mb=16 SWIFT_BACKTRACE=enable=no
 
-# TEST_FLAGS: e.g. --no-parallel (the whole suite at once under a sanitizer starves its own time limits).
-TEST_FLAGS ?=
+# TEST_FLAGS: one test at a time by default, for the reason given above test:.
+TEST_FLAGS ?= --no-parallel
 tsan: deps
 	$(SWIFT) build --build-tests --sanitize thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)' $(TEST_FLAGS)
 
 # The whole suite under the thread and the address sanitizer, one test at a time.
 sanitize: deps
-	$(MAKE) tsan TSAN_FILTER=. TEST_FLAGS=--no-parallel
+	$(MAKE) tsan TSAN_FILTER=.
 	$(SWIFT) build --build-tests --sanitize address --scratch-path .build-asan
 	$(LSAN) $(SWIFT) test --skip-build --sanitize address --scratch-path .build-asan --no-parallel
 
@@ -101,4 +131,4 @@ fuzz: deps
 	scripts/fuzz.sh
 
 clean:
-	rm -rf .build .build-static .build-tsan .build-asan
+	rm -rf .build .build-static .build-tsan .build-asan .build-deb

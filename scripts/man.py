@@ -2,6 +2,7 @@
 """Builds docs/eslsh.1: the manual swift-argument-parser generates from the option definitions, with
 eslsh's hand-written sections (line grammar, exit status, files, environment) put in.
 Run through `make man`."""
+import re
 import sys
 
 generated, extra, output = sys.argv[1:4]
@@ -11,4 +12,7 @@ sections = open(extra).read()
 start = page.index('.Sh "EXIT STATUS"')
 end = page.index(".Sh AUTHORS")
 page = page[:start] + sections.rstrip("\n") + "\n" + page[end:]
+# The generator keeps the discussion's blank lines; in mdoc a paragraph break is .Pp (a blank line is
+# a groff warning, and lintian's in the Debian package).
+page = re.sub(r"\n(?=\n)", "\n.Pp", page)
 open(output, "w").write(page)

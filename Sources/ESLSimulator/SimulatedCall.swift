@@ -22,7 +22,7 @@ final class SimulatedCall: @unchecked Sendable {
     init(simulator: Simulator, destination: String) {
         self.simulator = simulator
         self.destination = destination
-        createdEpoch = WallClock.now().microseconds / 1_000_000
+        createdEpoch = EventDateStamps.now().microseconds / 1_000_000
         var placeholders = [("{CORE}", simulator.coreUUID), ("{HOST}", simulator.configuration.hostname), ("{DEST}", destination)]
         for index in 1...CallScript.placeholderCount { placeholders.append(("{U\(index)}", UUIDText.random())) }
         self.placeholders = placeholders
@@ -134,7 +134,7 @@ final class SimulatedCall: @unchecked Sendable {
 
     /// Fresh time stamps and sequence number, and the simulator's addresses.
     private func refresh(_ event: inout Event) {
-        let now = WallClock.now()
+        let now = EventDateStamps.now()
         event.headers.set("FreeSWITCH-IPv4", "127.0.0.1")
         event.headers.set("FreeSWITCH-IPv6", "::1")
         event.headers.set("Event-Date-Local", now.local)
@@ -147,7 +147,7 @@ final class SimulatedCall: @unchecked Sendable {
         var text = record
         for (placeholder, value) in placeholders { text = text.replacing(placeholder, with: value) }
         let fields = text.split(separator: "|", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
-        let now = WallClock.now()
+        let now = EventDateStamps.now()
         // Recorded lines start with their own time stamp; the simulator's are stamped now.
         var message = fields[6].replacing("\\n", with: "\n")
         if message.count > 26, message.first?.isNumber == true {

@@ -114,7 +114,7 @@ public final class Simulator: @unchecked Sendable {
 
     /// The headers every event starts with.
     func coreHeaders(name: String, file: String, function: String, line: Int) -> [Header] {
-        let now = WallClock.now()
+        let now = EventDateStamps.now()
         return [
             Header("Event-Name", name), Header("Core-UUID", coreUUID),
             Header("FreeSWITCH-Hostname", configuration.hostname), Header("FreeSWITCH-Switchname", configuration.hostname),

@@ -14,13 +14,14 @@ enum Background {
     }
 }
 
-/// The wall-clock stamps FreeSWITCH puts in every event.
-struct WallClock {
+/// The date stamps FreeSWITCH puts in every event (Event-Date-Local, Event-Date-GMT,
+/// Event-Date-Timestamp), read from the wall clock.
+struct EventDateStamps {
     var local: String
     var gmt: String
     var microseconds: Int
 
-    static func now() -> WallClock {
+    static func now() -> EventDateStamps {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         var seconds = spec.tv_sec
@@ -29,7 +30,7 @@ struct WallClock {
         let local = format("%Y-%m-%d %H:%M:%S", parts)
         gmtime_r(&seconds, &parts)
         let gmt = format("%a, %d %b %Y %H:%M:%S GMT", parts)
-        return WallClock(local: local, gmt: gmt, microseconds: spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000)
+        return EventDateStamps(local: local, gmt: gmt, microseconds: spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000)
     }
 
     private static func format(_ pattern: String, _ parts: tm) -> String {

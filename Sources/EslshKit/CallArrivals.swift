@@ -1,9 +1,8 @@
 import ConsoleUI
 import ESLProtocol
 
-/// The outbound console's intake. An accept thread takes FreeSWITCH's connections and checks them
-/// against `--allow`; a short-lived thread per connection sends `connect` (whose reply describes the
-/// call) and `myevents`; what comes of it is queued here and the console's main thread is woken through
+/// The outbound console's intake. An accept thread takes FreeSWITCH's connections, a short-lived
+/// thread per connection introduces the call (`CallIntroduction`); what comes of it is queued here and the console's main thread is woken through
 /// its pipe. Nothing here touches the terminal.
 package final class CallArrivals: Sendable {
     package enum Arrival {
@@ -55,13 +54,9 @@ package final class CallArrivals: Sendable {
     }
 
     private func acceptLoop() {
-        var accepted = 0
-        while limit.map({ accepted < $0 }) ?? true, let (socket, address) = listener.accept() {
-            guard allow.allows(address) else {
-                post(.notice("refused a connection from \(address): not in --allow"))
-                continue
-            }
-            accepted += 1
+        let accepted = CallIntroduction.accept(from: listener, allow: allow, limit: limit, refused: { address in
+            post(.notice("refused a connection from \(address): not in --allow"))
+        }, accepted: { socket, address in
             let connection = Connection.outbound(socket, onInbound: { [wake] in wake.wake() })
             pending.withLock { $0.introducing += 1 }
             if startThread({ [self] in
@@ -72,7 +67,7 @@ package final class CallArrivals: Sendable {
                 post(.notice("cannot start a thread for the call from \(address)"))
                 introduced()
             }
-        }
+        })
         if let limit, accepted >= limit {
             listener.shutdown()
             let now = pending.withLock { state in
@@ -94,20 +89,18 @@ package final class CallArrivals: Sendable {
     /// `connect` and `myevents`, off the main thread: a peer that answers slowly holds up nobody.
     private func introduce(_ connection: Connection) {
         let peer = connection.socket.peer
-        do {
-            let reply = try connection.send(.connect, timeout: replyTimeout ?? .seconds(10))
-            guard case .reply(let connected) = reply, let channel = connected.channelData else {
-                connection.close()
-                return post(.notice("\(peer) did not describe a call (reply: \(reply.text.escapedForDisplay))"))
-            }
-            let subscribed = try connection.send(.myevents(uuid: nil), timeout: replyTimeout ?? .seconds(10))
+        switch CallIntroduction.introduce(connection, replyTimeout: replyTimeout) {
+        case .call(let channel, .success(let subscribed)):
             if subscribed.isError {
                 post(.notice("myevents for \(peer): \(subscribed.text.escapedForDisplay); the call's events will not be shown"))
             }
             post(.call(connection, channel))
-        } catch {
+        case .call(_, .failure(let error)), .failed(let error):
             connection.close()
             post(.notice("\(peer): \(error.description)"))
+        case .noCall(let reply):
+            connection.close()
+            post(.notice("\(peer) did not describe a call (reply: \(reply.text.escapedForDisplay))"))
         }
     }
 }

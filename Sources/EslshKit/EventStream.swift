@@ -3,10 +3,6 @@ import Glibc
 #endif
 import ConsoleUI
 import ESLProtocol
-import Synchronization
-
-/// Set by SIGINT/SIGTERM during `--events`; the stream then ends cleanly with exit 0.
-package let streamInterrupted = Atomic<Bool>(false)
 
 /// `--events`: subscribe and print events until the server says goodbye, `--count` is reached or the
 /// user interrupts. The reader drains the socket at full speed into the bounded inbound queue; this
@@ -26,6 +22,8 @@ package struct EventStream {
     package let reconnectMax: Int?
     /// In a fleet: the host whose events these are (see `tagged`).
     package var host: String?
+    /// Ctrl-C or SIGTERM: the stream then ends cleanly with exit 0.
+    package var interruption = Interruption.signals
 
     /// Parses `--filter Header=Value` (or `Header Value`).
     package static func filter(_ text: String) -> Header? {
@@ -36,7 +34,7 @@ package struct EventStream {
     }
 
     package func run() -> ExitStatus {
-        installInterruptHandlers()
+        interruption.install()
         if let failure = subscribe() { return failure }
         var seen = 0
         var dropped = 0
@@ -45,7 +43,7 @@ package struct EventStream {
             if dropped > 0 { printer.note("\(dropped) events or log lines were dropped in all: output too slow") }
         }
         while true {
-            if streamInterrupted.load(ordering: .relaxed) { return .ok }
+            if interruption.isRequested() { return .ok }
             let connection = session.connection
             var batch = connection.inbound.nextBatch(limit: 512, until: .now())
             if batch.isEmpty {
@@ -96,7 +94,7 @@ package struct EventStream {
     }
 
     private func resubscribe() -> Bool {
-        session.reconnect(maxAttempts: reconnectMax) { streamInterrupted.load(ordering: .relaxed) }
+        session.reconnect(maxAttempts: reconnectMax, interrupted: interruption.isRequested)
     }
 
     /// Subscriptions go through the session, so a reconnect sends them again. Events travel as plain
@@ -129,14 +127,5 @@ package struct EventStream {
             Header("Log-Func", line.function), Header("Log-Line", String(line.line)), Header("User-Data", line.userData),
         ]), body: line.text)
         return "{\"_type\":\"log\"," + String(decoding: event.encoded(as: .json), as: UTF8.self).dropFirst() + "\n"
-    }
-
-    private func installInterruptHandlers() {
-        let handler: @convention(c) (Int32) -> Void = { _ in streamInterrupted.store(true, ordering: .relaxed) }
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        sigemptyset(&action.sa_mask)
-        sigaction(SIGINT, &action, nil)
-        sigaction(SIGTERM, &action, nil)
     }
 }

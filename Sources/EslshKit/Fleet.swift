@@ -97,7 +97,7 @@ package final class Fleet: @unchecked Sendable {
         let format = shell.output ?? .raw
         let document = format == .raw ? nil : FleetDocument(hosts: hosts.map(\.label), lines: lines)
         let status = everywhere { [self] host in
-            let hostPrinter = Printer(quiet: settings.quiet, tag: "[\(host.label)] ")
+            let hostPrinter = printer.tagged("[\(host.label)] ")
             defer { hostPrinter.finish() }
             let session: Session
             switch connect(host, printer: hostPrinter) {

@@ -1,7 +1,7 @@
 import ESLProtocol
 
 /// One switch of a fleet: the name shown in its `[name]` tags (as the user wrote it) and where to
-/// connect. `host:port`, `[v6]:port`, `[v6]` and a bare IPv6 address (no port then) are understood.
+/// connect, read as `HostPort` reads hosts.
 package struct FleetHost: Equatable, Sendable {
     package var label: String
     package var host: String
@@ -18,35 +18,20 @@ package struct FleetHost: Equatable, Sendable {
         self.port = port
     }
 
+    /// `text` read by `HostPort`'s rules for hosts; `place` (`-H`, `file:line`) starts the error.
     package init(parsing text: String, place: String) throws(Invalid) {
         let trimmed = text.trimmingWhitespace
-        guard !trimmed.isEmpty else { throw Invalid(description: "\(place): an empty host name") }
-        label = trimmed
-        let colons = trimmed.count { $0 == ":" }
-        var portText: Substring?
-        if trimmed.hasPrefix("["), let close = trimmed.firstIndex(of: "]") {
-            host = String(trimmed[...close])
-            let rest = trimmed[trimmed.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.first == ":" else { throw Invalid(description: "\(place): '\(trimmed)' is not host[:port]") }
-                portText = rest.dropFirst()
+        do throws(HostPort.Problem) {
+            let parsed = try HostPort.parse(trimmed, .fleetHost)
+            label = trimmed
+            host = parsed.host ?? trimmed
+            port = parsed.port
+        } catch {
+            switch error {
+            case .empty: throw Invalid(description: "\(place): an empty host name")
+            case .malformed: throw Invalid(description: "\(place): '\(trimmed)' is not host[:port]")
+            case .badPort: throw Invalid(description: "\(place): '\(trimmed)' has no valid port (1-65535)")
             }
-        } else if colons == 1, let colon = trimmed.firstIndex(of: ":") {
-            host = String(trimmed[..<colon])
-            portText = trimmed[trimmed.index(after: colon)...]
-        } else {
-            host = trimmed  // a name, an IPv4 address or a bare IPv6 address
-        }
-        if let portText {
-            guard let number = Int(portText), (1...65535).contains(number) else {
-                throw Invalid(description: "\(place): '\(trimmed)' has no valid port (1-65535)")
-            }
-            port = number
-        } else {
-            port = nil
-        }
-        guard !host.isEmpty, host != "[]", !host.contains(where: { $0 == " " || $0 == "\t" }) else {
-            throw Invalid(description: "\(place): '\(trimmed)' is not host[:port]")
         }
     }
 

@@ -40,9 +40,7 @@ package final class FrameRecorder: @unchecked Sendable {
 
     /// The hook for `ConnectOptions.onFrame` (reader thread).
     package func record(_ part: FramePart) {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        let time = spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000
+        let time = WallClock.microseconds()
         // Whole frames only: a streamed body's pieces are never dropped once its head is recorded.
         var droppable = false
         if case .frame = part { droppable = true }

@@ -101,19 +101,19 @@ extension Invocation {
 
     /// Outbound mode: no connection of our own; FreeSWITCH connects to us.
     private func startListening(_ address: String, _ printer: Printer) -> ExitStatus {
-        var host = "127.0.0.1"
-        var portText = address
-        if let colon = address.lastIndex(of: ":") {
-            host = String(address[..<colon])
-            portText = String(address[address.index(after: colon)...])
-        }
-        guard let port = Int(portText.isEmpty ? "8084" : portText), (0...65535).contains(port) else {
+        let host: String
+        let port: Int
+        do throws(HostPort.Problem) {
+            let parsed = try HostPort.parse(address, .listenAddress)
+            host = parsed.host ?? "127.0.0.1"
+            port = parsed.port ?? 8084
+        } catch {
             printer.error("--listen takes [ip:]port, not '\(address)'")
             return .usage
         }
         let listener: Listener
         do {
-            listener = try Listener(host: host.isEmpty ? "127.0.0.1" : host, port: port)
+            listener = try Listener(host: host, port: port)
         } catch {
             printer.error(error.description)
             return .connectFailed
@@ -121,7 +121,7 @@ extension Invocation {
         let allowList = (try? AllowList(allow)).flatMap { allow.isEmpty ? nil : $0 } ?? .loopback
         // At a terminal without a script: the interactive outbound console.
         if file == nil && isatty(0) == 1 && isatty(1) == 1 {
-            return OutboundConsole(listener: listener, address: "\(host.isEmpty ? "127.0.0.1" : host):\(listener.port)", allow: allowList,
+            return OutboundConsole(listener: listener, address: "\(host):\(listener.port)", allow: allowList,
                                    calls: calls, replyTimeout: timeout?.duration, color: color ?? .auto, history: !noHistory).run()
         }
         var lines: [String] = []

@@ -89,28 +89,30 @@ package final class OutboundConsole {
     // MARK: - Lines
 
     package func run(line: String) {
-        let trimmed = line.trimmingWhitespace
-        if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
-        if trimmed.hasPrefix("/") {
-            let words = trimmed.dropFirst().split(separator: " ").map(String.init)
-            let rest = words.dropFirst().joined(separator: " ")
-            switch words.first?.lowercasedASCII ?? "" {
-            case "help": return editor.show(OutboundView.help)
-            case "exit", "quit", "bye": finished = .ok; return
-            case "calls": return editor.show(table.listing())
-            case "call": return select(rest)
-            case "events":
-                guard let number = table.current else { return noCall() }
-                let shown = table.toggleEvents(number)
-                return editor.show(view.tag(number) + (shown ? "events shown" : "events hidden") + "\n")
-            case "vars":
-                guard let call = table.currentCall else { return noCall() }
-                return editor.show(view.variables(call, matching: rest.isEmpty ? nil : rest))
-            default:
-                break
-            }
+        let parsed: OutboundLine
+        do {
+            parsed = try OutboundLine.parse(line, consoleLines: true)
+        } catch {
+            // Without a call, that is said first, as for every line meant for a call.
+            guard let number = table.current, connections[number] != nil else { return noCall() }
+            return editor.show(style.paint(error.description, .red) + "\n")
         }
-        send(trimmed)
+        switch parsed {
+        case .skip: return
+        case .exit: finished = .ok
+        case .console("help", _): editor.show(OutboundView.help)
+        case .console("calls", _): editor.show(table.listing())
+        case .console("call", let rest): select(rest)
+        case .console("events", _):
+            guard let number = table.current else { return noCall() }
+            let shown = table.toggleEvents(number)
+            editor.show(view.tag(number) + (shown ? "events shown" : "events hidden") + "\n")
+        case .console(_, let rest):  // vars
+            guard let call = table.currentCall else { return noCall() }
+            editor.show(view.variables(call, matching: rest.isEmpty ? nil : rest))
+        case .command(let command, let applicationUUID):
+            send(command, applicationUUID: applicationUUID, typed: line.trimmingWhitespace)
+        }
     }
 
     private func select(_ text: String) {
@@ -124,15 +126,8 @@ package final class OutboundConsole {
     }
 
     /// An application (sendmsg execute, followed to its completion) or a command for the current call.
-    private func send(_ line: String) {
+    private func send(_ command: Command, applicationUUID: String?, typed line: String) {
         guard let number = table.current, let connection = connections[number] else { return noCall() }
-        let parsed: (Command, String?)?
-        do {
-            parsed = try ListenMode.command(for: line)
-        } catch {
-            return editor.show(style.paint(error.description, .red) + "\n")
-        }
-        guard let (command, applicationUUID) = parsed else { finished = .ok; return }
         // Noted before sending, so that a completion can never arrive unmatched.
         if let applicationUUID { table.started(line, applicationUUID: applicationUUID, on: number) }
         guard let outcome = awaitReply(command, on: connection) else { return }

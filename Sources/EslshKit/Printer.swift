@@ -12,16 +12,26 @@ package final class Printer: Sendable {
     /// In a fleet: `[host] `, written before every line (of stdout only when `tagsOutput`; stderr always).
     package let tag: String
     package let tagsOutput: Bool
+    /// Where results and diagnostics go: stdout and stderr, or (in tests) the write ends of pipes.
+    package let output: Int32
+    package let errors: Int32
     /// Printers of a fleet share the descriptors: one write at a time on each, so lines never
     /// interleave. One lock per descriptor, so a full stdout never holds up stderr. (They count the
     /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
     private static let writingOut = Locked<Int>(0)
     private static let writingErr = Locked<Int>(0)
 
-    package init(quiet: Bool, tag: String = "", tagsOutput: Bool = true) {
+    package init(quiet: Bool, tag: String = "", tagsOutput: Bool = true, output: Int32 = 1, errors: Int32 = 2) {
         self.quiet = quiet
         self.tag = tag
         self.tagsOutput = tagsOutput
+        self.output = output
+        self.errors = errors
+    }
+
+    /// A printer for one host of a fleet: the same descriptors, its own tag.
+    package func tagged(_ tag: String, tagsOutput: Bool = true) -> Printer {
+        Printer(quiet: quiet, tag: tag, tagsOutput: tagsOutput, output: output, errors: errors)
     }
 
     /// Results (buffered until `flush`, or once 64 KiB are waiting).
@@ -58,7 +68,7 @@ package final class Printer: Sendable {
     package func error(_ text: String) {
         state.withLock { buffer in
             drain(&buffer)
-            Self.write(2, Array("\(tag)eslsh: \(text)\n".utf8))
+            Self.write(errors, Array("\(tag)eslsh: \(text)\n".utf8), lock: Self.writingErr)
         }
     }
 
@@ -71,7 +81,7 @@ package final class Printer: Sendable {
     private func drain(_ buffer: inout [UInt8], whole: Bool = false) {
         guard !buffer.isEmpty else { return }
         guard !tag.isEmpty, tagsOutput else {
-            Self.write(1, buffer)
+            Self.write(output, buffer, lock: Self.writingOut)
             buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
             return
         }
@@ -89,12 +99,17 @@ package final class Printer: Sendable {
             out.append(0x0A)
             start = stop + 1
         }
-        Self.write(1, out)
+        Self.write(output, out, lock: Self.writingOut)
         buffer.removeFirst(end)
     }
 
+    /// Writes to a descriptor outside any printer (a trace line, the profile list, the password prompt).
     package static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        (fd == 2 ? writingErr : writingOut).withLock { count in
+        write(fd, bytes, lock: fd == 2 ? writingErr : writingOut)
+    }
+
+    private static func write(_ fd: Int32, _ bytes: [UInt8], lock: Locked<Int>) {
+        lock.withLock { count in
             count &+= 1
             bytes.withUnsafeBytes { raw in
                 var offset = 0

@@ -1,12 +1,8 @@
 import ConsoleUI
 import ESLProtocol
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Set by SIGINT/SIGTERM during a replay: it ends cleanly with what was printed so far.
-let replayInterrupted = Atomic<Bool>(false)
 
 /// `eslsh replay FILE`: a recording made with `--record`, shown as `--events` showed it live (same
 /// formatter, formats and log rendering), with client-side filters in place of the server's.
@@ -22,6 +18,8 @@ package struct Replay {
     package var count: Int?
     package var quiet: Bool
     package var color: ColorMode
+    /// Ctrl-C or SIGTERM: the replay ends cleanly with what was printed so far.
+    package var interruption = Interruption.signals
 
     package init(file: String, selection: EventSelection, format: EventOutputFormat, timestamps: Bool, replies: Bool,
                  pace: Double?, count: Int?, quiet: Bool, color: ColorMode) {
@@ -42,13 +40,13 @@ package struct Replay {
             printer.error("cannot read \(file): \(String(cString: strerror(errno)))")
             return .usage
         }
-        installInterruptHandlers()
+        interruption.install()
         let style = Style.forStandardOutput(color)
         var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
                                   selection: selection, replies: replies, printer: printer)
         var first: (recorded: Int, clock: Deadline)?
         defer { printer.flush() }
-        while !replayInterrupted.load(ordering: .relaxed) {
+        while !interruption.isRequested() {
             let recorded: RecordedFrame
             do throws(RecordingError) {
                 guard let next = try reader.next() else { break }
@@ -76,19 +74,10 @@ package struct Replay {
     private func wait(until nanoseconds: UInt64, _ printer: Printer) {
         guard Deadline.now().nanoseconds < nanoseconds else { return }
         printer.flush()
-        while !replayInterrupted.load(ordering: .relaxed) {
+        while !interruption.isRequested() {
             let now = Deadline.now().nanoseconds
             guard now < nanoseconds else { return }
             usleep(UInt32(min(nanoseconds - now, 100_000_000) / 1000))
         }
-    }
-
-    private func installInterruptHandlers() {
-        let handler: @convention(c) (Int32) -> Void = { _ in replayInterrupted.store(true, ordering: .relaxed) }
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        sigemptyset(&action.sa_mask)
-        sigaction(SIGINT, &action, nil)
-        sigaction(SIGTERM, &action, nil)
     }
 }

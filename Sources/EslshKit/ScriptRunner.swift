@@ -226,11 +226,3 @@ package final class ScriptRunner: @unchecked Sendable {
 extension ConnectionError {
     package var isTimeout: Bool { if case .timedOut = self { true } else { false } }
 }
-
-package enum WallClock {
-    package static func microseconds() -> Int {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000
-    }
-}

@@ -15,27 +15,34 @@ package final class Session: @unchecked Sendable {
     /// State-setting commands that succeeded, in order, to replay after a reconnect.
     private var state: [Command] = []
     private let onInbound: (@Sendable () -> Void)?
+    private let pacing: Pacing
+    private let open: ConnectionOpener
 
     package static let stateWords: Set<String> = ["event", "nixevent", "noevents", "filter", "log", "nolog", "myevents", "divert_events"]
 
-    package init(settings: Settings, printer: Printer, connection: Connection, onInbound: (@Sendable () -> Void)? = nil) {
+    package init(settings: Settings, printer: Printer, connection: Connection, onInbound: (@Sendable () -> Void)? = nil,
+                 pacing: Pacing = .system, open: @escaping ConnectionOpener = Connection.open) {
         self.settings = settings
         self.printer = printer
         self.current = Locked(connection)
         self.onInbound = onInbound
+        self.pacing = pacing
+        self.open = open
     }
 
-    /// Connects, retrying `retries` more times one second apart (`-r`).
-    package static func connect(_ settings: Settings, retries: Int, printer: Printer, onInbound: (@Sendable () -> Void)? = nil) throws(ConnectError) -> Connection {
+    /// Connects, retrying `retries` more times one second apart (`-r`); a rejection (ACL, password)
+    /// is final, since asking again gets the same answer.
+    package static func connect(_ settings: Settings, retries: Int, printer: Printer, onInbound: (@Sendable () -> Void)? = nil,
+                                pacing: Pacing = .system, open: ConnectionOpener = Connection.open) throws(ConnectError) -> Connection {
         var attempt = 0
         while true {
             do throws(ConnectError) {
-                return try Connection.open(settings.connect, onInbound: onInbound)
+                return try open(settings.connect, onInbound)
             } catch {
                 guard attempt < retries, !error.isRejection else { throw error }
                 attempt += 1
                 printer.note("\(error.description); retrying (\(attempt)/\(retries))")
-                sleep(1)
+                pacing.sleep(.seconds(1))
             }
         }
     }
@@ -59,29 +66,31 @@ package final class Session: @unchecked Sendable {
     /// Reconnects with backoff (1 s doubling to 30 s; at most `maxAttempts` tries when given), sends the
     /// remembered state again and says so. False when it gave up.
     package func reconnect(maxAttempts: Int?, interrupted: () -> Bool = { false }) -> Bool {
-        let lost = Deadline.now()
-        var delay = 1.0
+        let lost = pacing.now()
+        var delay = Duration.seconds(1)
         var attempt = 0
         while maxAttempts.map({ attempt < $0 }) ?? true {
             attempt += 1
+            // In steps of 0.2 s, so that Ctrl-C ends a long pause at once.
             var remaining = delay
-            while remaining > 0, !interrupted() {
-                usleep(UInt32(min(remaining, 0.2) * 1_000_000))
-                remaining -= 0.2
+            while remaining > .zero, !interrupted() {
+                let step = min(remaining, .milliseconds(200))
+                pacing.sleep(step)
+                remaining -= step
             }
             if interrupted() { return false }
             do throws(ConnectError) {
-                let fresh = try Connection.open(settings.connect, onInbound: onInbound)
+                let fresh = try open(settings.connect, onInbound)
                 current.withLock { $0 = fresh }
                 for command in state { _ = try? fresh.send(command, timeout: settings.replyTimeout) }
-                let seconds = Double(Deadline.now().nanoseconds - lost.nanoseconds) / 1e9
+                let seconds = Double(pacing.now() - lost) / 1e9
                 printer.note("reconnected after \(String(Int(seconds * 10) / 10)).\(Int(seconds * 10) % 10) s — events in between were missed")
                 return true
             } catch {
                 printer.note("reconnect attempt \(attempt) failed: \(error.description)")
                 if error.isRejection { return false }
             }
-            delay = min(delay * 2, 30)
+            delay = min(delay * 2, .seconds(30))
         }
         return false
     }

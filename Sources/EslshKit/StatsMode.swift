@@ -3,10 +3,6 @@ import Glibc
 #endif
 import ConsoleUI
 import ESLProtocol
-import Synchronization
-
-/// Set by SIGINT/SIGTERM during `--stats`: the view ends cleanly.
-package let statsInterrupted = Atomic<Bool>(false)
 
 /// `eslsh --stats`: a line a second, as `redis-cli --stat` does; on a terminal the column titles come
 /// again every 20 lines, elsewhere (a pipe, a file) there are only lines.
@@ -16,9 +12,11 @@ package struct StatsMode {
     package let replyTimeout: Duration?
     package let logLevel: String
     package let count: Int?
+    /// Ctrl-C or SIGTERM: the view ends cleanly.
+    package var interruption = Interruption.signals
 
     package func run() -> ExitStatus {
-        installInterruptHandlers()
+        interruption.install()
         var monitor = StatsMonitor(connection: connection, replyTimeout: replyTimeout)
         let terminal = isatty(1) == 1
         do throws(ConnectionError) {
@@ -26,9 +24,9 @@ package struct StatsMode {
             monitor.start()
             var printed = 0
             var next = Deadline.after(milliseconds: 1000)
-            while !statsInterrupted.load(ordering: .relaxed) {
-                let line = try monitor.sample(until: next) { statsInterrupted.load(ordering: .relaxed) }
-                if statsInterrupted.load(ordering: .relaxed) { break }
+            while !interruption.isRequested() {
+                let line = try monitor.sample(until: next, interrupted: interruption.isRequested)
+                if interruption.isRequested() { break }
                 if terminal, printed % 20 == 0 { printer.out(StatsAccumulator.header + "\n") }
                 printer.out((terminal ? StatsAccumulator.format(line, width: TerminalSize.columns() ?? 0) : StatsAccumulator.format(line)) + "\n")
                 printer.flush()
@@ -43,15 +41,6 @@ package struct StatsMode {
         }
         printer.flush()
         return .ok
-    }
-
-    private func installInterruptHandlers() {
-        let handler: @convention(c) (Int32) -> Void = { _ in statsInterrupted.store(true, ordering: .relaxed) }
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        sigemptyset(&action.sa_mask)
-        sigaction(SIGINT, &action, nil)
-        sigaction(SIGTERM, &action, nil)
     }
 }
 
