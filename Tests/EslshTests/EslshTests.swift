@@ -133,13 +133,7 @@ import Testing
         #expect(run.stderr.hasPrefix("eslsh: cannot resolve host 'no-such-host.invalid'"))
     }
 
-    @Test(arguments: [["-P", "0"], ["-P", "70000"], ["--bogus-option"], ["-t", "soon"], ["-t", "0"]])
-    func usageErrors(arguments: [String]) throws {
-        let run = try Self.run(arguments + ["-x", "status"])
-        #expect(run.status == 2)
-        #expect(!run.stderr.isEmpty)
-        #expect(run.stdout.isEmpty)
-    }
+    // Usage errors, each with its message: ContractTests.usageErrorsSayWhatIsWrong.
 
     @Test func helpListsTheExitCodes() throws {
         let run = try Self.run(["--help"])
