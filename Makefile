@@ -130,5 +130,11 @@ bench: release
 fuzz: deps
 	scripts/fuzz.sh
 
+# Mutation testing: each mutation of scripts/mutations.txt applied alone, built and run against the tests
+# that should catch it, then reverted; every one must be caught (docs/RELIABILITY.md has the last figure).
+# Slow (a build per mutation); MUTATE_ARGS=--list checks the list, --only 3,7 runs some.
+mutate: deps
+	scripts/mutate.py $(MUTATE_ARGS)
+
 clean:
 	rm -rf .build .build-static .build-tsan .build-asan .build-deb
