@@ -6,7 +6,7 @@ DEB_PACKAGES = libedit-dev pkg-config tmux
 DEB_TOOLS = dpkg-dev binutils lintian man-db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deb-deps build release install uninstall deb deb-check test tsan sanitize demo man fuzz bench clean
+.PHONY: all deps deb-deps build release install uninstall deb deb-check test tsan sanitize demo man fuzz bench mutate clean
 
 all: build
 
