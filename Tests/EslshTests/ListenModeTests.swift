@@ -16,12 +16,16 @@ import Testing
         let simulator = try EslshTests.simulator()
         defer { simulator.stop() }
         let port = Self.freePort()
+        let step = BackgroundStep()
         Thread.detachNewThread {
             guard waitUntilListening(port: port) else { return }
-            _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("originate loopback/9196/default &socket(127.0.0.1:\(port) async full)"))
+            step.run("originate") {
+                _ = try Connection.open(ConnectOptions(port: simulator.port)).send(.api("originate loopback/9196/default &socket(127.0.0.1:\(port) async full)"))
+            }
         }
         let script = "# an IVR check\nanswer\n/getvar channel_name\nplayback /tmp/hello.wav\n/hangup USER_BUSY\n"
         let run = try EslshTests.run(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s"], stdin: script)
+        #expect(step.error == nil)
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map { String($0.drop { $0 != "]" }.dropFirst(2)) }
         #expect(lines.first?.hasPrefix("call ") == true)

@@ -94,6 +94,7 @@ import Testing
         let port = first.port
         let second = Mutex<Simulator?>(nil)
         defer { second.withLock { $0?.stop() } }
+        let step = BackgroundStep()
         Thread.detachNewThread {
             // `msleep 3000` is in flight when the switch goes away; another comes up on the same port.
             guard inFlight.wait() else { return }
@@ -101,10 +102,13 @@ import Testing
             var configuration = SimulatorConfiguration()
             configuration.port = port
             configuration.heartbeatInterval = nil
-            let started = try? Simulator(configuration)
-            second.withLock { $0 = started }
+            step.run("the second switch") {
+                let started = try Simulator(configuration)
+                second.withLock { $0 = started }
+            }
         }
         let run = try EslshTests.run(["-P", "\(port)", "-R", "--reconnect-max", "5", "-x", "msleep 3000", "-x", "version short"])
+        #expect(step.error == nil)
         #expect(run.stdout == "1.11.3\n", "\(run.stderr)")
         #expect(run.status == 6)
         #expect(run.stderr.hasPrefix("eslsh: connection closed by 127.0.0.1:\(port)\n"))

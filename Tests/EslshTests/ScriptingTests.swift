@@ -105,11 +105,13 @@ import Testing
         defer { simulator.stop() }
         let uuid = simulator.originate(destination: "9196")
         let other = simulator.originate(destination: "1000")
+        let step = BackgroundStep()
         Thread.detachNewThread {
             guard waitUntil({ simulator.listeningSessions == 1 }) else { return }
-            _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("hupall"))
+            step.run("hupall") { _ = try Connection.open(ConnectOptions(port: simulator.port)).send(.api("hupall")) }
         }
         let run = try run(["-P", "\(simulator.port)", "--events", "ALL", "--uuid", uuid, "--format", "plain"])
+        #expect(step.error == nil)
         #expect(run.status == 0)
         let ids = run.stdout.split(separator: "\n").filter { $0.hasPrefix("Unique-ID: ") }
         #expect(!ids.isEmpty)
@@ -179,16 +181,20 @@ import Testing
         let second = Mutex<Simulator?>(nil)
         defer { second.withLock { $0?.stop() } }
         let secondConfiguration = again
+        let step = BackgroundStep()
         Thread.detachNewThread {
             // One heartbeat from the first switch once eslsh subscribed, then it goes; the second comes up
             // on the same port and must get the subscription again to send its own.
             guard waitUntil({ first.listeningSessions == 1 }) else { return }
             first.fire(Event(headers: Headers([Header("Event-Name", "HEARTBEAT"), Header("FreeSWITCH-Hostname", "eslsim")])))
             first.stop()
-            let started = try? Simulator(secondConfiguration)
-            second.withLock { $0 = started }
+            step.run("the second switch") {
+                let started = try Simulator(secondConfiguration)
+                second.withLock { $0 = started }
+            }
         }
         let run = try run(["-P", "\(port)", "-R", "--events", "HEARTBEAT", "--format", "headers", "--count", "6"])
+        #expect(step.error == nil)
         #expect(run.status == 0)
         #expect(run.stderr.contains("reconnected after "))
         #expect(run.stderr.contains(" s — events in between were missed"))

@@ -53,3 +53,17 @@ public final class Gate: Sendable {
     @discardableResult
     public func wait(within bound: Duration = HangCheck.step) -> Bool { waitUntil(within: bound) { opened } }
 }
+
+/// A step on another thread (starting a switch, making a call) whose failure must fail the test with
+/// its reason, not turn into a wait that runs into a hang bound.
+public final class BackgroundStep: Sendable {
+    private let failure = Mutex<String?>(nil)
+    public init() {}
+
+    public func run(_ what: String, _ body: () throws -> Void) {
+        do { try body() } catch { failure.withLock { $0 = $0 ?? "\(what): \(error)" } }
+    }
+
+    /// The first failure, if any (check it after the run).
+    public var error: String? { failure.withLock { $0 } }
+}
