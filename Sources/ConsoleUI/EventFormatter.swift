@@ -33,51 +33,56 @@ public struct EventFormatter: Sendable {
     }
 
     /// The event's text, ending in a line break. `received` is microseconds since the epoch.
-    public func render(_ event: Event, received: Int? = nil) -> String {
-        let stamp = timestamps ? received.map { Self.clock($0, date: true) + " " } ?? "" : ""
+    public func render(_ event: Event, received: Int? = nil, host: String? = nil) -> String {
+        var out: [UInt8] = []
+        append(event, received: received, host: host, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The event's text appended to an output buffer (the event stream's hot path: a plain event is the
+    /// bytes the switch sent, NDJSON is written from them, one copy and no `String`).
+    ///
+    /// `host` (a fleet's): written as the first member of the JSON object, or the first element of
+    /// XML's `<headers>`, while the event is written. The line formats get no host here: their
+    /// `[host] ` tags are the stream renderer's, on every line.
+    public func append(_ event: Event, received: Int? = nil, host: String? = nil, to out: inout [UInt8]) {
+        let stamp = timestamps ? received.map { Self.clock($0, date: true) } : nil
         switch format {
         case .summary:
-            return stamp + summary(event) + "\n"
+            if let stamp { out.append(contentsOf: (stamp + " ").utf8) }
+            out.append(contentsOf: summary(event).utf8)
+            out.append(0x0A)
         case .headers:
-            var out = stamp.isEmpty ? "" : stamp + "\n"
-            for header in event.headers { out += style.paint(header.name, .cyan) + ": " + header.value + "\n" }
+            var text = stamp.map { $0 + " \n" } ?? ""
+            for header in event.headers { text += style.paint(header.name, .cyan) + ": " + header.value + "\n" }
             if let body = event.body {
-                out += "\n" + body
-                if !body.hasSuffix("\n") { out += "\n" }
+                text += "\n" + body
+                if !body.hasSuffix("\n") { text += "\n" }
             }
-            return out + "\n"
+            out.append(contentsOf: (text + "\n").utf8)
         case .plain:
-            return stamp + String(decoding: event.encoded(as: .plain), as: UTF8.self) + "\n"
-        case .xml:
-            return stamp + String(decoding: event.encoded(as: .xml), as: UTF8.self)
-        case .ndjson:
-            var line = String(decoding: event.encoded(as: .json), as: UTF8.self)
-            if timestamps, let received { line = "{\"_received\":\"\(Self.clock(received, date: true))\"," + line.dropFirst() }
-            return line + "\n"
-        case .json:
-            return stamp + prettyJSON(event) + "\n"
-        }
-    }
-
-    /// The same text as bytes, without a detour through `String` for the wire formats (the event
-    /// stream's hot path: a plain event is the bytes the switch sent).
-    public func renderBytes(_ event: Event, received: Int? = nil) -> [UInt8] {
-        var out: [UInt8] = []
-        append(event, received: received, to: &out)
-        return out
-    }
-
-    /// `renderBytes` appended to an output buffer (one copy of the event's bytes, no more).
-    public func append(_ event: Event, received: Int? = nil, to out: inout [UInt8]) {
-        switch format {
-        case .plain where !timestamps:
+            if let stamp { out.append(contentsOf: (stamp + " ").utf8) }
             event.append(as: .plain, to: &out)
             out.append(0x0A)
-        case .ndjson where !timestamps:
+        case .xml:
+            if let stamp { out.append(contentsOf: (stamp + " ").utf8) }
+            if let host { out.append(contentsOf: event.encodedXML(leading: [("host", host)])) } else { event.append(as: .xml, to: &out) }
+        case .ndjson:
+            // eslsh's own members go first, written into the object as it is opened.
+            var leading: [String] = []
+            if let host { leading.append("\"host\":" + JSONText.quoted(host)) }
+            if let stamp { leading.append("\"_received\":" + JSONText.quoted(stamp)) }
+            let start = out.count
             event.append(as: .json, to: &out)
+            if !leading.isEmpty {
+                let members = leading.joined(separator: ",") + (out.count - start > 2 ? "," : "")
+                out.insert(contentsOf: members.utf8, at: start + 1)  // after the object's `{`
+            }
             out.append(0x0A)
-        default:
-            out.append(contentsOf: render(event, received: received).utf8)
+        case .json:
+            if let stamp { out.append(contentsOf: (stamp + " ").utf8) }
+            out.append(contentsOf: prettyJSON(event, host: host).utf8)
+            out.append(0x0A)
         }
     }
 
@@ -109,25 +114,19 @@ public struct EventFormatter: Sendable {
         return parts.joined(separator: " ")
     }
 
-    private func prettyJSON(_ event: Event) -> String {
+    private func prettyJSON(_ event: Event, host: String?) -> String {
         // The compact form is FreeSWITCH's; indent it one member per line (values never hold raw newlines).
-        var lines: [String] = []
+        var lines: [String] = host.map { ["  \"host\": " + JSONText.quoted($0)] } ?? []
         var grouped: [(String, [String])] = []
         for header in event.headers {
             if let last = grouped.last, last.0 == header.name { grouped[grouped.count - 1].1.append(header.value) } else { grouped.append((header.name, [header.value])) }
         }
         for (name, values) in grouped {
-            let value = values.count == 1 ? Self.quoted(values[0]) : "[" + values.map(Self.quoted).joined(separator: ", ") + "]"
-            lines.append("  " + style.paint(Self.quoted(name), .cyan) + ": " + value)
+            let value = values.count == 1 ? JSONText.quoted(values[0]) : "[" + values.map(JSONText.quoted).joined(separator: ", ") + "]"
+            lines.append("  " + style.paint(JSONText.quoted(name), .cyan) + ": " + value)
         }
-        if let body = event.body { lines.append("  " + style.paint("\"_body\"", .cyan) + ": " + Self.quoted(body)) }
+        if let body = event.body { lines.append("  " + style.paint("\"_body\"", .cyan) + ": " + JSONText.quoted(body)) }
         return "{\n" + lines.joined(separator: ",\n") + "\n}"
-    }
-
-    static func quoted(_ text: String) -> String {
-        String(decoding: Event(headers: Headers([Header("x", text)])).encoded(as: .json), as: UTF8.self)
-            .dropFirst(5).dropLast()  // {"x":"…"} → "…"
-            .description
     }
 
     /// `HH:MM:SS.mmm` (local time), with the date in front when asked.

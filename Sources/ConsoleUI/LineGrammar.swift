@@ -76,7 +76,61 @@ public enum LineGrammar {
         return String(rest.drop(while: { $0 == " " }))
     }
 
-    /// Slash words passed to the server as they are (fs_cli's list plus the rest of the protocol).
+    /// The typed command for a slash word of the protocol (`serverWords`), so that what it sets (the
+    /// subscriptions, their format, the filters, the log level) is known from values, never from text.
+    /// A line the switch would refuse for its shape (`/event json` without names, `/filter Unique-ID`
+    /// without a value) is refused here with what it lacks; nothing is sent.
+    static func serverCommand(_ word: String, _ arguments: [String], body: String) throws(CommandError) -> Command {
+        func none(_ command: Command) throws(CommandError) -> Command {
+            guard arguments.isEmpty else { throw .usage("/\(word) takes no arguments") }
+            return command
+        }
+        switch word {
+        case "event":
+            let format = arguments.first.flatMap { EventFormat(rawValue: $0.lowercasedASCII) }
+            let names = Array(arguments.dropFirst(format == nil ? 0 : 1))
+            guard !names.isEmpty else { throw .missing("event names (/event [plain|json|xml] NAME…)") }
+            return .event(format, names)
+        case "nixevent":
+            guard !arguments.isEmpty else { throw .missing("event names (/nixevent NAME…)") }
+            return .nixevent(arguments)
+        case "noevents": return try none(.noevents)
+        case "log":
+            guard arguments.count <= 1 else { throw .usage("/log takes one level (a name such as debug, or 0-63)") }
+            return .log(arguments.first)
+        case "nolog": return try none(.nolog)
+        case "filter":
+            if arguments.first?.lowercasedASCII == "delete" {
+                guard arguments.count >= 2 else { throw .missing("filter header (/filter delete HEADER [VALUE], /filter delete all)") }
+                if arguments.count == 2 { return .filterDelete(arguments[1].lowercasedASCII == "all" ? .all : .header(arguments[1])) }
+                return .filterDelete(.value(header: arguments[1], value: after(words: 3, in: body)))
+            }
+            guard arguments.count >= 2 else { throw .missing("filter header and value (/filter HEADER VALUE)") }
+            // The value is the rest of the line as typed (a caller name may hold spaces).
+            return .filter(header: arguments[0], value: after(words: 2, in: body))
+        case "divert_events":
+            switch arguments.map(\.lowercasedASCII) {
+            case ["on"]: return .divertEvents(true)
+            case ["off"]: return .divertEvents(false)
+            default: throw .usage("/divert_events takes on or off")
+            }
+        case "linger":
+            guard arguments.count <= 1 else { throw .usage("/linger takes a number of seconds") }
+            guard let text = arguments.first else { return .linger(seconds: nil) }
+            guard let seconds = Int(text), seconds >= 0 else { throw .usage("/linger takes a number of seconds, not \(text)") }
+            return .linger(seconds: seconds)
+        case "nolinger": return try none(.nolinger)
+        case "resume": return try none(.resume)
+        case "connect": return try none(.connect)
+        case "getvar":
+            guard arguments.count == 1 else { throw .usage("/getvar takes one variable name") }
+            return .getvar(arguments[0])
+        default:
+            return .raw(body)
+        }
+    }
+
+    /// Slash words of the protocol, sent as typed commands (fs_cli's list plus the rest of the protocol).
     public static let serverWords: Set<String> = [
         "event", "noevents", "nixevent", "log", "nolog", "filter", "divert_events", "linger", "nolinger",
         "resume", "getvar", "connect",
@@ -98,7 +152,7 @@ public enum LineGrammar {
             if exitWords.contains(first) { return .local(name: "exit", arguments: []) }
             if serverWords.contains(first) {
                 try Command.requireSingleLine(body, field: "command")
-                return .send(.raw(body))
+                return .send(try serverCommand(first, Array(words.dropFirst()), body: body))
             }
             if let entry = try multiLine(first, Array(words.dropFirst())) { return .entry(entry) }
             if let command = try callControl(first, Array(words.dropFirst()), body: body) { return .send(command) }

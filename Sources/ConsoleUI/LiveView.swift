@@ -3,16 +3,21 @@ import ESLProtocol
 /// How the console shows what arrives on its own (events, log lines, drops), with the client-side
 /// filters `/uuid` and `/logfilter`. Pure: the same item and settings give the same text.
 public struct LiveView: Sendable {
-    public var events: EventFormatter
+    /// What arrives is written by the one stream renderer, as `--events` writes it.
+    public var renderer: StreamRenderer
+    public var events: EventFormatter {
+        get { renderer.events }
+        set { renderer.events = newValue }
+    }
     public var style: Style
     /// `/uuid`: log lines of other calls are hidden (lines of no call are always shown), as in fs_cli.
     public var uuidFilter: String?
     /// `/logfilter`: only log lines whose text contains this (case-sensitive, as in fs_cli).
     public var logFilter: String?
 
-    public init(style: Style, format: EventOutputFormat = .summary) {
+    public init(style: Style, format: EventOutputFormat = .summary, tag: StreamTag? = nil) {
         self.style = style
-        self.events = EventFormatter(format: format, style: style)
+        renderer = StreamRenderer(format: format, style: style, tag: tag)
     }
 
     /// The text for one inbound item; nil when it shows nothing (filtered, or handled elsewhere).
@@ -20,7 +25,7 @@ public struct LiveView: Sendable {
         switch item {
         case .message(let message): return render(message)
         case .dropped(let count):
-            return style.paint("[\(count) events or log lines dropped: output too slow]", .red) + "\n"
+            return renderer.render(.dropped(count))
         case .closed: return nil
         }
     }
@@ -32,23 +37,22 @@ public struct LiveView: Sendable {
             if let logFilter, !line.text.contains(logFilter) { return nil }
             // fs_cli: a body that is only a line break prints nothing; a missing final line break is added.
             if line.text == "\n" || line.text.isEmpty { return nil }
-            let text = line.text.hasSuffix("\n") ? line.text : line.text + "\n"
-            return style.log(text, level: line.level)
+            return renderer.render(.log(line))
         case .event(let event, _):
-            return events.render(event)
+            return renderer.render(.event(event, received: nil))
         case .disconnect(let notice):
             // A closing notice is reported with the end of the connection; a linger notice is news.
-            return notice.disposition == .linger ? Renderer().terminated(notice.text) : nil
+            return notice.disposition == .linger ? renderer.tagged(Renderer().terminated(notice.text)) : nil
         case .reply(let reply):
-            return Renderer().terminated(reply.text)
+            return renderer.render(.reply(reply))
         case .apiResponse(let response):
-            return Renderer().terminated(response.text)
+            return renderer.render(.api(response))
         case .rudeRejection(let text):
-            return style.paint(Renderer().terminated(text), .red)
+            return renderer.tagged(style.paint(Renderer().terminated(text), .red))
         case .malformed(let frame, let reason):
-            return style.paint("[malformed \(frame.contentType ?? "frame"): \(reason)]", .red) + "\n"
+            return renderer.tagged(style.paint("[malformed \(frame.contentType ?? "frame"): \(reason)]", .red) + "\n")
         case .raw(let frame):
-            return "[\(frame.contentType ?? "frame without Content-Type")]\n" + Renderer().terminated(frame.bodyText)
+            return renderer.tagged("[\(frame.contentType ?? "frame without Content-Type")]\n" + Renderer().terminated(frame.bodyText))
         case .authRequest:
             return nil
         }
@@ -56,7 +60,12 @@ public struct LiveView: Sendable {
 
     /// A command's answer: API output as it is, `-ERR` in red.
     public func render(_ response: Response) -> String {
-        let text = Renderer().render(response)
-        return response.isError ? style.paint(String(text.dropLast()), .red) + "\n" : text
+        switch response {
+        case .api(let api): return renderer.render(.api(api))
+        case .reply(let reply): return renderer.render(.reply(reply))
+        case .apiStream:
+            let text = Renderer().render(response)
+            return response.isError ? style.paint(String(text.dropLast()), .red) + "\n" : text
+        }
     }
 }

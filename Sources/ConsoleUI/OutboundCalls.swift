@@ -23,7 +23,7 @@ public struct OutboundCall: Sendable {
     /// The hangup was told to the user (at CHANNEL_HANGUP_COMPLETE).
     var hangupReported = false
 
-    public init(number: Int, channel: Event, arrived: Deadline = .now()) {
+    public init(number: Int, channel: Event, arrived: Deadline) {
         self.number = number
         self.channel = channel
         self.arrived = arrived
@@ -77,7 +77,7 @@ public struct CallTable: Sendable {
 
     /// Adds an arriving call; it becomes the current call when there is none.
     @discardableResult
-    public mutating func add(channel: Event, arrived: Deadline = .now()) -> OutboundCall {
+    public mutating func add(channel: Event, arrived: Deadline) -> OutboundCall {
         let call = OutboundCall(number: nextNumber, channel: channel, arrived: arrived)
         nextNumber += 1
         calls.append(call)
@@ -159,7 +159,7 @@ public struct CallTable: Sendable {
     public var prompt: String { (currentCall?.label ?? "no call") + "> " }
 
     /// `/calls`: one row per call, the current one marked with `*`.
-    public func listing(now: Deadline = .now()) -> String {
+    public func listing(now: Deadline) -> String {
         guard !calls.isEmpty else { return "No calls.\n" }
         var rows = [["", "N", "UUID", "CALLER", "DESTINATION", "STATE", "AGE"]]
         for call in calls {

@@ -12,7 +12,7 @@ public struct OutboundView: Sendable {
         events = EventFormatter(format: .summary, style: style)
     }
 
-    public func tag(_ number: Int) -> String { style.paint("[\(number)]", .cyan) + " " }
+    public func tag(_ number: Int) -> String { StreamTag.call(number).prefix(style: style) }
 
     /// `[2] call <uuid> from Alice <1000> to 9196 on sofia/… (answered)`, and how to reach it.
     public func arrival(_ call: OutboundCall, isCurrent: Bool) -> String {
@@ -23,7 +23,7 @@ public struct OutboundView: Sendable {
     public func render(_ news: CallNews, call number: Int) -> String {
         switch news {
         case .event(let event):
-            return tag(number) + events.summary(event) + "\n"
+            return StreamRenderer(events: events, tag: .call(number)).render(.event(event, received: nil))
         case .completed(let line, let response):
             return tag(number) + line + " " + style.paint("done", .green) + (response.map { " → \($0)" } ?? "") + "\n"
         case .hungUp(let cause, let abandoned):

@@ -1,3 +1,5 @@
+import ESLProtocol
+
 /// `--output`: how API answers that are tables (`show …`) are printed. Other answers are never changed.
 public enum OutputFormat: String, CaseIterable, Sendable {
     /// As the switch sent it.

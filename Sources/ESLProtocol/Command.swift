@@ -37,8 +37,9 @@ public enum Command: Sendable, Equatable {
     /// `api <command>`; `consoleExecute` adds `console_execute: true` (`;;` chains, console aliases).
     case api(String, consoleExecute: Bool = false)
     case bgapi(String, jobUUID: String? = nil)
-    /// `event <format> <names…>`; names may include `ALL`, and subclasses after `CUSTOM`.
-    case event(EventFormat, [String])
+    /// `event [format] <names…>`; names may include `ALL`, and subclasses after `CUSTOM`. Without a
+    /// format the line has none (the switch then keeps plain).
+    case event(EventFormat?, [String])
     /// `myevents <uuid> [format]` inbound, or bare `myevents [format]` in an outbound session.
     case myevents(uuid: String?, format: EventFormat? = nil)
     case divertEvents(Bool)
@@ -75,7 +76,7 @@ public enum Command: Sendable, Equatable {
             try writer.line("bgapi", try nonEmpty(command, "API command"), field: "API command")
             if let jobUUID { try writer.header("Job-UUID", jobUUID) }
         case .event(let format, let names):
-            try writer.line("event", ([format.rawValue] + (try words(names, "event names"))).joined(separator: " "), field: "event names")
+            try writer.line("event", ([format?.rawValue].compactMap { $0 } + (try words(names, "event names"))).joined(separator: " "), field: "event names")
         case .myevents(let uuid, let format):
             let words = [uuid, format?.rawValue].compactMap { $0 }
             try writer.line("myevents", words.joined(separator: " "), field: "uuid")

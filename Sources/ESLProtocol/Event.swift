@@ -73,6 +73,11 @@ public struct Event: Sendable, Equatable {
         }
     }
 
+    /// The XML form with eslsh's own elements first in `<headers>` (a fleet's `<host>`).
+    public func encodedXML(leading elements: [(name: String, text: String)]) -> [UInt8] {
+        XMLEventCodec.encode(self, leading: elements)
+    }
+
     /// `encoded(as:)` appended to `out`, without intermediate copies where it can: a plain event is the
     /// bytes that were received, and JSON is written from them (the event stream's hot path).
     public func append(as format: EventFormat, to out: inout [UInt8]) {

@@ -28,3 +28,13 @@ public struct Frame: Sendable, Equatable {
         return out
     }
 }
+
+extension Frame {
+    /// One line for a protocol trace: the content type and the first meaningful header or body line.
+    public static func traceSummary(_ frame: Frame) -> String {
+        let type = frame.contentType ?? "(no Content-Type)"
+        if let reply = frame.headers["Reply-Text"] { return "\(type) \(reply.escapedForDisplay)" }
+        let firstLine = frame.body.prefix { $0 != 0x0A }
+        return "\(type) [\(frame.body.count) bytes] \(String(decoding: firstLine.prefix(60), as: UTF8.self).escapedForDisplay)"
+    }
+}

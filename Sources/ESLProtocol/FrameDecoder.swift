@@ -39,10 +39,12 @@ public struct FrameDecoder: Sendable {
     public struct StreamPolicy: Sendable, Equatable {
         /// Bodies longer than this stream.
         public var threshold: Int
-        public var contentTypes: Set<String>
+        /// A list, not a `Set`: one or two entries, and a `Set<String>` made at start-up cost a one-shot
+        /// run a third of its instructions in the runtime's generic metadata look-ups (docs/PERFORMANCE.md).
+        public var contentTypes: [String]
         /// The largest streamed body accepted.
         public var maxBody: Int
-        public init(threshold: Int = 1 << 20, contentTypes: Set<String> = ["api/response"], maxBody: Int = 1 << 40) {
+        public init(threshold: Int = 1 << 20, contentTypes: [String] = ["api/response"], maxBody: Int = 1 << 40) {
             self.threshold = threshold
             self.contentTypes = contentTypes
             self.maxBody = maxBody

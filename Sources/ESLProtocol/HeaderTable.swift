@@ -330,7 +330,7 @@ final class HeaderTable: Sendable {
                 while end < fields.count, Self.sameName(base, name, fields[end]) { end += 1 }
                 if wrote { out.append(UInt8(ascii: ",")) }
                 wrote = true
-                JSONEventCodec.appendQuoted(UnsafeBufferPointer(rebasing: base[name]), to: &out)
+                JSONText.appendQuoted(UnsafeBufferPointer(rebasing: base[name]), to: &out)
                 out.append(UInt8(ascii: ":"))
                 if end - index > 1 { out.append(UInt8(ascii: "[")) }
                 for position in index..<end {
@@ -346,23 +346,23 @@ final class HeaderTable: Sendable {
 
     private static func appendJSONValue(_ field: Field, _ extras: [String], _ base: UnsafeBufferPointer<UInt8>, _ scratch: inout [UInt8], to out: inout [UInt8]) {
         if field.valueStart < 0 {
-            JSONEventCodec.appendQuoted(extras[Int(-field.valueStart) - 1], to: &out)
+            JSONText.appendQuoted(extras[Int(-field.valueStart) - 1], to: &out)
             return
         }
         let raw = UnsafeBufferPointer(rebasing: base[Int(field.valueStart)..<Int(field.valueEnd)])
         switch field.coding {
         case .none:
-            JSONEventCodec.appendQuoted(raw, to: &out)
+            JSONText.appendQuoted(raw, to: &out)
         case .json:
             // Unescaped and quoted again, so the bytes are the encoder's (`\/` and `\u00e9` are not).
-            JSONEventCodec.appendQuoted(JSONEventReader.unescape(raw), to: &out)
+            JSONText.appendQuoted(JSONEventReader.unescape(raw), to: &out)
         case .percent:
             PercentCoding.decode(raw, into: &scratch)
             if JSONEventReader.isASCII(scratch) {
-                scratch.withUnsafeBufferPointer { JSONEventCodec.appendQuoted($0, to: &out) }
+                scratch.withUnsafeBufferPointer { JSONText.appendQuoted($0, to: &out) }
             } else {
                 // Decoded bytes need not be UTF-8; the String repairs them as the slow path would.
-                JSONEventCodec.appendQuoted(String(decoding: scratch, as: UTF8.self), to: &out)
+                JSONText.appendQuoted(String(decoding: scratch, as: UTF8.self), to: &out)
             }
         }
     }

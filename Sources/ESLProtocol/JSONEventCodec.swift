@@ -29,13 +29,13 @@ enum JSONEventCodec {
     private static func appendBody(_ body: String?, first: Bool, to out: inout [UInt8]) {
         guard let body else { return }
         if !first { out.append(UInt8(ascii: ",")) }
-        appendQuoted("Content-Length", to: &out)
+        JSONText.appendQuoted("Content-Length", to: &out)
         out.append(UInt8(ascii: ":"))
-        appendQuoted(String(body.utf8.count), to: &out)
+        JSONText.appendQuoted(String(body.utf8.count), to: &out)
         out.append(UInt8(ascii: ","))
-        appendQuoted("_body", to: &out)
+        JSONText.appendQuoted("_body", to: &out)
         out.append(UInt8(ascii: ":"))
-        appendQuoted(body, to: &out)
+        JSONText.appendQuoted(body, to: &out)
     }
 
     /// One object, FreeSWITCH's member order; consecutive repeats of a name become an array. Written
@@ -52,15 +52,15 @@ enum JSONEventCodec {
             while end < list.count, list[end].name == list[index].name { end += 1 }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            appendQuoted(list[index].name, to: &out)
+            JSONText.appendQuoted(list[index].name, to: &out)
             out.append(UInt8(ascii: ":"))
             if end - index == 1 {
-                appendQuoted(list[index].value, to: &out)
+                JSONText.appendQuoted(list[index].value, to: &out)
             } else {
                 out.append(UInt8(ascii: "["))
                 for position in index..<end {
                     if position > index { out.append(UInt8(ascii: ",")) }
-                    appendQuoted(list[position].value, to: &out)
+                    JSONText.appendQuoted(list[position].value, to: &out)
                 }
                 out.append(UInt8(ascii: "]"))
             }
@@ -69,44 +69,5 @@ enum JSONEventCodec {
         appendBody(event.body, first: first, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out: [UInt8] = []
-        appendQuoted(text, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { appendQuoted($0, to: &out) }
-    }
-
-    /// A JSON string: `"` and `\\` escaped, control characters as \\n, \\r, \\t or \\u00XX; UTF-8 as is.
-    static func appendQuoted(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        // Nearly every value needs no escape: then it is one copy.
-        if !text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: text)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

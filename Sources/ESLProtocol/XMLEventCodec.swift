@@ -5,30 +5,20 @@ enum XMLEventCodec {
         try XMLEventReader.read(bytes)
     }
 
-    static func encode(_ event: Event) -> [UInt8] {
+    /// `leading`: elements written first in `<headers>`, their text escaped but not URL-encoded (they
+    /// are eslsh's own, such as a fleet's `<host>`, not the switch's headers).
+    static func encode(_ event: Event, leading: [(name: String, text: String)] = []) -> [UInt8] {
         var out = "<event>\n  <headers>\n"
+        for element in leading { out += "    <\(element.name)>\(XMLText.escaped(element.text))</\(element.name)>\n" }
         for header in event.headers {
-            out += "    <\(header.name)>\(escaped(PercentCoding.encode(header.value)))</\(header.name)>\n"
+            out += "    <\(header.name)>\(XMLText.escaped(PercentCoding.encode(header.value)))</\(header.name)>\n"
         }
         out += "  </headers>\n"
         if let body = event.body {
             out += "  <Content-Length>\(body.utf8.count)</Content-Length>\n"
-            out += "  <body>\(escaped(body))</body>\n"
+            out += "  <body>\(XMLText.escaped(body))</body>\n"
         }
         out += "</event>\n"
         return Array(out.utf8)
-    }
-
-    private static func escaped(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// A recording (`eslsh --record`) served as if a switch were sending it live: each client that

@@ -228,8 +228,7 @@ struct SimulatorAPI {
             for (index, row) in rows.enumerated() {
                 out += "  <row row_id=\"\(index + 1)\">\n"
                 for (column, value) in zip(columns, row) {
-                    let escaped = value.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
-                    out += "    <\(column)>\(escaped)</\(column)>\n"
+                    out += "    <\(column)>\(XMLText.escaped(value))</\(column)>\n"
                 }
                 out += "  </row>\n"
             }

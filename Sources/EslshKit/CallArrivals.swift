@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// The outbound console's intake. An accept thread takes FreeSWITCH's connections, a short-lived

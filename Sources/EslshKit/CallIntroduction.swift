@@ -1,3 +1,4 @@
+import ESLClient
 import ESLProtocol
 
 /// The first steps with every call FreeSWITCH's `socket` application hands over, for `--listen`

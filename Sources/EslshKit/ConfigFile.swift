@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// A profile file in fs_cli's INI dialect: `[name]` sections of `key => value` (or `key = value`) lines;

@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// The console's call control: multi-line `/sendevent` and `/sendmsg`, background jobs (`/bg`, `bgapi`,

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `/stats` in the console: the `--stats` line, once a second, until Ctrl-C or a key. It prints a

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `--events`: subscribe and print events until the server says goodbye, `--count` is reached or the
@@ -20,7 +21,7 @@ package struct EventStream {
     package let count: Int?
     package let reconnect: Bool
     package let reconnectMax: Int?
-    /// In a fleet: the host whose events these are (see `tagged`).
+    /// In a fleet: the host whose events these are (the renderer writes it into every item).
     package var host: String?
     /// Ctrl-C or SIGTERM: the stream then ends cleanly with exit 0.
     package var interruption = Interruption.signals
@@ -40,7 +41,7 @@ package struct EventStream {
         var dropped = 0
         defer {
             printer.flush()
-            if dropped > 0 { printer.note("\(dropped) events or log lines were dropped in all: output too slow") }
+            if dropped > 0 { printer.note(StreamRenderer.droppedInAll(dropped)) }
         }
         while true {
             if interruption.isRequested() { return .ok }
@@ -59,38 +60,29 @@ package struct EventStream {
     /// One item of the stream; a status when the stream is over.
     private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
         switch item {
-        case .message(.event(let event, _)):
+        case .message(let message):
             let received = formatter.timestamps ? WallClock.microseconds() : nil
-            if host == nil {
-                printer.out { formatter.append(event, received: received, to: &$0) }  // the hot path: no copies
-            } else {
-                printer.out(bytes: tagged(formatter.renderBytes(event, received: received)))
-            }
-            seen += 1
-            if let count, seen >= count { return .ok }
-        case .message(.log(let line)):
-            if line.text != "\n" {
-                let text = formatter.format == .ndjson ? logJSON(line) : style.log(Renderer().terminated(line.text), level: line.level)
-                printer.out(bytes: taggedLine(Array(text.utf8)))
+            if output.show(message, received: received) {
+                seen += 1
+                if let count, seen >= count { return .ok }
             }
         case .dropped(let lost):
             dropped += lost
-            printer.out(bytes: taggedLine(Array((formatter.format == .ndjson ? "{\"_dropped\":\(lost)}\n" : style.paint("[eslsh: \(lost) events dropped: output too slow]", .red) + "\n").utf8)))
-        case .message(.malformed(_, let reason)):
-            printer.error(reason)
-        case .message(.disconnect(let notice)):
-            printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect")")
+            output.dropped(lost)
         case .closed(let reason):
-            if case .closed(let text) = reason, text.hasPrefix("server closed the connection") {
+            if case .closed(.goodbye) = reason {
                 if !(reconnect && resubscribe()) { return .ok }
             } else {
                 printer.error(reason.description)
                 if !(reconnect && resubscribe()) { return .connectionLost }
             }
-        case .message:
-            break
         }
         return nil
+    }
+
+    /// Where the stream is written: tagged with the host in a fleet.
+    private var output: StreamPrinter {
+        StreamPrinter(renderer: StreamRenderer(events: formatter, tag: host.map(StreamTag.host)), printer: printer)
     }
 
     private func resubscribe() -> Bool {
@@ -119,13 +111,5 @@ package struct EventStream {
             }
         }
         return nil
-    }
-
-    private func logJSON(_ line: LogLine) -> String {
-        let event = Event(headers: Headers([
-            Header("Log-Level", String(line.level)), Header("Log-Level-Name", line.levelName), Header("Log-File", line.file),
-            Header("Log-Func", line.function), Header("Log-Line", String(line.line)), Header("User-Data", line.userData),
-        ]), body: line.text)
-        return "{\"_type\":\"log\"," + String(decoding: event.encoded(as: .json), as: UTF8.self).dropFirst() + "\n"
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// Several switches at once (`-H a -H b`, `--hosts-file`, a profile's `hosts`): the same commands or

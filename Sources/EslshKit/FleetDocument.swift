@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// A fleet's answers gathered into one table per command (`--output table|json|csv` with several

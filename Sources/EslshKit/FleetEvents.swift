@@ -12,9 +12,9 @@ package struct FleetEvents {
         let settings = fleet.settings
         let style = Style.forStandardOutput(settings.color)
         let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps)
-        let structured: Set<EventOutputFormat> = [.json, .ndjson, .xml]
         return fleet.everywhere { host in
-            let printer = Printer(quiet: settings.quiet, tag: "[\(host.label)] ", tagsOutput: !structured.contains(formatter.format))
+            // The renderer tags what goes to stdout (into the structure of JSON and XML); the printer tags stderr.
+            let printer = Printer(quiet: settings.quiet, tag: "[\(host.label)] ", tagsOutput: false)
             defer { printer.finish() }
             let session: Session
             switch fleet.connect(host, printer: printer) {
@@ -29,55 +29,5 @@ package struct FleetEvents {
             stream.host = host.label
             return stream.run()
         }
-    }
-}
-
-extension EventStream {
-    /// An event's (or log line's) text with its host in it: a member, an element or (for the line
-    /// formats, done by the printer's tag) nothing here.
-    package func tagged(_ bytes: [UInt8]) -> [UInt8] {
-        guard let host else { return bytes }
-        switch formatter.format {
-        case .ndjson, .json:
-            guard let brace = bytes.firstIndex(of: UInt8(ascii: "{")) else { return bytes }
-            var at = brace + 1
-            let pretty = at < bytes.count && bytes[at] == 0x0A
-            if pretty { at += 1 }
-            let alone = bytes[at...].first { $0 != 0x20 && $0 != 0x0A } == UInt8(ascii: "}")
-            let member = (pretty ? "  \"host\": " : "\"host\":") + JSONText.quoted(host)
-            let text = member + (alone ? (pretty ? "\n" : "") : (pretty ? ",\n" : ","))
-            return Array(bytes[..<at]) + Array(text.utf8) + Array(bytes[at...])
-        case .xml:
-            let marker = Array("<headers>".utf8)
-            guard let range = bytes.firstRange(of: marker) else { return bytes }
-            return Array(bytes[..<range.upperBound]) + Array("\n    <host>\(XMLText.escaped(host))</host>".utf8) + Array(bytes[range.upperBound...])
-        case .summary, .headers, .plain:
-            return bytes
-        }
-    }
-
-    /// A log line or a drop marker: an object in NDJSON (tagged like an event); text in the other
-    /// formats, where the structured ones (their printer tags no lines) get the `[host] ` tag here.
-    package func taggedLine(_ bytes: [UInt8]) -> [UInt8] {
-        guard let host else { return bytes }
-        switch formatter.format {
-        case .ndjson:
-            return tagged(bytes)
-        case .json, .xml:
-            let tag = Array("[\(host)] ".utf8)
-            var out: [UInt8] = []
-            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast(bytes.last == 0x0A ? 1 : 0) {
-                out += tag + line + [0x0A]
-            }
-            return out
-        case .summary, .headers, .plain:
-            return bytes
-        }
-    }
-}
-
-package enum XMLText {
-    package static func escaped(_ text: String) -> String {
-        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
     }
 }

@@ -1,3 +1,4 @@
+import ESLClient
 import ESLProtocol
 
 /// One switch of a fleet: the name shown in its `[name]` tags (as the user wrote it) and where to

@@ -3,7 +3,7 @@ import ConsoleUI
 /// The command line as plain values: what the options said, before the profile and the environment
 /// are applied (`Settings.resolve`). The executable fills it in from its option declarations; tests
 /// build one directly, so no mode needs the argument parser to run.
-package struct Invocation: Sendable {
+package struct Invocation: Sendable, Equatable {
     package var profile: String?
     package var hosts: [String] = []
     package var port: Int?

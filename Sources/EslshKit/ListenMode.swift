@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `--listen` with a script: outbound mode. FreeSWITCH's `socket` application connects here once per
@@ -48,7 +49,7 @@ package final class ListenMode: @unchecked Sendable {
         let subscription: Result<Response, ConnectionError>
         switch CallIntroduction.introduce(connection, replyTimeout: replyTimeout) {
         case .call(let channel, let subscribed):
-            call = OutboundCall(number: 0, channel: channel)
+            call = OutboundCall(number: 0, channel: channel, arrived: .now())
             subscription = subscribed
         case .noCall(let reply):
             printer.error("the connecting peer did not describe a call (reply: \(reply.text))")

@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 #if canImport(Glibc)
 import Glibc
@@ -101,7 +102,7 @@ package final class OutboundConsole {
         case .skip: return
         case .exit: finished = .ok
         case .console("help", _): editor.show(OutboundView.help)
-        case .console("calls", _): editor.show(table.listing())
+        case .console("calls", _): editor.show(table.listing(now: .now()))
         case .console("call", let rest): select(rest)
         case .console("events", _):
             guard let number = table.current else { return noCall() }
@@ -177,7 +178,7 @@ package final class OutboundConsole {
         for arrival in arrivals.take() {
             switch arrival {
             case .call(let connection, let channel):
-                let call = table.add(channel: channel)
+                let call = table.add(channel: channel, arrived: .now())
                 connections[call.number] = connection
                 text += view.arrival(call, isCurrent: table.current == call.number)
             case .notice(let message):
@@ -211,12 +212,11 @@ package final class OutboundConsole {
             connection.close()
             connections[number] = nil
             table.remove(number)
-            // Here eslsh is the server: the peer that closed is FreeSWITCH, ending the call's socket.
-            return view.removed(number, reason: reason.description.replacing("server closed the connection", with: "FreeSWITCH closed the socket"))
-        case .dropped(let count):
-            return view.tag(number) + style.paint("[\(count) events dropped: output too slow]", .red) + "\n"
-        case .message(let other):
-            return LiveView(style: style).render(other).map { view.tag(number) + $0 } ?? ""
+            // Here eslsh is the server: the peer that said goodbye is FreeSWITCH, ending the call's socket.
+            guard case .closed(.goodbye(let notice)) = reason else { return view.removed(number, reason: reason.description) }
+            return view.removed(number, reason: "FreeSWITCH closed the socket: \(notice.summary)")
+        case .dropped, .message:
+            return LiveView(style: style, tag: .call(number)).render(item) ?? ""
         }
     }
 }

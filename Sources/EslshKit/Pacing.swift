@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// The time that retry and reconnect schedules run on: the monotonic clock and real sleeps, or, in

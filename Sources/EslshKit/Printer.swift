@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// The one way eslsh writes: results to stdout, diagnostics to stderr, one lock so that lines from the

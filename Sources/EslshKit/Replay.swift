@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +43,7 @@ package struct Replay {
         }
         interruption.install()
         let style = Style.forStandardOutput(color)
-        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps), style: style,
+        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps),
                                   selection: selection, replies: replies, printer: printer)
         var first: (recorded: Int, clock: Deadline)?
         defer { printer.flush() }

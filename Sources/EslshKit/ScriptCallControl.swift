@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// A script's background jobs and `/execute`s, followed through a `Watcher` (opened at the first need):
@@ -112,8 +113,7 @@ package final class ScriptCallControl {
                 if status != .timedOut { status = max(status, .connectionLost) }
                 continue
             }
-            let text = Renderer().terminated(body)
-            printer.out(body.hasPrefix("-ERR") ? style.paint(text, .red) : text)
+            printer.out(StreamRenderer(style: style).render(.jobResult(body)))
             if body.hasPrefix("-ERR") { status = max(status, .commandFailed) }
         }
         jobOrder = []

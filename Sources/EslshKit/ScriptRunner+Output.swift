@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 extension ScriptRunner {
@@ -7,7 +8,7 @@ extension ScriptRunner {
 
     /// A streamed answer (over 1 MiB) read whole, so that it can be shaped like any other; a larger one
     /// than `shapeLimit` is printed as it came.
-    package func collect(_ stream: APIStream, _ line: String, _ shape: (String, String) -> String) throws(ConnectionError) -> ExitStatus {
+    package func collect(_ stream: any BodyStream, _ line: String, _ shape: (String, String) -> String) throws(ConnectionError) -> ExitStatus {
         var bytes: [UInt8] = []
         while let chunk = try stream.next() {
             bytes += chunk

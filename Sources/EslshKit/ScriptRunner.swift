@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 import Synchronization
 
@@ -120,7 +121,7 @@ package final class ScriptRunner: @unchecked Sendable {
     }
 
     /// A streamed API output goes to stdout as it arrives; it failed if it starts with -ERR.
-    private func copy(_ stream: APIStream) throws(ConnectionError) -> ExitStatus {
+    private func copy(_ stream: any BodyStream) throws(ConnectionError) -> ExitStatus {
         var first: [UInt8] = []
         var last: UInt8?
         while let chunk = try stream.next() {
@@ -136,7 +137,7 @@ package final class ScriptRunner: @unchecked Sendable {
         printer.error(error.description)
         switch error {
         case .timedOut: return (.timedOut, false)
-        case .encoding, .cancelled: return (.commandFailed, false)
+        case .encoding, .cancelled, .refused: return (.commandFailed, false)
         case .closed, .protocolError:
             if reconnect, session.reconnect(maxAttempts: reconnectMax) { return (.connectionLost, false) }
             return (.connectionLost, true)
@@ -170,7 +171,7 @@ package final class ScriptRunner: @unchecked Sendable {
             do {
                 let event = try job.wait(timeout: session.settings.replyTimeout)
                 let body = event.body ?? ""
-                printer.out(body.hasPrefix("-ERR") ? style.paint(renderer.terminated(body), .red) : renderer.terminated(body))
+                printer.out(output.renderer.render(.jobResult(body)))
                 if body.hasPrefix("-ERR") { status = max(status, .commandFailed) }
             } catch {
                 printer.error("job \(job.uuid) (\(job.command)): \(error.description)")
@@ -181,14 +182,17 @@ package final class ScriptRunner: @unchecked Sendable {
         return max(status, control.waitForJobs())
     }
 
-    /// Remembers the format and whether BACKGROUND_JOB events were asked for.
+    /// Remembers the format and whether BACKGROUND_JOB events were asked for, from the typed command.
     private func noteSubscription(_ command: Command) {
-        guard case .raw(let line, _, _) = command else { return }
-        let words = line.split(separator: " ").map { String($0).uppercased() }
-        guard words.first == "EVENT" else { return }
-        if let format = words.dropFirst().first.flatMap({ EventFormat(rawValue: $0.lowercased()) }) { wireFormat = format }
-        if words.contains("BACKGROUND_JOB") || words.contains("ALL") { wantsJobEvents.store(true, ordering: .relaxed) }
+        guard case .event(let format, let names) = command else { return }
+        if let format { wireFormat = format }
+        if names.contains(where: { $0.equalsIgnoringASCIICase("BACKGROUND_JOB") || $0.equalsIgnoringASCIICase("ALL") }) {
+            wantsJobEvents.store(true, ordering: .relaxed)
+        }
     }
+
+    /// Events and log lines go the way of `--events`: the same renderer, the same bytes.
+    private var output: StreamPrinter { StreamPrinter(renderer: StreamRenderer(events: formatter), printer: printer) }
 
     private func printInbound() {
         while true {
@@ -201,22 +205,17 @@ package final class ScriptRunner: @unchecked Sendable {
                 continue
             }
             switch item {
-            case .message(.log(let line)):
-                if line.text != "\n" { printer.out(style.log(renderer.terminated(line.text), level: line.level)) }
-            case .message(.event(let event, _)):
-                if event.name == "BACKGROUND_JOB", !wantsJobEvents.load(ordering: .relaxed) { continue }
-                printer.out(formatter.render(event, received: WallClock.microseconds()))
-            case .message(.disconnect(let notice)):
-                printer.note("server: \(notice.text.split(separator: "\n").first.map(String.init) ?? "disconnect notice")")
+            case .message(.event(let event, _)) where event.name == "BACKGROUND_JOB" && !wantsJobEvents.load(ordering: .relaxed):
+                continue
             case .message(.reply(let reply)):
                 printer.note("unexpected reply from the server: \(reply.text)")
-            case .message(.malformed(_, let reason)):
-                printer.error(reason)
             case .message(.raw(let frame)):
                 printer.note("unknown frame from the server: \(frame.contentType ?? "no Content-Type"), \(frame.body.count) bytes")
+            case .message(let message):
+                output.show(message, received: formatter.timestamps ? WallClock.microseconds() : nil)
             case .dropped(let count):
-                printer.note("\(count) events or log lines dropped: output too slow")
-            case .closed, .message:
+                output.dropped(count)
+            case .closed:
                 continue
             }
         }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// A connection that can come back: it remembers the subscriptions, filters and log level that were
@@ -17,8 +18,6 @@ package final class Session: @unchecked Sendable {
     private let onInbound: (@Sendable () -> Void)?
     private let pacing: Pacing
     private let open: ConnectionOpener
-
-    package static let stateWords: Set<String> = ["event", "nixevent", "noevents", "filter", "log", "nolog", "myevents", "divert_events"]
 
     package init(settings: Settings, printer: Printer, connection: Connection, onInbound: (@Sendable () -> Void)? = nil,
                  pacing: Pacing = .system, open: @escaping ConnectionOpener = Connection.open) {
@@ -56,9 +55,6 @@ package final class Session: @unchecked Sendable {
     package static func isStateCommand(_ command: Command) -> Bool {
         switch command {
         case .event, .nixevent, .noevents, .filter, .filterDelete, .log, .nolog, .myevents, .divertEvents: return true
-        case .raw(let line, _, _):
-            let word = line.split(separator: " ").first.map { String($0).lowercased() } ?? ""
-            return stateWords.contains(word)
         default: return false
         }
     }

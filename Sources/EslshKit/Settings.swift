@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// Everything a run needs, resolved once: command line > environment > profile > defaults.

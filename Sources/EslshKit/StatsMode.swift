@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// `eslsh --stats`: a line a second, as `redis-cli --stat` does; on a terminal the column titles come

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 
 /// Samples a switch once a second for `--stats` and `/stats`: asks `status`, `show calls count` and
@@ -23,7 +24,7 @@ package struct StatsMonitor {
     package func subscribe(logLevel: String) throws(ConnectionError) {
         for command in [Command.event(.plain, ["ALL"]), .log(logLevel)] {
             let response = try connection.send(command, timeout: replyTimeout)
-            if response.isError { throw .closed(reason: "\(command.redactedLine): \(response.text.trimmingWhitespace)") }
+            if response.isError { throw .refused(command: command.redactedLine, replyText: response.text.trimmingWhitespace) }
         }
     }
 

@@ -1,3 +1,4 @@
+import ESLClient
 import ESLProtocol
 
 /// A second connection, private to eslsh, that receives the events which tell how call control

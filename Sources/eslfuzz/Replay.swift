@@ -1,5 +1,6 @@
 import ESLProtocol
-import TestSupport
+import ESLFuzzing
+import ESLClient
 #if canImport(Glibc)
 import Glibc
 #endif

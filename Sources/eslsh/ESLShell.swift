@@ -1,6 +1,7 @@
 import EslshKit
 import ArgumentParser
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 #if canImport(Glibc)
 import Glibc
@@ -109,26 +110,7 @@ struct ESLShell: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let port, !(1...65535).contains(port) { throw ValidationError("port must be in the range 1-65535, not \(port)") }
-        if let timeout, timeout.milliseconds == 0 { throw ValidationError("--timeout must be more than 0") }
-        if retry < 0 { throw ValidationError("--retry must be 0 or more") }
-        if let count = view.count, count < 1 { throw ValidationError("--count must be 1 or more") }
-        if buffer < 1 { throw ValidationError("--buffer must be 1 or more") }
-        if !(0...7).contains(debug) { throw ValidationError("--debug must be 0-7") }
-        if let events, events.trimmingWhitespace.isEmpty { throw ValidationError("--events needs event names (or ALL)") }
-        if events == nil, view.uuid != nil || !filter.isEmpty || (view.count != nil && !stats.enabled) { throw ValidationError("--uuid, --filter and --count go with --events") }
-        if stats.enabled, events != nil || !execute.isEmpty || file != nil || listen != nil { throw ValidationError("--stats cannot be combined with --events, -x, -f or --listen") }
-        for text in filter where EventStream.filter(text) == nil { throw ValidationError("--filter takes Header=Value, not '\(text)'") }
-        if events != nil, !execute.isEmpty || file != nil { throw ValidationError("--events cannot be combined with -x or -f") }
-        if !execute.isEmpty, file != nil { throw ValidationError("-x and -f cannot be combined") }
-        if password != nil, askPassword { throw ValidationError("-p and --ask-password cannot be combined") }
-        if listen != nil, events != nil || !execute.isEmpty { throw ValidationError("--listen cannot be combined with --events or -x") }
-        if listen != nil, record.path != nil { throw ValidationError("--record goes with the console, --events, -x or -f, not --listen") }
-        if listen == nil, !allow.isEmpty || calls != nil { throw ValidationError("--allow and --calls go with --listen") }
-        if listen != nil, console.prompt != nil { throw ValidationError("--prompt is for the inbound console; with --listen the prompt names the current call") }
-        for network in allow { do { _ = try AllowList([network]) } catch { throw ValidationError(error.description) } }
-        if output.format != nil, events != nil || listen != nil { throw ValidationError("--output shapes command answers; it does not go with --events or --listen (use --format)") }
-        if listen != nil, host.count > 1 || fleet.hostsFile != nil { throw ValidationError("--listen waits for calls; it does not go with several hosts") }
+        do { try invocation.validate() } catch { throw ValidationError(error.description) }
     }
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.

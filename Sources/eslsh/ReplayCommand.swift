@@ -1,6 +1,7 @@
 import EslshKit
 import ArgumentParser
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 import Synchronization
 #if canImport(Glibc)

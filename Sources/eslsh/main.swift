@@ -9,5 +9,6 @@ var unblocked = sigset_t()
 sigemptyset(&unblocked)
 pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 signal(SIGPIPE, SIG_IGN)
-let status = ESLShell.runFromCommandLine()
+// The common one-shot shapes skip the argument parser's reflection (QuickParse); the rest is its.
+let status = QuickParse.parse(Array(CommandLine.arguments.dropFirst()))?.run() ?? ESLShell.runFromCommandLine()
 exit(status.rawValue)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ESLClient
 import ESLProtocol
 import ESLSimulator
 #if canImport(Glibc)

@@ -10,10 +10,10 @@ import Testing
         ("api status", .send(.api("status"))),
         ("API   version", .send(.api("version"))),
         ("bgapi originate loopback/9196 &park", .send(.bgapi("originate loopback/9196 &park"))),
-        ("/event plain ALL", .send(.raw("event plain ALL"))),
-        ("/filter Unique-ID abc", .send(.raw("filter Unique-ID abc"))),
-        ("/log debug", .send(.raw("log debug"))),
-        ("/nolog", .send(.raw("nolog"))),
+        ("/event plain ALL", .send(.event(.plain, ["ALL"]))),
+        ("/filter Unique-ID abc", .send(.filter(header: "Unique-ID", value: "abc"))),
+        ("/log debug", .send(.log("debug"))),
+        ("/nolog", .send(.nolog)),
         ("/exit", .local(name: "exit", arguments: [])),
         ("/quit", .local(name: "exit", arguments: [])),
         ("/bye", .local(name: "exit", arguments: [])),
@@ -41,6 +41,43 @@ import Testing
         #expect(throws: CommandError.self) { try LineGrammar.parse("/execute abc") }
         #expect(throws: CommandError.self) { try LineGrammar.parse("/hangup") }
         #expect(throws: CommandError.self) { try LineGrammar.parse("/bg") }
+    }
+
+    /// The protocol's slash words give typed commands, whose bytes are the lines as typed (the wire is
+    /// unchanged: the encoder writes what the user wrote).
+    @Test(arguments: [
+        ("/event plain CHANNEL_CREATE", Command.event(.plain, ["CHANNEL_CREATE"]), "event plain CHANNEL_CREATE"),
+        ("/event json DTMF", .event(.json, ["DTMF"]), "event json DTMF"),
+        ("/EVENT XML CUSTOM sofia::register", .event(.xml, ["CUSTOM", "sofia::register"]), "event xml CUSTOM sofia::register"),
+        ("/event HEARTBEAT", .event(nil, ["HEARTBEAT"]), "event HEARTBEAT"),
+        ("/nixevent CHANNEL_CREATE", .nixevent(["CHANNEL_CREATE"]), "nixevent CHANNEL_CREATE"),
+        ("/noevents", .noevents, "noevents"),
+        ("/filter Event-Name HEARTBEAT", .filter(header: "Event-Name", value: "HEARTBEAT"), "filter Event-Name HEARTBEAT"),
+        ("/filter Caller-Caller-ID-Name John  Smith", .filter(header: "Caller-Caller-ID-Name", value: "John  Smith"), "filter Caller-Caller-ID-Name John  Smith"),
+        ("/filter delete Event-Name HEARTBEAT", .filterDelete(.value(header: "Event-Name", value: "HEARTBEAT")), "filter delete Event-Name HEARTBEAT"),
+        ("/filter delete Unique-ID", .filterDelete(.header("Unique-ID")), "filter delete Unique-ID"),
+        ("/filter delete all", .filterDelete(.all), "filter delete all"),
+        ("/log 7", .log("7"), "log 7"),
+        ("/log", .log(nil), "log"),
+        ("/nolog", .nolog, "nolog"),
+        ("/linger", .linger(seconds: nil), "linger"),
+        ("/linger 10", .linger(seconds: 10), "linger 10"),
+        ("/nolinger", .nolinger, "nolinger"),
+        ("/divert_events on", .divertEvents(true), "divert_events on"),
+        ("/divert_events off", .divertEvents(false), "divert_events off"),
+        ("/resume", .resume, "resume"),
+        ("/connect", .connect, "connect"),
+        ("/getvar x", .getvar("x"), "getvar x"),
+    ])
+    func protocolWordsAreTyped(line: String, command: Command, wire: String) throws {
+        #expect(try LineGrammar.parse(line) == .send(command))
+        #expect(try command.encode() == Array((wire + "\n\n").utf8))
+    }
+
+    @Test(arguments: ["/event json", "/event", "/nixevent", "/noevents now", "/filter Unique-ID", "/filter delete",
+                      "/log debug info", "/linger soon", "/divert_events maybe", "/getvar", "/resume now"])
+    func protocolWordsOfTheWrongShapeAreRefusedBeforeSending(line: String) {
+        #expect(throws: CommandError.self) { try LineGrammar.parse(line) }
     }
 
     @Test func slashLinesWithLineBreaksAreRefused() {

@@ -5,6 +5,9 @@ import Testing
 /// The outbound console's call table, prompt and texts (no sockets, no terminal).
 @Suite struct OutboundCallsTests {
     /// Channel data as the `connect` reply of outbound-session.recv has it (the headers that matter here).
+    /// When the calls arrive, where the time does not matter.
+    static let arrival = Deadline(nanoseconds: 0)
+
     static func channel(uuid: String, number: String? = "default", name: String? = "Outbound Call", destination: String = "9196") -> Event {
         var headers = [Header("Channel-Name", "loopback/\(destination)-a"), Header("Unique-ID", uuid), Header("Answer-State", "answered"),
                        Header("Caller-Destination-Number", destination), Header("variable_direction", "outbound"),
@@ -19,10 +22,10 @@ import Testing
     @Test func theFirstCallBecomesCurrentAndNamesThePrompt() {
         var table = CallTable()
         #expect(table.prompt == "no call> ")
-        let first = table.add(channel: Self.channel(uuid: "u1"))
+        let first = table.add(channel: Self.channel(uuid: "u1"), arrived: Self.arrival)
         #expect(first.number == 1)
         #expect(table.prompt == "call 1 (default→9196)> ")
-        table.add(channel: Self.channel(uuid: "u2", number: "1000", destination: "5000"))
+        table.add(channel: Self.channel(uuid: "u2", number: "1000", destination: "5000"), arrived: Self.arrival)
         #expect(table.current == 1, "a new call does not take the shell from the current one")
         let selected = table.select(2), missing = table.select(7)
         #expect(selected && !missing)
@@ -32,14 +35,14 @@ import Testing
 
     @Test func removingTheCurrentCallMovesToTheOldestLeftAndNumbersAreNotReused() {
         var table = CallTable()
-        for uuid in ["u1", "u2", "u3"] { table.add(channel: Self.channel(uuid: uuid)) }
+        for uuid in ["u1", "u2", "u3"] { table.add(channel: Self.channel(uuid: uuid), arrived: Self.arrival) }
         let selected = table.select(3)
         #expect(selected)
         table.remove(3)
         #expect(table.current == 1)
         table.remove(1)
         #expect(table.current == 2)
-        #expect(table.add(channel: Self.channel(uuid: "u4")).number == 4)
+        #expect(table.add(channel: Self.channel(uuid: "u4"), arrived: Self.arrival).number == 4)
         table.remove(2)
         table.remove(4)
         #expect(table.current == nil)
@@ -47,25 +50,25 @@ import Testing
     }
 
     @Test func callerFallsBackToWhatTheChannelHas() {
-        #expect(OutboundCall(number: 1, channel: Self.channel(uuid: "u", number: nil)).label == "call 1 (Outbound Call→9196)")
-        #expect(OutboundCall(number: 1, channel: Self.channel(uuid: "u", number: nil, name: nil)).caller == "?")
-        #expect(OutboundCall(number: 1, channel: Self.channel(uuid: "u")).announcement
+        #expect(OutboundCall(number: 1, channel: Self.channel(uuid: "u", number: nil), arrived: Self.arrival).label == "call 1 (Outbound Call→9196)")
+        #expect(OutboundCall(number: 1, channel: Self.channel(uuid: "u", number: nil, name: nil), arrived: Self.arrival).caller == "?")
+        #expect(OutboundCall(number: 1, channel: Self.channel(uuid: "u"), arrived: Self.arrival).announcement
                 == "call u from Outbound Call <default> to 9196 on loopback/9196-a (answered)")
     }
 
     @Test func listingMarksTheCurrentCallAndShowsAge() {
         var table = CallTable()
-        let start = Deadline.now()
+        let start = Deadline(nanoseconds: 5_000_000_000)
         table.add(channel: Self.channel(uuid: "cbb44022-4489-4d0f-8356-bd2a778606b9"), arrived: start)
         table.add(channel: Self.channel(uuid: "0a1b", number: "1000", name: "Alice", destination: "5000"), arrived: start)
-        let later = Deadline.after(.seconds(75))  // 75 s and a little after start
+        let later = Deadline(nanoseconds: start.nanoseconds + 75_000_000_000)
         #expect(table.listing(now: later) == """
                N  UUID                                  CALLER                   DESTINATION  STATE     AGE
             *  1  cbb44022-4489-4d0f-8356-bd2a778606b9  Outbound Call <default>  9196         answered  1m15s
                2  0a1b                                  Alice <1000>             5000         answered  1m15s
 
             """)
-        #expect(CallTable().listing() == "No calls.\n")
+        #expect(CallTable().listing(now: start) == "No calls.\n")
         #expect(CallTable.age(seconds: 0) == "0s")
         #expect(CallTable.age(seconds: 59) == "59s")
         #expect(CallTable.age(seconds: 3599) == "59m59s")
@@ -74,7 +77,7 @@ import Testing
 
     @Test func onlyOurApplicationsCompleteAndTheHangupNamesWhatWasLeft() {
         var table = CallTable()
-        table.add(channel: Self.channel(uuid: "u1"))
+        table.add(channel: Self.channel(uuid: "u1"), arrived: Self.arrival)
         table.started("answer", applicationUUID: "a1", on: 1)
         table.started("bridge user/1000", applicationUUID: "a2", on: 1)
         // The dialplan's own park completing is not one of ours.
@@ -97,7 +100,7 @@ import Testing
 
     @Test func eventsAreShownOnlyWhenToggledOnAndStateFollowsThem() {
         var table = CallTable()
-        table.add(channel: Self.channel(uuid: "u1"))
+        table.add(channel: Self.channel(uuid: "u1"), arrived: Self.arrival)
         let event = Self.event("CHANNEL_EXECUTE", [Header("Answer-State", "early")])
         let hidden = table.observe(event, on: 1)
         #expect(hidden.isEmpty)
@@ -111,7 +114,7 @@ import Testing
 
     @Test func forgottenApplicationsAreNotMatched() {
         var table = CallTable()
-        table.add(channel: Self.channel(uuid: "u1"))
+        table.add(channel: Self.channel(uuid: "u1"), arrived: Self.arrival)
         table.started("playback /x.wav", applicationUUID: "a1", on: 1)
         table.forget("a1", on: 1)
         let news = table.observe(Self.event("CHANNEL_EXECUTE_COMPLETE", [Header("Application-UUID", "a1")]), on: 1)
@@ -121,7 +124,7 @@ import Testing
     @Test func texts() {
         let view = OutboundView(style: .plain)
         var table = CallTable()
-        let call = table.add(channel: Self.channel(uuid: "u1"))
+        let call = table.add(channel: Self.channel(uuid: "u1"), arrived: Self.arrival)
         #expect(view.arrival(call, isCurrent: false) == "[1] call u1 from Outbound Call <default> to 9196 on loopback/9196-a (answered); /call 1 to switch to it\n")
         #expect(view.render(.completed(line: "playback /tmp/x.wav", response: "FILE PLAYED"), call: 1) == "[1] playback /tmp/x.wav done → FILE PLAYED\n")
         #expect(view.render(.hungUp(cause: "NORMAL_CLEARING", abandoned: []), call: 2) == "[2] hung up: NORMAL_CLEARING\n")

@@ -1,4 +1,5 @@
 import Foundation
+import ESLClient
 import ESLProtocol
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+import ESLFuzzing
 import ESLProtocol
 import TestSupport
 import Testing

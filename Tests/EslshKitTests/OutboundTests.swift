@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 import ESLSimulator
 import Testing
@@ -49,13 +50,13 @@ import TestSupport
             Issue.record("the capture's first frame is not the connect reply")
             return
         }
-        let call = OutboundCall(number: 1, channel: channel)
+        let call = OutboundCall(number: 1, channel: channel, arrived: Deadline(nanoseconds: 0))
         #expect(call.announcement == "call cbb44022-4489-4d0f-8356-bd2a778606b9 from Outbound Call <default> to 9196 on loopback/9196-a (answered)")
         var onlyChannel = Headers([Header("Unique-ID", "u1"), Header("Channel-Caller-ID-Name", "Alice"), Header("Channel-Caller-ID-Number", "1000"),
                                    Header("Channel-Destination-Number", "9196")])
-        #expect(OutboundCall(number: 1, channel: Event(headers: onlyChannel)).caller == "Alice <1000>")
+        #expect(OutboundCall(number: 1, channel: Event(headers: onlyChannel), arrived: Deadline(nanoseconds: 0)).caller == "Alice <1000>")
         onlyChannel.append(Header("Caller-Caller-ID-Name", "Bob"))
-        #expect(OutboundCall(number: 1, channel: Event(headers: onlyChannel)).caller == "Bob <1000>")
+        #expect(OutboundCall(number: 1, channel: Event(headers: onlyChannel), arrived: Deadline(nanoseconds: 0)).caller == "Bob <1000>")
     }
 
     @Test func aSimulatedCallIsIntroducedAndSubscribed() throws {
@@ -75,7 +76,7 @@ import TestSupport
             Issue.record("not introduced: \(String(describing: outcome))")
             return
         }
-        #expect(OutboundCall(number: 1, channel: channel).uuid == uuid)
+        #expect(OutboundCall(number: 1, channel: channel, arrived: Deadline(nanoseconds: 0)).uuid == uuid)
         #expect(subscribed.text == "+OK Events Enabled")
     }
 

@@ -1,3 +1,4 @@
+import ESLClient
 import ESLProtocol
 import ESLSimulator
 import Foundation
@@ -135,7 +136,7 @@ import Testing
         }
         let run = try run(["-P", "\(simulator.port)", "--events", "ALL", "--buffer", "50", "--count", "3000", "--format", "plain"], readDelay: 2.0)
         #expect(run.status == 0)
-        let markers = run.stdout.split(separator: "\n").filter { $0.hasPrefix("[eslsh: ") && $0.hasSuffix(" events dropped: output too slow]") }
+        let markers = run.stdout.split(separator: "\n").filter { $0.hasPrefix("[eslsh: ") && $0.hasSuffix(" events or log lines dropped: output too slow]") }
         #expect(!markers.isEmpty)
         let total = markers.compactMap { Int($0.dropFirst(8).prefix { $0 != " " }) }.reduce(0, +)
         #expect(run.stderr.contains("eslsh: \(total) events or log lines were dropped in all: output too slow"))

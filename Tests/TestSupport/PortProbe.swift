@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// Waits until something listens on a TCP port, without connecting to it: a probe connection would

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 
 /// A client that sends raw bytes and collects every byte the server answers, for byte-exact

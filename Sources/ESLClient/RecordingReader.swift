@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ESLProtocol
 
 /// Reads a recording line by line, so a long recording is never held whole.
 public final class RecordingReader {

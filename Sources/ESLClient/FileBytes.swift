@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLProtocol
 
 /// Reads a whole file with stdio: config files, fixtures and fuzz inputs, without Foundation.
 public enum FileBytes {

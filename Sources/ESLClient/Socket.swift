@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ESLProtocol
 
 /// Why a TCP connection could not be made. Each case says what the operator should look at.
 public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
-@testable import ESLProtocol
+@testable import ESLClient
+import ESLProtocol
 import TestSupport
 import ESLSimulator
 import Testing
@@ -188,8 +189,9 @@ import Testing
             return
         }
         #expect(notice.text == DisconnectNotice.goodbyeText)
-        #expect(reason == .closed(reason: "server closed the connection: Disconnected, goodbye."))
-        #expect(throws: ConnectionError.closed(reason: "server closed the connection: Disconnected, goodbye.")) {
+        #expect(reason == .closed(.goodbye(notice)))
+        #expect(reason.description == "server closed the connection: Disconnected, goodbye.")
+        #expect(throws: ConnectionError.closed(.goodbye(notice))) {
             try connection.send(.api("status"))
         }
     }
@@ -202,9 +204,11 @@ import Testing
         }
         let connection = try Connection.open(Self.options(server.port))
         defer { connection.close() }
-        #expect(throws: ConnectionError.closed(reason: "connection to 127.0.0.1:\(server.port) closed in the middle of a frame")) {
+        #expect(throws: ConnectionError.closed(.closedMidFrame(peer: "127.0.0.1:\(server.port)"))) {
             try connection.send(.api("status"), timeout: .seconds(5))
         }
+        #expect(ConnectionError.closed(.closedMidFrame(peer: "127.0.0.1:\(server.port)")).description
+            == "connection to 127.0.0.1:\(server.port) closed in the middle of a frame")
     }
 
     @Test func lateRepliesAreDiscardedAfterATimeout() throws {
@@ -292,7 +296,7 @@ import Testing
     @Test func aSlowConsumerLosesTheOldestAndIsToldHowMany() {
         let queue = InboundQueue(capacity: 10)
         for index in 0..<25 { queue.push(.rudeRejection(String(index))) }
-        queue.close(.closed(reason: "done"))
+        queue.close(.closed(.peerClosed(peer: "switch")))
         var items: [String] = []
         while let item = queue.next(until: .after(milliseconds: 10)) {
             switch item {
@@ -302,7 +306,7 @@ import Testing
             default: items.append("?")
             }
         }
-        #expect(items == ["dropped 15"] + (15..<25).map(String.init) + ["closed done"])
+        #expect(items == ["dropped 15"] + (15..<25).map(String.init) + ["closed connection closed by switch"])
         #expect(queue.droppedTotal == 15)
     }
 
@@ -433,7 +437,8 @@ import Testing
             while let chunk = try stream.next() { total += chunk.count }
             Issue.record("ended without an error")
         } catch {
-            #expect(error == .closed(reason: "connection to 127.0.0.1:\(server.port) closed in the middle of a frame"))
+            #expect(error == .closed(.closedMidFrame(peer: "127.0.0.1:\(server.port)")))
+            #expect(error.description == "connection to 127.0.0.1:\(server.port) closed in the middle of a frame")
         }
         #expect(total == 2 << 20)
     }

@@ -1,3 +1,5 @@
+import ESLProtocol
+
 /// The start of an inbound session, run before the reader thread exists: wait for `auth/request`, send
 /// `auth`/`userauth`, check the reply. Each way it can fail becomes its own `ConnectError`.
 struct Handshake {

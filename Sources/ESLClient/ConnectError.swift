@@ -1,3 +1,5 @@
+import ESLProtocol
+
 /// Why connecting and authenticating failed. Each case is one clear line for the operator.
 public enum ConnectError: Error, Sendable, Equatable, CustomStringConvertible {
     case socket(SocketError)
@@ -43,36 +45,5 @@ public enum ConnectError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidCredentials(let error):
             return "invalid credentials: \(error.description)"
         }
-    }
-}
-
-/// Why a command on an open connection did not get its answer.
-public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No reply within the reply timeout. The connection stays usable; the late reply is discarded.
-    case timedOut(command: String, milliseconds: Int)
-    /// The connection ended; the reason says how (server notice, lost connection, protocol error).
-    case closed(reason: String)
-    case protocolError(DecodeError)
-    case encoding(CommandError)
-    /// The wait was cancelled by the user; a late reply is discarded.
-    case cancelled
-
-    public var description: String {
-        switch self {
-        case .timedOut(let command, let milliseconds): return "no reply to '\(command.escapedForDisplay)' within \(milliseconds) ms"
-        case .closed(let reason): return reason
-        case .protocolError(let error): return error.description
-        case .encoding(let error): return error.description
-        case .cancelled: return "cancelled"
-        }
-    }
-}
-
-extension String {
-    var trimmingLineBreaks: String {
-        var text = Substring(self)
-        while let last = text.last, last == "\n" || last == "\r" || last == " " { text.removeLast() }
-        while let first = text.first, first == "\n" || first == "\r" || first == " " { text.removeFirst() }
-        return String(text)
     }
 }

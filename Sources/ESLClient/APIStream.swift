@@ -1,10 +1,12 @@
+import ESLProtocol
+
 /// A large `api/response` body arriving in pieces. The reader thread pushes chunks; the command's
 /// caller reads them and writes them on (stdout), so a 500 MB response never sits in memory.
 ///
 /// Unlike events, these chunks are the command's own answer: when the reader is ahead, it waits for the
 /// consumer (the server sends nothing else while an `api` runs), with a few megabytes in between. A
 /// consumer that gives up calls `abandon()`, after which the rest is read and dropped.
-public final class APIStream: @unchecked Sendable, Equatable {
+public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
     public let length: Int
     private let monitor = Monitor()
     private var chunks: [[UInt8]] = []

@@ -1,0 +1,132 @@
+/// Who gets each frame of an inbound connection, as a pure state machine: no socket, no lock, no clock.
+/// The connection feeds it what it sends and what it receives (under its own lock) and acts on what it
+/// says; tests feed it frames straight from the captures.
+///
+/// The server answers strictly one command at a time, so order is the correlation: every command
+/// written takes a place in line (`commandSent`), and each `command/reply` or `api/response` (or the
+/// head of a streamed one) answers the oldest place. A waiter that gave up (timed out, cancelled)
+/// keeps its place, so its late answer is discarded instead of being taken for the next command's.
+/// A BACKGROUND_JOB goes to the job registered under its Job-UUID before its `bgapi` was sent (so even
+/// an instant result finds it); other clients' jobs, events, log lines and notices go to the consumer.
+public struct ReplyCorrelation<Waiter, JobWaiter> {
+    /// A command's place in line.
+    public struct Ticket: Hashable, Sendable {
+        let number: UInt64
+    }
+
+    /// Where a received message goes.
+    public enum Delivery {
+        /// The answer to the oldest command still in line, for this waiter.
+        case answer(Waiter, Response)
+        /// The answer to a command whose waiter gave up: drop it.
+        case late
+        /// The BACKGROUND_JOB of a job started here (which is then no longer pending).
+        case job(JobWaiter, Event)
+        /// For the consumer's queue.
+        case inbound
+    }
+
+    private struct Place {
+        let ticket: Ticket
+        /// Nil once the waiter gave up.
+        var waiter: Waiter?
+    }
+
+    private var line: [Place] = []
+    private var nextNumber: UInt64 = 0
+    private var jobs: [String: JobWaiter] = [:]
+    /// The last goodbye (a disconnect notice that is not a linger notice): why the peer will close.
+    public private(set) var goodbye: DisconnectNotice?
+    public private(set) var isClosed = false
+
+    public init() {}
+
+    /// A command was written: its waiter takes the next place. Nil once closed (nothing will answer).
+    public mutating func commandSent(_ waiter: Waiter) -> Ticket? {
+        guard !isClosed else { return nil }
+        let ticket = Ticket(number: nextNumber)
+        nextNumber += 1
+        line.append(Place(ticket: ticket, waiter: waiter))
+        return ticket
+    }
+
+    /// The waiter behind `ticket` gave up (timeout, cancellation); its place stays for its late answer.
+    /// Returns the waiter if it was still waiting.
+    @discardableResult
+    public mutating func abandon(_ ticket: Ticket) -> Waiter? {
+        guard let index = line.firstIndex(where: { $0.ticket == ticket }) else { return nil }
+        defer { line[index].waiter = nil }
+        return line[index].waiter
+    }
+
+    /// Every waiter gives up (Ctrl-C); returned so they can be told. Their places stay.
+    public mutating func abandonAll() -> [Waiter] {
+        var waiters: [Waiter] = []
+        for index in line.indices {
+            if let waiter = line[index].waiter { waiters.append(waiter) }
+            line[index].waiter = nil
+        }
+        return waiters
+    }
+
+    /// Commands written and not yet answered, including those whose waiter gave up.
+    public var placesInLine: Int { line.count }
+
+    /// Registers a job before its `bgapi` is sent.
+    public mutating func registerJob(uuid: String, _ job: JobWaiter) {
+        guard !isClosed else { return }
+        jobs[uuid] = job
+    }
+
+    /// Forgets a job (its `bgapi` failed or was refused).
+    @discardableResult
+    public mutating func forgetJob(uuid: String) -> JobWaiter? { jobs.removeValue(forKey: uuid) }
+
+    /// Jobs whose result has not arrived.
+    public var pendingJobs: [JobWaiter] { Array(jobs.values) }
+
+    /// Routes one whole received message.
+    public mutating func route(_ message: Message) -> Delivery {
+        switch message {
+        case .reply(let reply):
+            return answerOldest(with: .reply(reply)) ?? .inbound
+        case .apiResponse(let response):
+            return answerOldest(with: .api(response)) ?? .inbound
+        // Jobs are registered before their bgapi is sent, so with none waiting no event needs its headers
+        // read: a plain event's lines are then never scanned on the reader thread.
+        case .event(let event, _) where !jobs.isEmpty && event.name == "BACKGROUND_JOB":
+            if let uuid = event.jobUUID, let job = jobs.removeValue(forKey: uuid) { return .job(job, event) }
+            return .inbound
+        case .disconnect(let notice):
+            if notice.disposition != .linger { goodbye = notice }
+            return .inbound
+        default:
+            return .inbound
+        }
+    }
+
+    /// The head of a streamed `api/response` arrived: it answers the oldest command like a whole one.
+    /// `.inbound` here means nobody asked for it (the stream is then read and dropped).
+    public mutating func streamBegins(_ stream: any BodyStream) -> Delivery {
+        answerOldest(with: .apiStream(stream)) ?? .inbound
+    }
+
+    /// How the connection ended when the peer closed it between frames: with its goodbye if it sent one.
+    public func peerClosedCause(peer: String) -> CloseCause {
+        goodbye.map(CloseCause.goodbye) ?? .peerClosed(peer: peer)
+    }
+
+    /// The connection ended: nothing will be answered. Returns the waiters still waiting and the jobs
+    /// still pending, to be told why.
+    public mutating func close() -> (waiters: [Waiter], jobs: [JobWaiter]) {
+        isClosed = true
+        defer { line = []; jobs = [:] }
+        return (line.compactMap(\.waiter), Array(jobs.values))
+    }
+
+    private mutating func answerOldest(with response: Response) -> Delivery? {
+        guard !line.isEmpty else { return nil }
+        guard let waiter = line.removeFirst().waiter else { return .late }
+        return .answer(waiter, response)
+    }
+}
