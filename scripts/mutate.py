@@ -3,8 +3,9 @@
 runs the tests that should catch it, and always puts the file back (also on Ctrl-C or a failed build).
 Prints caught / survived / error per mutation and a total; exits 1 unless every mutation was caught.
 
-A mutation whose find string does not occur exactly once, or that does not compile, is an error: it
-proves nothing, so it is never counted as caught.
+A mutation whose find string does not occur exactly once, that does not compile, or whose tests fail
+without it (each filter is run once unmutated first) is an error: it proves nothing, so it is never
+counted as caught.
 
   scripts/mutate.py [--list] [--only N[,N…]] [--swift swift]"""
 import argparse, os, signal, subprocess, sys, time
@@ -72,8 +73,22 @@ def main():
     logs = os.path.join(ROOT, ".build", "mutate")
     os.makedirs(logs, exist_ok=True)
     results = {"caught": 0, "survived": 0, "error": 0}
+    # A filter that fails without any mutation would count every mutation as caught: each must pass first.
+    failing = set()
+    if not args.list:
+        if run([args.swift, "build", "--build-tests"], os.path.join(logs, "baseline.build.log")) != 0:
+            sys.exit("the unmutated sources do not build (see .build/mutate/baseline.build.log)")
+        for index, filter in enumerate(sorted({m["filter"] for n, m in enumerate(mutations, 1) if not chosen or n in chosen})):
+            log = os.path.join(logs, f"baseline-{index:02}.test.log")
+            if run([args.swift, "test", "--skip-build", "--no-parallel", "--filter", filter], log) != 0:
+                print(f"baseline: [{filter}] fails without a mutation (see {os.path.relpath(log, ROOT)})", flush=True)
+                failing.add(filter)
     for number, mutation in enumerate(mutations, 1):
         if chosen and number not in chosen:
+            continue
+        if mutation["filter"] in failing:
+            print(f"ERROR    {number:2}. {mutation['name']}: its tests fail without it", flush=True)
+            results["error"] += 1
             continue
         path = os.path.join(ROOT, mutation["file"])
         label = f"{number:2}. {mutation['name']} ({mutation['file']})"

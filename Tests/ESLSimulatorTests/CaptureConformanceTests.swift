@@ -1,3 +1,4 @@
+import ESLClient
 import ESLProtocol
 import ESLSimulator
 import TestSupport

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ESLClient
 import ESLProtocol
 import Synchronization
 
