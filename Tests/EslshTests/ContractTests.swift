@@ -218,4 +218,74 @@ import Testing
         #expect(lines.count == 2, "\(run.stderr)")
         #expect(lines.last?.hasPrefix("eslsh: reconnect attempt 1 failed: 127.0.0.1:\(port) rejected this client by ACL: Access Denied, go away.") == true)
     }
+
+    // MARK: - Recording and listening
+
+    @Test func aRecordingThatCannotBeCreatedIsAUsageError() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let run = try EslshTests.run(["-P", "\(simulator.port)", "--record", "/nonexistent/dir/x.ndjson", "-x", "hostname"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "eslsh: cannot create recording /nonexistent/dir/x.ndjson: No such file or directory\n")
+        #expect(run.stdout.isEmpty, "nothing runs unrecorded")
+    }
+
+    /// A peer on the --listen port that answers `connect` with a plain +OK: no call, exit 1.
+    @Test func aPeerThatDescribesNoCall() throws {
+        let port = ListenModeTests.freePort()
+        let eslsh = try LiveProcess(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s"])
+        eslsh.closeInput()
+        #expect(waitUntilListening(port: port))
+        let peer = try RawClient(port: port)
+        #expect(String(decoding: peer.receive(atLeast: 9), as: UTF8.self) == "connect\n\n")
+        peer.send("Content-Type: command/reply\nReply-Text: +OK\n\n")
+        let run = eslsh.finish()
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.hasSuffix("eslsh: the connecting peer did not describe a call (reply: +OK)\n"), "\(run.stderr)")
+    }
+
+    /// `--listen PORT` alone listens on every address, and says on which port.
+    @Test func listenTakesABarePort() throws {
+        let port = ListenModeTests.freePort()
+        let eslsh = try LiveProcess(["--listen", "\(port)", "--calls", "1"])
+        eslsh.closeInput()
+        #expect(eslsh.waitForOutput("eslsh: listening on port \(port) for FreeSWITCH's socket application\n", onStderr: true), "\(eslsh.stderr)")
+        eslsh.signal(SIGTERM)
+        _ = eslsh.finish()
+    }
+
+    // MARK: - Streamed answers
+
+    /// Answers every `api` command with `body` (streamed by eslsh: it is over 1 MiB).
+    static func streamingServer(_ body: [UInt8]) -> ScriptedServer {
+        ScriptedServer { peer in
+            peer.acceptAuth()
+            while let command = peer.readCommand() {
+                guard command.hasPrefix("api ") else { continue }
+                peer.send("Content-Type: api/response\nContent-Length: \(body.count)\n\n")
+                for offset in stride(from: 0, to: body.count, by: 1 << 20) { peer.send(Array(body[offset..<min(offset + (1 << 20), body.count)])) }
+            }
+        }
+    }
+
+    @Test func aStreamedErrIsAFailure() throws {
+        let body = Array("-ERR too much\n".utf8) + [UInt8](repeating: 0x78, count: 2 << 20) + [0x0A]
+        let server = Self.streamingServer(body)
+        let run = try EslshTests.run(["-P", "\(server.port)", "-x", "show everything"])
+        #expect(run.status == 1)
+        #expect(run.stdout.utf8.count == body.count)
+        #expect(run.stdout.hasPrefix("-ERR too much\nxxx"))
+        #expect(run.stderr.isEmpty)
+    }
+
+    /// Past 64 MiB a streamed answer is not held to be shaped: it is printed as it came, with a note.
+    @Test func anAnswerOver64MiBIsPrintedAsItCame() throws {
+        let body = Array("uuid,name\n".utf8) + [UInt8](repeating: 0x79, count: (64 << 20) + 10) + Array("\n\n1 total.\n".utf8)
+        let server = Self.streamingServer(body)
+        let run = try EslshTests.run(["-P", "\(server.port)", "-x", "show channels", "--output", "csv"])
+        #expect(run.status == 0)
+        #expect(run.stderr == "eslsh: the answer to 'show channels' is over 64 MiB: printed as it came\n")
+        #expect(run.stdout.utf8.count == body.count)
+        #expect(run.stdout.hasSuffix("yyy\n\n1 total.\n"), "the table was not converted")
+    }
 }

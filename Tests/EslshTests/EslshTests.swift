@@ -16,16 +16,21 @@ import Testing
     /// eslsh sits next to the test bundle in the build folder.
     static let binary = builtBinary("eslsh")
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], readDelay: Double = 0) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+    /// The test's environment without the developer's ESL_* settings and profile, plus `extra`.
+    static func environment(_ extra: [String: String]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         for key in ["ESL_PASSWORD", "ESL_HOST", "ESL_PORT", "ESL_USER", "NO_COLOR"] { env.removeValue(forKey: key) }
         // No profile from the developer's own files unless a test gives one.
         env["ESLSH_CONFIG"] = "/nonexistent/eslsh-test-config"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], readDelay: Double = 0) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = Self.environment(environment)
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

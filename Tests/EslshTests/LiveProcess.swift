@@ -16,11 +16,7 @@ final class LiveProcess: @unchecked Sendable {
     init(_ arguments: [String], environment: [String: String] = [:], executable: String = EslshTests.binary) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["ESL_PASSWORD", "ESL_HOST", "ESL_PORT", "ESL_USER", "NO_COLOR"] { env.removeValue(forKey: key) }
-        env["ESLSH_CONFIG"] = "/nonexistent/eslsh-test-config"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = EslshTests.environment(environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
