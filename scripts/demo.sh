@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
 # Starts the simulated FreeSWITCH (eslsim) on a free loopback port and runs eslsh against it.
-# With a terminal, you get an eslsh session to type into; otherwise a scripted tour runs.
+# First a short scripted tour (one call's events and log lines), then, with a terminal, an eslsh
+# session to type into. The script ends with eslsh's exit status.
 set -euo pipefail
 bin=${1:-.build/debug}
 log=$(mktemp)
-"$bin/eslsim" --port 0 --calls 4 --call-duration 6 --heartbeat 10 >"$log" 2>&1 &
+# A call every 10 s that lasts a minute: a few calls up at once, time to try `/execute <uuid>` + Tab,
+# and a handful of log lines per call, not a flood.
+"$bin/eslsim" --port 0 --calls 10 --call-duration 60 --heartbeat 0 >"$log" 2>&1 &
 sim=$!
 trap 'kill $sim 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 50); do grep -q listening "$log" && break; sleep 0.1; done
 port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$log")
 [ -n "$port" ] || { echo "eslsim did not start:"; cat "$log"; exit 1; }
-echo "== simulated FreeSWITCH on 127.0.0.1:$port (password ClueCon)"
+echo "== A simulated FreeSWITCH on 127.0.0.1:$port (password ClueCon): a call starts every 10 s and lasts 60 s."
+echo
 echo "== eslsh -P $port -x status -x 'show calls count'"
 "$bin/eslsh" -P "$port" -x status -x "show calls count"
+echo
+echo "== A script on standard input: events and NOTICE log lines of one call, from originate to hupall"
+printf '%s\n' '/log notice' '/event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE' \
+    'originate loopback/9196/default &park' 'msleep 1000' 'hupall' 'msleep 500' |
+    "$bin/eslsh" -P "$port" --color never
+echo
 if [ -t 0 ] && [ -t 1 ]; then
-    echo "== eslsh -P $port   (type API commands such as 'show channels', '/log info', '/event plain CHANNEL_CREATE'; Ctrl-D quits)"
-    "$bin/eslsh" -P "$port"
-else
-    echo "== a script on standard input: originate a call, watch its log lines, hang it up"
-    printf '%s\n' '/log notice' 'originate loopback/9196/default &park' 'show calls count' 'hupall' |
-        "$bin/eslsh" -P "$port"
+    echo "== eslsh -P $port --log notice   (the console; it shows NOTICE log lines of the calls as they come)"
+    echo "   Try: show channels, /execute <Tab>, /event plain CHANNEL_CREATE (events), /log debug (more),"
+    echo "        /nolog (none), /help; Ctrl-D or /exit leaves."
+    echo
+    status=0
+    "$bin/eslsh" -P "$port" --log notice || status=$?
+    exit "$status"
 fi

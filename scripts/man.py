@@ -15,4 +15,11 @@ page = page[:start] + sections.rstrip("\n") + "\n" + page[end:]
 # The generator keeps the discussion's blank lines; in mdoc a paragraph break is .Pp (a blank line is
 # a groff warning, and lintian's in the Debian package).
 page = re.sub(r"\n(?=\n)", "\n.Pp", page)
+# The generated synopsis puts `subcommand` first, as if one were required: eslsh runs without one, and
+# its one subcommand gets a synopsis line of its own.
+synopsis = page.index(".Sh SYNOPSIS")
+description = page.index(".Sh DESCRIPTION")
+block = page[synopsis:description].replace(".Nm\n.Ar subcommand\n", ".Nm\n", 1)
+block += ".Nm\n.Cm replay\n.Op Ar options\n.Ar file\n"
+page = page[:synopsis] + block + page[description:]
 open(output, "w").write(page)

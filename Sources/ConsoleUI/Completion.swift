@@ -40,6 +40,9 @@ public enum CompletionSource: Sendable, Equatable {
     case channel(stem: String)
     /// A dialplan application's name (`show application`).
     case application(stem: String)
+    /// A CUSTOM event's subclass (after `CUSTOM` in `/event` and `/nixevent`): FreeSWITCH's own and
+    /// those seen in the stream.
+    case subclass(stem: String)
 }
 
 /// Local completion rules; everything else goes to the switch's `console_complete`.
@@ -72,12 +75,11 @@ public enum Completer {
             let command = String(before[0].dropFirst()).lowercasedASCII
             let index = before.count  // position of the word being completed
             switch command {
-            case "event":
-                if index == 1 { return local(formats + eventWords) }
-                // After CUSTOM come subclass names, which the switch cannot list.
-                if before.last?.uppercased() == "CUSTOM" { return local([]) }
+            case "event", "nixevent":
+                if command == "event", index == 1 { return local(formats + eventWords) }
+                // Every word after CUSTOM is a subclass name.
+                if before.dropFirst().contains(where: { $0.uppercased() == "CUSTOM" }) { return .subclass(stem: stem) }
                 return local(eventWords)
-            case "nixevent": return local(eventWords)
             case "myevents": return index == 1 ? .channel(stem: stem) : local(index == 2 ? formats : [])
             case "execute":
                 if index == 1 { return .channel(stem: stem) }
@@ -155,8 +157,28 @@ public struct ServerCompletion: Sendable, Equatable {
         candidates = cells
     }
 
-    /// As a local completion: the server's write directive, and the list when it found several.
-    public var completion: Completion {
-        Completion(replace: write?.length ?? 0, insert: write?.text ?? "", candidates: candidates.count > 1 ? candidates : [])
+    /// What fs_cli sends for Tab (reference 1.14): the line up to the cursor, leading spaces dropped and
+    /// trailing ones collapsed to one; when the cursor is inside the line, `c=<offset>;` first, the byte
+    /// offset of the cursor in the line as typed, as fs_cli counts it.
+    public static func argument(line: String, cursorOffset: Int, cursorAtEnd: Bool) -> String {
+        var text = Substring(line).prefix { $0 != "\r" && $0 != "\n" }.drop { $0 == " " }
+        while text.hasSuffix("  ") { text.removeLast() }
+        return cursorAtEnd ? String(text) : "c=\(cursorOffset);" + text
+    }
+
+    /// As a local completion for `line` (the text sent, up to the cursor): the write directive deletes
+    /// its length in bytes before the cursor, but never more than the word under the cursor (the reply
+    /// is the server's; a wrong length must not eat the rest of the line); the list when it found several.
+    public func completion(line: String) -> Completion {
+        let stem = line.split(separator: " ", omittingEmptySubsequences: false).last ?? ""
+        var replace = 0
+        if let length = write?.length, length > 0 {
+            var bytes = 0
+            for character in stem.reversed() where bytes < length {
+                bytes += character.utf8.count
+                replace += 1
+            }
+        }
+        return Completion(replace: replace, insert: write?.text ?? "", candidates: candidates.count > 1 ? candidates : [])
     }
 }

@@ -93,6 +93,13 @@ public struct EventFormatter: Sendable {
         var name = style.paint(event.name, .bold)
         if let subclass = event.subclass { name += " " + subclass }
         parts.append(name)
+        // CUSTOM events say who and what in headers of their own (sofia registrations, conferences).
+        if let custom = CustomEventSummary.parts(event) {
+            parts += custom
+            if let uuid = event.uniqueID { parts.append(style.paint("[\(uuid)]", .dim)) }
+            return parts.joined(separator: " ")
+        }
+        let named = parts.count
         if let channel = event["Channel-Name"] { parts.append(channel) }
         if let state = event["Channel-State"], event.name == "CHANNEL_STATE" { parts.append(state) }
         if let callState = event["Channel-Call-State"], event.name == "CHANNEL_CALLSTATE" { parts.append(callState) }
@@ -106,6 +113,7 @@ public struct EventFormatter: Sendable {
         }
         if let command = event["API-Command"] { parts.append(command + (event["API-Command-Argument"].map { " " + $0 } ?? "")) }
         if let job = event["Job-Command"] { parts.append(job + (event["Job-Command-Arg"].map { " " + $0 } ?? "")) }
+        if event.name == "CUSTOM", parts.count == named { parts += CustomEventSummary.tellingHeaders(event) }
         if let uuid = event.uniqueID ?? event.jobUUID { parts.append(style.paint("[\(uuid)]", .dim)) }
         if event.name == "BACKGROUND_JOB", let body = event.body {
             let firstLine = body.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""

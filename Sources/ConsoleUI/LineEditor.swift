@@ -30,14 +30,19 @@ public final class LineEditor {
     private var interrupted = false
     private var stopped = false
     private var pendingInterrupt = false
+    /// The line and candidates of the last list Tab showed.
+    private var lastListing: String?
 
     /// Called when the wake pipe says the reader queued something: returns the text to show, and
     /// whether the session is over (the connection ended).
     public var onWake: () -> (text: String, stop: Bool) = { ("", false) }
-    /// Tab: the text before the cursor → what to do (nil: nothing).
-    public var complete: (String) -> Completion? = { _ in nil }
+    /// Tab: called with the text before and after the cursor.
+    public var complete: (_ before: String, _ after: String) -> Completion? = { _, _ in nil }
     /// F1…F12: the line each key runs.
     public var functionKeys: [String] = LineEditor.defaultFunctionKeys
+    /// fs_cli's `key_toggle_Fn`: when set, presses of Fn alternate between `functionKeys` and this.
+    public var functionKeyToggles: [String?] = Array(repeating: nil, count: 12)
+    private var toggled = Array(repeating: false, count: 12)
 
     public static let defaultFunctionKeys = [
         "help", "status", "show channels", "show calls", "sofia status", "reloadxml", "/log console", "/log debug",
@@ -162,6 +167,12 @@ public final class LineEditor {
         if redraw { eslsh_el_refresh(el) }
     }
 
+    /// Ctrl-C ended the wait for a reply. The terminal may already have echoed the key as `^C` (it is in
+    /// cooked mode while no line is read): the notice starts over that echo instead of after it.
+    public func showCancelledWait(style: Style) {
+        show("\r" + style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
+    }
+
     /// `show`, with the line redrawn under the text behind a new prompt: the old prompt is cleared with
     /// its own width first (the outbound console's prompt names the current call, which can change).
     public func show(_ text: String, prompt newPrompt: String) {
@@ -268,11 +279,18 @@ public final class LineEditor {
     }
 
     private func tab() -> UInt8 {
-        let before = lineText(el_line(el).pointee, toCursor: true)
-        guard let completion = complete(before) else { return UInt8(CC_REFRESH) }
-        if !completion.candidates.isEmpty {
+        let info = el_line(el).pointee
+        let before = lineText(info, toCursor: true)
+        let after = String(decoding: UnsafeRawBufferPointer(start: info.cursor, count: info.lastchar - info.cursor!), as: UTF8.self)
+        guard let completion = complete(before, after) else { return UInt8(CC_REFRESH) }
+        // The same list for the same line was just shown: Tab again does not repeat it.
+        let listing = completion.candidates.isEmpty ? nil : before + "\u{0}" + completion.candidates.joined(separator: "\u{0}")
+        if let listing, listing != lastListing {
             show(Columns.layout(completion.candidates, width: Int(eslsh_el_columns(el))))
+        } else if listing != nil, completion.insert.isEmpty {
+            Terminal.write("\u{07}")
         }
+        lastListing = listing
         if completion.replace > 0 { el_deletestr(el, Int32(completion.replace)) }
         if !completion.insert.isEmpty { _ = el_insertstr(el, completion.insert) }
         if completion.candidates.isEmpty && completion.insert.isEmpty { Terminal.write("\u{07}") }  // bell: nothing to add
@@ -285,9 +303,14 @@ public final class LineEditor {
             return UInt8(CC_REFRESH)
         }
         // As fs_cli: what was typed goes, the key's command takes its place and runs.
+        var line = functionKeys[number - 1]
+        if let toggle = functionKeyToggles[number - 1] {
+            if toggled[number - 1] { line = toggle }
+            toggled[number - 1].toggle()
+        }
         moveToEnd()
         el_deletestr(el, Int32(lineText(el_line(el).pointee, toCursor: true).unicodeScalars.count))
-        _ = el_insertstr(el, functionKeys[number - 1])
+        _ = el_insertstr(el, line)
         el_push(el, "\n")
         return UInt8(CC_REFRESH)
     }

@@ -14,10 +14,22 @@ public struct LiveView: Sendable {
     public var uuidFilter: String?
     /// `/logfilter`: only log lines whose text contains this (case-sensitive, as in fs_cli).
     public var logFilter: String?
+    /// `-U`/`-S` (fs_cli): log lines of a call start with its UUID and a space; 0 the whole UUID, N its
+    /// first N characters; nil none.
+    public var logUUID: Int? {
+        get { renderer.logUUID }
+        set { renderer.logUUID = newValue }
+    }
 
     public init(style: Style, format: EventOutputFormat = .summary, tag: StreamTag? = nil) {
         self.style = style
         renderer = StreamRenderer(format: format, style: style, tag: tag)
+    }
+
+    /// `/uuid` (and `-s`): a line of another call is hidden; lines of no call are always shown.
+    public static func hides(_ line: LogLine, uuidFilter: String?) -> Bool {
+        guard let uuidFilter, !line.userData.isEmpty else { return false }
+        return !line.userData.equalsIgnoringASCIICase(uuidFilter)
     }
 
     /// The text for one inbound item; nil when it shows nothing (filtered, or handled elsewhere).
@@ -33,7 +45,7 @@ public struct LiveView: Sendable {
     public func render(_ message: Message) -> String? {
         switch message {
         case .log(let line):
-            if let uuidFilter, !line.userData.isEmpty, !line.userData.equalsIgnoringASCIICase(uuidFilter) { return nil }
+            if Self.hides(line, uuidFilter: uuidFilter) { return nil }
             if let logFilter, !line.text.contains(logFilter) { return nil }
             // fs_cli: a body that is only a line break prints nothing; a missing final line break is added.
             if line.text == "\n" || line.text.isEmpty { return nil }

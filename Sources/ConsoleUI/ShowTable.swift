@@ -9,10 +9,14 @@
 public struct ShowTable: Sendable, Equatable {
     public var columns: [String]
     public var rows: [[String]]
+    /// The aligned table's `N total.`: the rows, unless the table counts something else (a fleet's
+    /// per-host counts total the calls, not the hosts).
+    public var total: Int?
 
-    public init(columns: [String], rows: [[String]]) {
+    public init(columns: [String], rows: [[String]], total: Int? = nil) {
         self.columns = columns
         self.rows = rows
+        self.total = total
     }
 
     /// What a `show` answer is.

@@ -52,6 +52,9 @@ public enum StreamItem: Sendable, Equatable {
 public struct StreamRenderer: Sendable {
     public var events: EventFormatter
     public var tag: StreamTag?
+    /// `-U`/`-S` (fs_cli): a call's log lines start with its UUID and a space; 0 the whole UUID, N its
+    /// first N characters; nil none.
+    public var logUUID: Int?
 
     public init(format: EventOutputFormat = .summary, style: Style = .plain, timestamps: Bool = false, tag: StreamTag? = nil) {
         events = EventFormatter(format: format, style: style, timestamps: timestamps)
@@ -110,7 +113,11 @@ public struct StreamRenderer: Sendable {
         case .log(let line):
             guard !line.text.isEmpty, line.text != "\n" else { return }
             if format == .ndjson { return appendObject(logMembers(line), to: &out) }
-            appendTagged(Array(style.log(Renderer().terminated(line.text), level: line.level).utf8), to: &out)
+            var text = Renderer().terminated(line.text)
+            if let length = logUUID, !line.userData.isEmpty {
+                text = (length == 0 ? line.userData : String(line.userData.prefix(length))) + " " + text
+            }
+            appendTagged(Array(style.log(text, level: line.level).utf8), to: &out)
         case .dropped(let count):
             if format == .ndjson { return appendObject("\"_dropped\":\(count)", to: &out) }
             appendTagged(Array((style.paint(Self.droppedText(count), .red) + "\n").utf8), to: &out)

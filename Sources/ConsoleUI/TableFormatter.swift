@@ -100,7 +100,7 @@ public struct TableFormatter: Sendable {
         out += line(header, widths, bold: true)
         out += style.paint(widths.map { String(repeating: "-", count: $0) }.joined(separator: String(repeating: " ", count: Self.gap)), .dim) + "\n"
         for row in body { out += line(row, widths, bold: false) }
-        out += "\n\(table.rows.count) total."
+        out += "\n\(table.total ?? table.rows.count) total."
         if shown < table.columns.count {
             let hidden = table.columns.count - shown
             out += " (\(hidden) more column\(hidden == 1 ? "" : "s") not shown: --wide or /wide shows all)"

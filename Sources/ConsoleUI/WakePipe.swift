@@ -90,7 +90,7 @@ public final class WakePipe: Sendable {
     /// Stops the process as Ctrl-Z would (the caller puts the terminal back first); returns once continued.
     public static func suspend() {
         signal(SIGTSTP, SIG_DFL)
-        raise(SIGTSTP)
+        if !ForegroundGroup.stopWithParent() { raise(SIGTSTP) }
         install(SIGTSTP)
     }
 }

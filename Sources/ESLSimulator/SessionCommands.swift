@@ -84,7 +84,8 @@ extension SimulatorSession {
     func api(_ text: String, consoleExecute: Bool) {
         simulator.configuration.onAPI?(text)
         let commands = consoleExecute ? text.splitOnDoubleSemicolon() : [text]
-        let output = commands.map { SimulatorAPI(simulator: simulator).run($0.trimmingSpaces) }.joined()
+        // Trailing spaces stay: console_complete reads them (`show ` completes show's arguments).
+        let output = commands.map { SimulatorAPI(simulator: simulator).run(String($0.drop { $0 == " " })) }.joined()
         let body = Array(output.utf8)
         write(Frame(headers: ["Content-Type": "api/response", "Content-Length": String(body.count)], body: body).bytes)
         for command in commands { fireAPIEvent(command.trimmingSpaces) }

@@ -45,9 +45,15 @@ final class SimulatedCall: @unchecked Sendable {
         return event
     }
 
-    /// A channel variable for `getvar` (from the channel's `variable_*` headers).
+    /// A channel variable for `getvar` (from the channel's `variable_*` headers). As on the switch, the
+    /// caller profile's fields answer as variables too: `caller_id_number` is `Caller-Caller-ID-Number`.
     func variable(_ name: String) -> String {
-        channelData()["variable_\(name)"] ?? ""
+        let data = channelData()
+        if let value = data["variable_\(name)"] { return value }
+        let field = name.split(separator: "_").map { word in
+            ["id", "ani", "rdnis"].contains(word.lowercased()) ? word.uppercased() : word.prefix(1).uppercased() + word.dropFirst()
+        }.joined(separator: "-")
+        return data["Caller-" + (name == "chan_name" ? "Channel-Name" : field)] ?? ""
     }
 
     func start() {

@@ -19,8 +19,9 @@ struct SimulatorAPI {
         case "global_getvar": return argument == "hostname" || argument == "switchname" ? simulator.configuration.hostname : ""
         case "show": return show(argument)
         case "help": return ShowAPI.text
-        case "console_complete": return ConsoleComplete(line: argument).text
-        case "console_complete_xml": return ConsoleComplete(line: argument).xml
+        // The switch parses console_complete's argument itself: its spaces and `c=<cursor>;` matter.
+        case "console_complete": return ConsoleComplete(argument: rawArgument(line), uuids: simulator.calls.flatMap { [$0.uuid, $0.otherUUID] }).text
+        case "console_complete_xml": return ConsoleComplete(argument: rawArgument(line), uuids: simulator.calls.flatMap { [$0.uuid, $0.otherUUID] }).xml
         case "eval": return eval(argument)
         case "echo": return argument
         case "create_uuid": return UUIDText.random()
@@ -30,6 +31,12 @@ struct SimulatorAPI {
         case "uuid_dump": return dump(argument)
         case "uuid_broadcast": return broadcast(argument)
         case "hupall": return hupall(argument)
+        case "uuid_getvar":
+            let parts = argument.split(separator: " ").map(String.init)
+            guard let uuid = parts.first, let call = simulator.call(uuid) else { return "-ERR No such channel!\n" }
+            guard parts.count > 1 else { return "-USAGE: <uuid> <var>\n" }
+            let value = call.variable(parts[1])
+            return value.isEmpty ? "_undef_" : value
         case "uuid_exists": return simulator.call(argument) != nil ? "true" : "false"
         case "reloadxml": return "+OK [Success]\n"
         case "msleep":
@@ -42,6 +49,12 @@ struct SimulatorAPI {
         case "": return "-ERR no reply\n"
         default: return "-ERR \(parts[0]) Command not found!\n"
         }
+    }
+
+    /// The text after the command name and its one separating space, spaces kept.
+    private func rawArgument(_ line: String) -> String {
+        guard let space = line.firstIndex(of: " ") else { return "" }
+        return String(line[line.index(after: space)...])
     }
 
     /// Outside a call every `${variable}` expands to nothing; an empty result is "no reply".
@@ -161,6 +174,15 @@ struct SimulatorAPI {
         case "modules": return table("type,name,ikey,filename", Self.moduleRows, format: format)
         case "channels":
             if words.dropFirst().first == "count" { return "\n\(simulator.calls.count * 2) total.\n" }
+            // `like X`: mod_commands' query matches X anywhere in these columns (SQL LIKE, ASCII case-insensitive).
+            if words.dropFirst().first == "like", let match = argument.split(separator: " ").dropFirst(2).first {
+                let needle = String(match).lowercasedASCII
+                let columns = Self.channelColumns.split(separator: ",")
+                let searched = ["uuid", "name", "cid_name", "cid_num", "presence_id", "presence_data", "accountcode"]
+                    .compactMap { name in columns.firstIndex { $0 == name } }
+                let rows = channelRows().filter { row in searched.contains { row[$0].lowercasedASCII.contains(needle) } }
+                return table(Self.channelColumns, rows, format: format)
+            }
             return table(Self.channelColumns, channelRows(), format: format)
         case "calls":
             if words.dropFirst().first == "count" { return "\n\(simulator.calls.count) total.\n" }
@@ -205,8 +227,8 @@ struct SimulatorAPI {
             let legs: [(String, String, String, (String, String), String, String)] = [(call.uuid, "a", "outbound", (app.name, app.data), "RECV", call.uuid),
                         (call.otherUUID, "b", "inbound", (call.destination == "9196" ? "echo" : "", ""), "", "")]
             return legs.map { uuid, leg, direction, app, calleeDirection, callUUID in
-                [uuid, direction, "2026-11-27 00:00:00", String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
-                 "CS_EXECUTE", "Outbound Call", "0000000000", "", call.destination, app.0, app.1, "xml", "default",
+                [uuid, direction, EventDateStamps.local(epoch: call.createdEpoch), String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
+                 "CS_EXECUTE", call.variable("caller_id_name"), call.variable("caller_id_number"), "", call.destination, app.0, app.1, "xml", "default",
                  "L16", "8000", "128000", "L16", "8000", "128000", "", host, "", "", "", "ACTIVE", "Outbound Call",
                  call.destination, calleeDirection, callUUID, "", "", "Outbound Call", "0000000000", "", call.destination, "xml", "default"]
             }
@@ -244,7 +266,7 @@ struct SimulatorAPI {
     }
 }
 
-/// `console_complete` as switch_console.c answers it: candidates for the word under the cursor.
+/// `console_complete` as switch_console.c answers it (reference 1.14): candidates for the word under the cursor.
 struct ConsoleComplete {
     var stem = ""
     var candidates: [String] = []
@@ -258,14 +280,27 @@ struct ConsoleComplete {
                             "interfaces", "limits", "management", "modules", "nat_map", "registrations", "say", "status",
                             "tasks", "timer"]
 
-    init(line: String) {
-        var text = Substring(line)
-        if let marker = text.firstRange(of: "c="), let semicolon = text[marker.upperBound...].firstIndex(of: ";") {
-            let cursor = Int(text[marker.upperBound..<semicolon]) ?? Int.max
-            text = text[text.index(after: semicolon)...]
-            text = text.prefix(cursor)
+    /// API commands whose first argument the vanilla complete table fills from `::console::list_uuid`.
+    static let uuidCommands: Set<String> = ["uuid_kill", "uuid_exists", "uuid_dump", "uuid_getvar", "uuid_setvar",
+                                            "uuid_transfer", "uuid_break", "uuid_bridge", "uuid_broadcast", "uuid_hold",
+                                            "uuid_park", "uuid_record", "uuid_answer", "uuid_display", "uuid_debug_media"]
+
+    /// `argument` as the client sent it: `[c=<cursor>;]<line>`; `uuids` the live channels.
+    init(argument: String, uuids: [String] = []) {
+        var text = Substring(argument.isEmpty ? " " : argument)
+        // `c=` anywhere: the number after it is the cursor, the line starts after the next `;`.
+        if let marker = text.firstRange(of: "c=") {
+            let cursor = Int(text[marker.upperBound...].prefix { $0.isNumber }) ?? 0
+            if let semicolon = text[marker.upperBound...].firstIndex(of: ";") {
+                text = text[text.index(after: semicolon)...]
+                // The cursor counts bytes (a cut inside a character rounds down to its start).
+                if cursor > 0, cursor < text.utf8.count { text = text[..<text.utf8.index(text.startIndex, offsetBy: cursor)] }
+            }
         }
+        text = text.prefix { $0 != "\r" && $0 != "\n" }
         text = text.drop { $0 == " " }
+        // Several trailing spaces count as one.
+        while text.hasSuffix("  ") { text.removeLast() }
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         stem = String(words.last ?? "")
         let pool: [String]
@@ -273,8 +308,8 @@ struct ConsoleComplete {
             pool = Self.apiNames
         } else if words.count == 2, words[0] == "show" {
             pool = Self.showWords
-        } else if words.count == 2, ["uuid_kill", "uuid_exists", "uuid_dump"].contains(words[0]) {
-            pool = []
+        } else if words.count == 2, Self.uuidCommands.contains(String(words[0])) {
+            pool = uuids
         } else {
             pool = []
         }
@@ -299,7 +334,7 @@ struct ConsoleComplete {
             if index % 4 == 3 { out += "\n" }
         }
         out += "\n\n"
-        if let write { out += "write=\(stem.count):\(write)" }
+        if let write { out += "write=\(stem.utf8.count):\(write)" }
         return out
     }
 
@@ -307,7 +342,7 @@ struct ConsoleComplete {
         var out = "<?xml version=\"1.0\"?>\n<complete>\n"
         for candidate in candidates { out += "  <match>\(candidate)</match>\n" }
         let common = candidates.count == 1 ? candidates[0] : (write ?? "")
-        out += "  <write length=\"\(stem.count)\">\(common)</write>\n</complete>\n"
+        out += "  <write length=\"\(stem.utf8.count)\">\(common)</write>\n</complete>\n"
         return out
     }
 }

@@ -34,6 +34,14 @@ struct EventDateStamps {
         return EventDateStamps(local: local, gmt: gmt, microseconds: spec.tv_sec * 1_000_000 + spec.tv_nsec / 1000)
     }
 
+    /// `YYYY-MM-DD HH:MM:SS` local time of a Unix time (the `created` column of `show channels`).
+    static func local(epoch: Int) -> String {
+        var seconds = epoch
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return format("%Y-%m-%d %H:%M:%S", parts)
+    }
+
     private static func format(_ pattern: String, _ parts: tm) -> String {
         var parts = parts
         var buffer = [CChar](repeating: 0, count: 64)

@@ -75,8 +75,8 @@ package struct ConfigFile {
     }
 
     /// The first file that exists of eslsh's own and fs_cli's; nil when there is none.
-    package static func load(environment: (String) -> String?) throws(Problem) -> ConfigFile? {
-        for path in candidatePaths(environment: environment) {
+    package static func load(environment: (String) -> String?, asFsCli: Bool = false) throws(Problem) -> ConfigFile? {
+        for path in candidatePaths(environment: environment, asFsCli: asFsCli) {
             guard let bytes = FileBytes.read(path) else { continue }
             var info = stat()
             stat(path, &info)
@@ -87,12 +87,13 @@ package struct ConfigFile {
         return nil
     }
 
-    /// `ESLSH_CONFIG` names one file explicitly; otherwise eslsh's, then fs_cli's two.
-    package static func candidatePaths(environment: (String) -> String?) -> [String] {
+    /// `ESLSH_CONFIG` names one file explicitly; otherwise eslsh's, then fs_cli's two. Invoked as
+    /// `fs_cli`, only fs_cli's two, as fs_cli reads them.
+    package static func candidatePaths(environment: (String) -> String?, asFsCli: Bool = false) -> [String] {
         if let explicit = environment("ESLSH_CONFIG"), !explicit.isEmpty { return [explicit] }
         let home = environment("HOME") ?? ""
         let configHome = environment("XDG_CONFIG_HOME").flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/.config"
-        var paths = ["\(configHome)/eslsh/config"]
+        var paths = asFsCli ? [] : ["\(configHome)/eslsh/config"]
         if !home.isEmpty { paths.append("\(home)/.fs_cli_conf") }
         paths.append("/etc/fs_cli.conf")
         return paths

@@ -15,6 +15,8 @@ package final class ConsoleSession {
     package var view: LiveView
     /// `/debug N`: 0 off; 1+ commands and replies on stderr; 7 also every inbound item.
     package var debugLevel = 0
+    /// fs_cli's `output-text-color` (or a reset after a coloured input), put before each command's output.
+    package var outputColor: String?
     /// Opens the second connection `/stats` samples on (nil: /stats is not available).
     package var statsConnect: (() throws(ConnectError) -> Connection)?
     /// How `show` tables are shown (`--output`, `/output`, `/wide`).
@@ -24,6 +26,8 @@ package final class ConsoleSession {
     /// Set when the session must end (connection lost, SIGTERM), with the exit status.
     private(set) var finished: ExitStatus?
     package let control = ConsoleCallControl()
+    /// CUSTOM subclasses seen in the stream (for Tab after `/event … CUSTOM`); at most 1000 kept.
+    private var seenSubclasses: [String] = []
 
     package init(connection: Connection, wake: WakePipe, editor: LineEditor, style: Style, replyTimeout: Duration?) {
         self.connection = connection
@@ -155,9 +159,9 @@ package final class ConsoleSession {
         switch outcome {
         case .success(let response):
             trace("< " + (response.text.split(separator: "\n").first.map(String.init) ?? ""))
-            editor.show(present(response))
+            editor.show((outputColor ?? "") + present(response))
         case .failure(.cancelled):
-            editor.show(style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
+            editor.showCancelledWait(style: style)
         case .failure(.timedOut(let command, let milliseconds)):
             editor.show(style.paint("No reply to \(command) within \(milliseconds) ms; it will be discarded.", .red) + "\n")
         case .failure(.encoding(let error)):
@@ -166,7 +170,7 @@ package final class ConsoleSession {
             editor.show(drainInbound().text)
             if finished == nil {
                 editor.show(style.paint("eslsh: \(error.description)", .red) + "\n")
-                finished = .commandFailed
+                finished = .connectionLost
             }
         }
     }
@@ -181,12 +185,16 @@ package final class ConsoleSession {
             if debugLevel >= 7 { trace("< " + Self.describe(item)) }
             if case .closed(let reason) = item {
                 text += style.paint("eslsh: \(reason.description)", .red) + "\n"
-                // Issue 3: the console exits 1 when the connection goes (reconnecting is another feature).
-                finished = finished ?? .commandFailed
+                // As every other mode: a lost connection is exit 6.
+                finished = finished ?? .connectionLost
                 continue
             }
-            if case .message(.event(let event, _)) = item, event.name == "CHANNEL_CREATE" || event.name == "CHANNEL_DESTROY" {
-                control.channelsChanged()
+            if case .message(.event(let event, _)) = item {
+                if event.name == "CHANNEL_CREATE" || event.name == "CHANNEL_DESTROY" { control.channelsChanged() }
+                if event.name == "CUSTOM", let subclass = event["Event-Subclass"], !subclass.isEmpty, seenSubclasses.count < 1000,
+                   !seenSubclasses.contains(subclass) {
+                    seenSubclasses.append(subclass)
+                }
             }
             if let shown = view.render(item) { text += shown }
         }
@@ -213,7 +221,7 @@ package final class ConsoleSession {
     // MARK: - Completion
 
     /// Tab: local names where the console knows them, otherwise the switch's `console_complete`.
-    package func complete(_ before: String) -> Completion? {
+    package func complete(_ before: String, after: String = "") -> Completion? {
         switch Completer.complete(before) {
         case .local(let completion):
             return completion
@@ -224,11 +232,14 @@ package final class ConsoleSession {
             return .from(stem: stem, words: control.channelUUIDs(connection))
         case .application(let stem):
             return .from(stem: stem, words: control.applicationNames(connection))
+        case .subclass(let stem):
+            return .from(stem: stem, words: CustomSubclasses.known + seenSubclasses)
         case .server(let line):
-            let command = Command.api("console_complete " + line)
+            let argument = ServerCompletion.argument(line: line, cursorOffset: before.utf8.count, cursorAtEnd: after.isEmpty)
+            let command = Command.api("console_complete " + argument)
             trace("> " + command.redactedLine)
             guard let response = try? connection.send(command, timeout: .seconds(3)), !response.isError else { return nil }
-            return ServerCompletion(body: response.text).completion
+            return ServerCompletion(body: response.text).completion(line: line)
         }
     }
 }

@@ -13,12 +13,14 @@ package enum ExitStatus: Int32, Comparable {
     case timedOut = 5
     /// The connection was lost.
     case connectionLost = 6
+    /// Ctrl-C at the console's prompt with `-i` (fs_cli's interrupt option).
+    case interrupted = 130
 
     package static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
 
     package static let summary = """
         Exit codes: 0 all good; 1 a command answered -ERR; 2 usage error; 3 could not connect \
         (resolve, refused, timeout); 4 authentication or ACL rejection; 5 a reply timed out (-t); \
-        6 the connection was lost. With several hosts, the highest of the hosts' codes.
+        6 the connection was lost; 130 Ctrl-C with -i. With several hosts, the highest of the hosts' codes.
         """
 }

@@ -72,11 +72,13 @@ package final class FleetDocument: Sendable {
             }
         }
         if counts {
+            var sum = 0
             let rows = zip(outputs, shapes).map { output, shape -> [String] in
-                if case .count(let total) = shape { return [output.host, String(total)] }
+                if case .count(let total) = shape { sum += total; return [output.host, String(total)] }
                 return [output.host, "0"]
             }
-            return ShowTable(columns: ["host", "total"], rows: rows)
+            // The footer counts what the hosts counted, as each switch's own `N total.` does.
+            return ShowTable(columns: ["host", "total"], rows: rows, total: sum)
         }
         if mergeable, let columns {
             let hostColumn = columns.contains("host") ? "fleet_host" : "host"

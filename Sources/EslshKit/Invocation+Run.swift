@@ -12,7 +12,7 @@ extension Invocation {
         let early = Printer(quiet: quiet)
         let config: ConfigFile?
         do {
-            config = try ConfigFile.load(environment: environment)
+            config = try ConfigFile.load(environment: environment, asFsCli: asFsCli)
         } catch {
             early.error(error.description)
             return .usage
@@ -30,7 +30,7 @@ extension Invocation {
         }
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
-        if debug > 0 { settings.connect.trace = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) } }
+        if settings.debug > 0 { settings.connect.trace = Self.trace }
         if settings.fleet.count > 1, stats {
             printer.error("--stats takes one switch, not several hosts")
             return .usage
@@ -46,7 +46,7 @@ extension Invocation {
         defer { if let failure = recorder?.close() { printer.error(failure) } }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
-        if execute.isEmpty && file == nil && events == nil && !stats && isatty(0) == 1 && isatty(1) == 1 {
+        if execute.isEmpty && file == nil && events == nil && !stats && !settings.batch && isatty(0) == 1 && isatty(1) == 1 {
             var interactive = InteractiveConsole(connect: settings.connect)
             interactive.replyTimeout = settings.replyTimeout
             interactive.color = settings.color
@@ -55,6 +55,12 @@ extension Invocation {
             interactive.startupLogLevel = settings.quietLogs ? nil : (settings.logLevel ?? "")
             interactive.profileName = settings.profileName ?? "default"
             interactive.functionKeys = settings.functionKeys
+            interactive.functionKeyToggles = settings.functionKeyToggles
+            interactive.debugLevel = settings.debug
+            interactive.logUUID = settings.logUUID
+            interactive.uuidFilter = setLogUUID
+            interactive.interruptExits = interrupt
+            interactive.colors = (settings.promptColor, settings.inputColor, settings.outputColor)
             interactive.tables = TableFormatter(format: output ?? .table, wide: wide, style: Style.forStandardOutput(settings.color))
             interactive.confirmDangerous = !yes
             let retries = retry
@@ -88,6 +94,10 @@ extension Invocation {
         }
         let runner = ScriptRunner(session: session, printer: printer, bail: bail, reconnect: reconnect, reconnectMax: reconnectMax,
                                   showInbound: execute.isEmpty, formatter: formatter, style: style)
+        // fs_cli prints an output and a line break: one that ends in a line break is followed by a blank line.
+        runner.blankLineAfterOutput = asFsCli && !execute.isEmpty
+        runner.logUUID = settings.logUUID
+        runner.logUUIDFilter = setLogUUID
         if tables.effectiveFormat != .raw { runner.shape = ScriptRunner.shaping(tables.formatter(style: style), printer: printer) }
         if !execute.isEmpty { return runner.run(execute) }
         if let file, file != "-" {
@@ -97,10 +107,20 @@ extension Invocation {
             }
             return runner.run(lines)
         }
+        // Batch mode (-b) is fs_cli's console without the editor: it starts with `log` as the console does.
+        if settings.batch, !settings.quietLogs {
+            var first: String? = "/log " + (settings.logLevel ?? "")
+            var input = LineFile.standardInput
+            // Line by line: standard input may be a feed that never ends.
+            return runner.run(AnySequence { AnyIterator { if let line = first { first = nil; return line }; return input.next() } })
+        }
         return runner.run(LineFile.standardInput)
     }
 
     /// Outbound mode: no connection of our own; FreeSWITCH connects to us.
+    /// `--debug 1`: the protocol trace on stderr (passwords masked by the connection).
+    static let trace: @Sendable (String) -> Void = { line in Printer.write(2, Array("eslsh: trace: \(line)\n".utf8)) }
+
     private func startListening(_ address: String, _ printer: Printer) -> ExitStatus {
         let host: String
         let port: Int
@@ -137,8 +157,10 @@ extension Invocation {
         } else if isatty(0) == 0 {
             lines = Array(LineFile.standardInput)
         }
-        return ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
-                          replyTimeout: timeout?.duration, calls: calls).run()
+        let mode = ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
+                              replyTimeout: timeout?.duration, calls: calls)
+        if (debug ?? 0) > 0 { mode.trace = Self.trace }
+        return mode.run()
     }
 
     private static func list(_ config: ConfigFile?, _ printer: Printer) -> ExitStatus {

@@ -13,10 +13,11 @@ extension Invocation {
     package func validate() throws(UsageError) {
         if let port, !(1...65535).contains(port) { throw UsageError("port must be in the range 1-65535, not \(port)") }
         if let timeout, timeout.milliseconds == 0 { throw UsageError("--timeout must be more than 0") }
-        if retry < 0 { throw UsageError("--retry must be 0 or more") }
+        if retry < 0 { throw UsageError("--retries must be 0 or more") }
         if let count, count < 1 { throw UsageError("--count must be 1 or more") }
         if buffer < 1 { throw UsageError("--buffer must be 1 or more") }
-        if !(0...7).contains(debug) { throw UsageError("--debug must be 0-7") }
+        if let debug, !(0...7).contains(debug) { throw UsageError("--debug must be 0-7") }
+        if batch, file != nil || !execute.isEmpty { throw UsageError("-b reads standard input; it does not go with -f or -x") }
         if let events, events.trimmingWhitespace.isEmpty { throw UsageError("--events needs event names (or ALL)") }
         if events == nil, uuid != nil || !filters.isEmpty || (count != nil && !stats) { throw UsageError("--uuid, --filter and --count go with --events") }
         if stats, events != nil || !execute.isEmpty || file != nil || listen != nil { throw UsageError("--stats cannot be combined with --events, -x, -f or --listen") }

@@ -22,7 +22,20 @@ package struct Invocation: Sendable, Equatable {
     package var reconnect = false
     package var reconnectMax: Int?
     package var listProfiles = false
-    package var debug = 0
+    /// `-d`: nil when not given (the profile's `debug` may then apply).
+    package var debug: Int?
+    /// `-q`: no `log` at start.
+    package var quietLogs = false
+    /// `-b`: standard input's lines without the line editor, even at a terminal.
+    package var batch = false
+    /// `-U` (0: the whole UUID) or `-S` (8): log lines prefixed with their call's UUID.
+    package var logUUID: Int?
+    /// `-i`: Ctrl-C at the prompt exits.
+    package var interrupt = false
+    /// `-s UUID`: the console starts with this UUID's log filter.
+    package var setLogUUID: String?
+    /// Invoked as `fs_cli` (argv[0]): fs_cli's profile files and `-x` output.
+    package var asFsCli = false
     /// `--events`: the subscription's words (`CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE`, `ALL`, …).
     package var events: String?
     package var format: EventOutputFormat?

@@ -18,6 +18,8 @@ package final class ListenMode: @unchecked Sendable {
     package let replyTimeout: Duration?
     package let calls: Int?
     private let worst = Locked(ExitStatus.ok)
+    /// `--debug 1`: each call's commands and frames on stderr, as the other modes trace theirs.
+    package var trace: (@Sendable (String) -> Void)?
 
     package init(listener: Listener, allow: AllowList, script: [String], printer: Printer, replyTimeout: Duration?, calls: Int?) {
         self.listener = listener
@@ -30,11 +32,14 @@ package final class ListenMode: @unchecked Sendable {
 
     package func run() -> ExitStatus {
         printer.note("listening on port \(listener.port) for FreeSWITCH's socket application")
+        var traced = ConnectOptions()
+        traced.trace = trace
+        let options = traced
         var threads: [pthread_t] = []
         CallIntroduction.accept(from: listener, allow: allow, limit: calls, refused: { address in
             printer.note("refused a connection from \(address): not in --allow")
         }, accepted: { socket, _ in
-            if let thread = startThread(joinable: true, { [self] in serve(Connection.outbound(socket)) }) { threads.append(thread) }
+            if let thread = startThread(joinable: true, { [self] in serve(Connection.outbound(socket, options: options)) }) { threads.append(thread) }
         })
         for thread in threads { pthread_join(thread, nil) }
         printer.flush()

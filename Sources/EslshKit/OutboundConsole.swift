@@ -40,11 +40,13 @@ package final class OutboundConsole {
     package func run() -> ExitStatus {
         wake.installSignalHandlers()
         defer { WakePipe.restoreSignals() }
+        ForegroundGroup.take()
+        defer { ForegroundGroup.release() }
         shownPrompt = prompt
         let editor = LineEditor(prompt: shownPrompt, historyPath: historyPath, wake: wake)
         self.editor = editor
         editor.onWake = { [unowned self] in presentInbound() }
-        editor.complete = { [unowned self] before in OutboundView.complete(before, callNumbers: table.calls.map(\.number)) }
+        editor.complete = { [unowned self] before, _ in OutboundView.complete(before, callNumbers: table.calls.map(\.number)) }
         guard arrivals.start() else {
             Terminal.write("eslsh: cannot start the listener's thread\n", fd: 2)
             return .connectFailed
@@ -140,7 +142,7 @@ package final class OutboundConsole {
         case .failure(let error):
             if let applicationUUID { table.forget(applicationUUID, on: number) }
             switch error {
-            case .cancelled: editor.show(style.paint("^C: cancelled; the reply, if it comes, will be discarded.", .dim) + "\n")
+            case .cancelled: editor.showCancelledWait(style: style)
             default: editor.show(style.paint("eslsh: \(error.description)", .red) + "\n")
             }
             editor.show(collectInbound())

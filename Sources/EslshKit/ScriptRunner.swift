@@ -16,6 +16,13 @@ package final class ScriptRunner: @unchecked Sendable {
     package let reconnect: Bool
     package let reconnectMax: Int?
     package let showInbound: Bool
+    /// Invoked as fs_cli with -x: an API output that ends in a line break is followed by a blank line,
+    /// as fs_cli prints every body with a line break after it (a script's output does not change).
+    package var blankLineAfterOutput = false
+    /// Log lines as the console shows them: `-U`/`-S` prefixes (0 the whole UUID, N its first N
+    /// characters), the `-s UUID` filter.
+    package var logUUID: Int?
+    package var logUUIDFilter: String?
     package let renderer = Renderer()
     package let formatter: EventFormatter
     package let style: Style
@@ -114,6 +121,7 @@ package final class ScriptRunner: @unchecked Sendable {
             }
             let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
             printer.out(response.isError ? style.paint(text, .red) : text)
+            if blankLineAfterOutput, case .api(let api) = response, api.text.hasSuffix("\n") { printer.out("\n") }
             return (response.isError ? .commandFailed : .ok, false)
         } catch {
             return failure(error)
@@ -130,6 +138,7 @@ package final class ScriptRunner: @unchecked Sendable {
             printer.out(bytes: chunk)
         }
         if let last, last != 0x0A { printer.out("\n") }
+        if blankLineAfterOutput, last == 0x0A { printer.out("\n") }
         return first.starts(with: "-ERR".utf8) ? .commandFailed : .ok
     }
 
@@ -192,7 +201,11 @@ package final class ScriptRunner: @unchecked Sendable {
     }
 
     /// Events and log lines go the way of `--events`: the same renderer, the same bytes.
-    private var output: StreamPrinter { StreamPrinter(renderer: StreamRenderer(events: formatter), printer: printer) }
+    private var output: StreamPrinter {
+        var renderer = StreamRenderer(events: formatter)
+        renderer.logUUID = logUUID
+        return StreamPrinter(renderer: renderer, printer: printer)
+    }
 
     private func printInbound() {
         while true {
@@ -205,6 +218,8 @@ package final class ScriptRunner: @unchecked Sendable {
                 continue
             }
             switch item {
+            case .message(.log(let line)) where LiveView.hides(line, uuidFilter: logUUIDFilter):
+                continue
             case .message(.event(let event, _)) where event.name == "BACKGROUND_JOB" && !wantsJobEvents.load(ordering: .relaxed):
                 continue
             case .message(.reply(let reply)):

@@ -21,6 +21,18 @@ package struct Settings {
     /// Several hosts (-H repeated, --hosts-file, a profile's `hosts`): a fleet. Empty for one switch.
     package var fleet: [FleetHost] = []
     package var warnings: [String] = []
+    /// The protocol trace's level (`-d`; a profile's `debug => 7`, fs_cli's libesl DEBUG, turns it on).
+    package var debug = 0
+    /// Batch mode (`-b`, the profile's `batchmode`).
+    package var batch = false
+    /// Log lines prefixed with their call's UUID: nil none, 0 whole, N its first N characters.
+    package var logUUID: Int?
+    /// F1–F12 toggles (`key_toggle_F1` …): presses alternate between the key's line and this one.
+    package var functionKeyToggles: [Int: String] = [:]
+    /// fs_cli's colour keys as escape sequences (`prompt-color`, `input-text-color`, `output-text-color`).
+    package var promptColor: String?
+    package var inputColor: String?
+    package var outputColor: String?
 
     package struct Invalid: Error, CustomStringConvertible {
         package var description: String
@@ -28,6 +40,11 @@ package struct Settings {
 
     package static func resolve(_ options: Invocation, environment: (String) -> String?, config: ConfigFile?, askPassword: () throws -> String) throws -> Settings {
         var settings = Settings()
+        // An unknown profile is an error whether or not there is a file to look in (exit 2).
+        if let name = options.profile, config == nil {
+            let looked = ConfigFile.candidatePaths(environment: environment, asFsCli: options.asFsCli).joined(separator: ", ")
+            throw Invalid(description: "no profile named '\(name)': no config file (looked for \(looked))")
+        }
         let profile = try config?.profile(named: options.profile)
         settings.profileName = profile?.name
         func value(_ key: String) -> (String, String)? {
@@ -64,10 +81,25 @@ package struct Settings {
             }
             settings.format = parsed
         }
-        for key in 1...12 { if let (macro, _) = value("key_f\(key)") { settings.functionKeys[key] = macro } }
+        for key in 1...12 {
+            if let (macro, _) = value("key_f\(key)") { settings.functionKeys[key] = macro }
+            if let (toggle, _) = value("key_toggle_f\(key)") { settings.functionKeyToggles[key] = toggle }
+        }
+        if let level = try number("debug", 0...7), level == 7 { settings.debug = 1 }
+        if let (batch, _) = value("batchmode") { settings.batch = isTruthy(batch) }
+        if let (on, _) = value("log-uuid"), isTruthy(on) { settings.logUUID = 0 }
+        if let (on, _) = value("log-uuid-short"), isTruthy(on) { settings.logUUID = 8 }
+        if let length = try number("log-uuid-length", 0...1000) { settings.logUUID = length }
+        for (key, path) in [("prompt-color", \Settings.promptColor), ("input-text-color", \Settings.inputColor), ("output-text-color", \Settings.outputColor)] {
+            if let (name, _) = value(key) { settings[keyPath: path] = FsCliColor.sequence(name) }
+        }
 
         if let config {
-            for unknown in config.unknownKeys { settings.warnings.append("\(config.path):\(unknown.line): unknown key '\(unknown.key)' ignored") }
+            // One warning per unknown key, at its first line.
+            var warned = Set<String>()
+            for unknown in config.unknownKeys where warned.insert(unknown.key).inserted {
+                settings.warnings.append("\(config.path):\(unknown.line): unknown key '\(unknown.key)' ignored")
+            }
             if value("password") != nil, config.isReadableByOthers {
                 settings.warnings.append("\(config.path) holds a password and is readable by others (chmod 600 \(config.path))")
             }
@@ -92,10 +124,28 @@ package struct Settings {
         if options.quiet { settings.quiet = true }
         if let color = options.color { settings.color = color }
         if let format = options.format { settings.format = format }
-        if let level = options.log { settings.logLevel = level }
+        if let level = options.log { settings.logLevel = level; settings.quietLogs = false }
+        if options.quietLogs { settings.quietLogs = true }
+        if let debug = options.debug { settings.debug = debug }
+        if options.batch { settings.batch = true }
+        if let length = options.logUUID { settings.logUUID = length }
         settings.connect.queueCapacity = options.buffer
         try settings.resolveHosts(options: options.hosts, hostsFile: options.hostsFile,
                                   environmentHost: environment("ESL_HOST"), profileHosts: value("hosts"))
         return settings
+    }
+}
+
+/// fs_cli's colour names (reference 1.2): black … white are foreground colours `ESC[30m`…`ESC[37m`;
+/// `bold-<colour>` is, in fs_cli, the background `ESC[40m`…`ESC[47m` (kept: a user's config looks as
+/// it did); anything else resets.
+package enum FsCliColor {
+    static let names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+
+    package static func sequence(_ name: String) -> String {
+        let lower = name.lowercased().trimmingWhitespace
+        if let index = names.firstIndex(of: lower) { return "\u{1B}[\(30 + index)m" }
+        if lower.hasPrefix("bold-"), let index = names.firstIndex(of: String(lower.dropFirst(5))) { return "\u{1B}[\(40 + index)m" }
+        return "\u{1B}[m"
     }
 }

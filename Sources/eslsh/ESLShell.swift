@@ -16,8 +16,8 @@ struct ESLShell: ParsableCommand {
         commandName: "eslsh",
         abstract: "A console for FreeSWITCH's event socket (mod_event_socket).",
         discussion: """
-            A bare line is an API command (`status` = `api status`); `api …` and `bgapi …` are explicit; \
-            `/event plain ALL`, `/log info`, `/filter …` and the other slash words are ESL commands; `#` starts \
+            A bare line is an API command (`status` = `api status`); `api CMD` and `bgapi CMD` are explicit; \
+            `/event plain ALL`, `/log info`, `/filter HEADER VALUE` and the other slash words are ESL commands; `#` starts \
             a comment. The same rules hold for -x, -f FILE and lines on standard input.
 
             Settings come from the command line, then the environment (ESL_HOST, ESL_PORT, ESL_USER, \
@@ -27,7 +27,9 @@ struct ESLShell: ParsableCommand {
             \(ExitStatus.summary)
             """,
         version: "eslsh 0.9.0",
-        subcommands: [ReplayCommand.self]
+        subcommands: [ReplayCommand.self],
+        // fs_cli's -? too.
+        helpNames: [.short, .long, .customShort("?")]
     )
 
     @Argument(help: "A profile (a [section] of the config file); default: [default], else the first.")
@@ -65,8 +67,11 @@ struct ESLShell: ParsableCommand {
     @Option(name: [.customShort("t"), .customLong("timeout")], help: "Reply timeout (ms, or with a unit: 2s); none by default.")
     var timeout: TimeSpan?
 
-    @Option(name: [.customShort("r"), .long], help: "Retry the first connection this many times, 1 s apart.")
-    var retry = 0
+    @Flag(name: [.customShort("r"), .customLong("retry")], help: "Retry the first connection as fs_cli does: up to 120 more attempts, 1 s apart.")
+    var retry = false
+
+    @Option(name: .customLong("retries"), help: ArgumentHelp("Retry the first connection this many times, 1 s apart (-r: 120).", valueName: "n"))
+    var retries: Int?
 
     @Flag(name: [.customShort("R"), .long], help: "After a lost connection, reconnect (1 s doubling to 30 s) and restore subscriptions.")
     var reconnect = false
@@ -77,8 +82,8 @@ struct ESLShell: ParsableCommand {
     @Flag(name: .long, help: "List the profiles of the config file and exit.")
     var listProfiles = false
 
-    @Option(name: [.customShort("d"), .long], help: "Protocol trace on standard error: 1 commands and frames (passwords masked).")
-    var debug = 0
+    @Option(name: [.customShort("d"), .long], help: "Protocol trace on standard error (0-7): 1 commands and frames (passwords masked), 7 also every item received. (default: 0)")
+    var debug: Int?
 
     @Option(name: .long, help: "Subscribe to these events (\"CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE\", ALL, \"CUSTOM sofia::register\") and print them until the server disconnects.")
     var events: String?
@@ -88,8 +93,16 @@ struct ESLShell: ParsableCommand {
     @Option(name: .long, help: "With --events: a server-side filter Header=Value (repeatable).")
     var filter: [String] = []
 
-    @Option(name: .long, help: "Also receive log lines up to this level (console, alert, crit, err, warning, notice, info, debug).")
+    @Option(name: [.customShort("l"), .customLong("loglevel"), .customLong("log")], help: ArgumentHelp(
+        "Log lines up to this level (console, alert, crit, err, warning, notice, info, debug or 0-7): sent with `log` when the console starts (default: the switch's, DEBUG); with --events, also receive them.",
+        valueName: "level"))
     var log: String?
+
+    @Flag(name: [.customShort("q"), .customLong("quiet")], help: "Send no `log` at start: the console shows no log lines until /log (fs_cli's -q).")
+    var quietLogs = false
+
+    @Flag(name: [.customShort("b"), .customLong("batchmode")], help: "Batch mode: run the lines of standard input without the line editor, even at a terminal; ends at the end of input.")
+    var batch = false
 
     @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
     var buffer = 10_000
@@ -110,24 +123,24 @@ struct ESLShell: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        // fs_cli's options, checked here because Invocation holds their result, not the flags.
+        if retries != nil, retry { throw ValidationError("-r and --retries cannot be combined") }
+        if let retries, retries < 0 { throw ValidationError("--retries must be 0 or more") }
         do { try invocation.validate() } catch { throw ValidationError(error.description) }
     }
 
     /// Parses the arguments and runs, mapping every outcome to an `ExitStatus`.
-    static func runFromCommandLine() -> ExitStatus {
+    static func runFromCommandLine(asFsCli: Bool = false) -> ExitStatus {
         if let status = ReplayCommand.runIfNamed(Array(CommandLine.arguments.dropFirst())) { return status }
         let command: ESLShell
         do {
             command = try parse()
         } catch {
-            if exitCode(for: error) == .success {
-                Printer.write(1, Array((fullMessage(for: error) + "\n").utf8))
-                return .ok
-            }
-            Printer.write(2, Array((fullMessage(for: error) + "\nRun 'eslsh --help' for the options.\n").utf8))
-            return .usage
+            return UsageError.report(error, Self.self, name: "eslsh")
         }
-        return command.invocation.run()
+        var invocation = command.invocation
+        invocation.asFsCli = asFsCli
+        return invocation.run()
     }
 
     /// The options as plain values, for the modes (EslshKit).
@@ -142,15 +155,20 @@ struct ESLShell: ParsableCommand {
         run.execute = execute
         run.file = file
         run.bail = bail
-        run.quiet = terminal.quiet
-        run.color = terminal.color
+        run.quiet = terminal.errorsOnly
+        run.color = terminal.noColor ? .never : terminal.color
         run.connectTimeout = connectTimeout
         run.timeout = timeout
-        run.retry = retry
+        run.retry = retries ?? (retry ? 120 : 0)
         run.reconnect = reconnect
         run.reconnectMax = reconnectMax
         run.listProfiles = listProfiles
         run.debug = debug
+        run.quietLogs = quietLogs
+        run.batch = batch
+        run.logUUID = console.logUUID ? 0 : console.logUUIDShort ? 8 : nil
+        run.interrupt = console.interrupt
+        run.setLogUUID = console.setLogUUID
         run.events = events
         run.format = view.format
         run.uuid = view.uuid

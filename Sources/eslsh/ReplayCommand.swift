@@ -68,18 +68,13 @@ struct ReplayCommand: ParsableCommand {
         do {
             command = try parse(arguments)
         } catch {
-            if exitCode(for: error) == .success {
-                Printer.write(1, Array((fullMessage(for: error) + "\n").utf8))
-                return .ok
-            }
-            Printer.write(2, Array((fullMessage(for: error) + "\nRun 'eslsh replay --help' for the options.\n").utf8))
-            return .usage
+            return UsageError.report(error, Self.self, name: "eslsh replay")
         }
         return command.start()
     }
 
     func start() -> ExitStatus {
         Replay(file: file, selection: (try? selection()) ?? EventSelection(), format: view.format ?? .summary, timestamps: view.timestamps,
-               replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.quiet, color: terminal.color ?? .auto).run()
+               replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.errorsOnly, color: terminal.noColor ? .never : terminal.color ?? .auto).run()
     }
 }

@@ -21,9 +21,11 @@ struct EventViewOptions: ParsableArguments {
 
 /// Colour, and how much eslsh says on standard error: the same for every mode and for `eslsh replay`.
 struct TerminalOptions: ParsableArguments {
-    @Flag(name: [.customShort("q"), .long], help: "Only errors on standard error (no notices or warnings).")
-    var quiet = false
+    @Flag(name: .customLong("errors-only"), help: "Only errors on standard error (no notices or warnings).")
+    var errorsOnly = false
 
     @Option(name: .long, help: "Colour: auto (a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorMode?
+    @Flag(name: [.customShort("n"), .customLong("no-color")], help: "No colour (--color never).")
+    var noColor = false
 }

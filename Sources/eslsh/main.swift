@@ -10,5 +10,13 @@ sigemptyset(&unblocked)
 pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 signal(SIGPIPE, SIG_IGN)
 // The common one-shot shapes skip the argument parser's reflection (QuickParse); the rest is its.
-let status = QuickParse.parse(Array(CommandLine.arguments.dropFirst()))?.run() ?? ESLShell.runFromCommandLine()
+// Invoked as fs_cli (a symlink or a copy): fs_cli's profile files and -x output, eslsh's exit codes.
+let asFsCli = CommandLine.arguments.first.map { $0.split(separator: "/").last == "fs_cli" } ?? false
+let status: ExitStatus
+if var quick = QuickParse.parse(Array(CommandLine.arguments.dropFirst())) {
+    quick.asFsCli = asFsCli
+    status = quick.run()
+} else {
+    status = ESLShell.runFromCommandLine(asFsCli: asFsCli)
+}
 exit(status.rawValue)

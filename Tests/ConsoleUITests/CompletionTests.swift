@@ -86,10 +86,23 @@ import Testing
         #expect(Completer.complete("uuid_kill ") == .channel(stem: ""))
     }
 
+    /// Every word after CUSTOM is a subclass; the console completes those from its list and the stream.
+    @Test func subclassesAfterCustom() {
+        #expect(Completer.complete("/event plain CUSTOM sof") == .subclass(stem: "sof"))
+        #expect(Completer.complete("/event CUSTOM sofia::register sofia::un") == .subclass(stem: "sofia::un"))
+        #expect(Completer.complete("/nixevent custom ") == .subclass(stem: ""))
+        #expect(Completer.complete("/event plain CHANNEL_CREATE CUS") == .local(.from(stem: "CUS", words: Names.events + Names.events.map { "SWITCH_EVENT_" + $0 })))
+        let sofia = Completion.from(stem: "sofia::un", words: CustomSubclasses.known)
+        #expect(sofia == Completion(replace: 9, insert: "sofia::unregister ", candidates: []))
+        for name in ["sofia::register", "sofia::expire", "conference::maintenance", "callcenter::info", "valet_parking::info", "spandsp::rxfaxresult"] {
+            #expect(CustomSubclasses.known.contains(name), "\(name)")
+        }
+    }
+
     @Test func serverAnswerWithOneMatch() {
         let answer = ServerCompletion(body: "\n\n[          switchname]\t\n\n\nwrite=7:switchname ")
         #expect(answer.candidates == ["switchname"])
-        #expect(answer.completion == Completion(replace: 7, insert: "switchname ", candidates: []))
+        #expect(answer.completion(line: "switchn") == Completion(replace: 7, insert: "switchname ", candidates: []))
     }
 
     @Test func serverAnswerWithSeveralMatches() {
@@ -97,12 +110,30 @@ import Testing
             + "[              status]\t\n\nwrite=1:s"
         let answer = ServerCompletion(body: body)
         #expect(answer.candidates == ["show", "shutdown", "sofia", "sofia_contact", "status"])
-        #expect(answer.completion.replace == 1)
-        #expect(answer.completion.insert == "s")
-        #expect(answer.completion.candidates.count == 5)
+        #expect(answer.completion(line: "s").replace == 1)
+        #expect(answer.completion(line: "s").insert == "s")
+        #expect(answer.completion(line: "s").candidates.count == 5)
         let none = ServerCompletion(body: "\n\n\n\n")
         #expect(none.candidates.isEmpty)
-        #expect(none.completion == Completion(replace: 0, insert: "", candidates: []))
+        #expect(none.completion(line: "") == Completion(replace: 0, insert: "", candidates: []))
+    }
+
+    /// fs_cli's request (reference 1.14): up to the cursor, leading spaces gone, trailing ones collapsed,
+    /// `c=<offset>;` only when the cursor is inside the line.
+    @Test func requestAsFsCliSendsIt() {
+        #expect(ServerCompletion.argument(line: "show", cursorOffset: 4, cursorAtEnd: true) == "show")
+        #expect(ServerCompletion.argument(line: "show ", cursorOffset: 5, cursorAtEnd: true) == "show ")
+        #expect(ServerCompletion.argument(line: "  show   ", cursorOffset: 9, cursorAtEnd: true) == "show ")
+        #expect(ServerCompletion.argument(line: "show ch", cursorOffset: 7, cursorAtEnd: false) == "c=7;show ch")
+    }
+
+    /// The reply's length is the server's word: it never deletes more than the word under the cursor
+    /// (the simulator once answered `show ` with `write=4:show ` and the line became `sshow `).
+    @Test func writeLengthIsAppliedAtTheCursorAndBounded() {
+        let wrong = ServerCompletion(body: "\n\n[                show]\t\n\nwrite=4:show ")
+        #expect(wrong.completion(line: "show ") == Completion(replace: 0, insert: "show ", candidates: []))
+        let bytes = ServerCompletion(body: "\n\n[              héllo]\t\n\nwrite=3:héllo ")
+        #expect(bytes.completion(line: "echo hé").replace == 2)
     }
 
     @Test func columnsGoDownThenAcross() {

@@ -1,6 +1,7 @@
 import ConsoleUI
 import ESLProtocol
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct StyleTests {
@@ -52,6 +53,47 @@ import Testing
         #expect(Self.inUTC { EventFormatter.clock(1_795_739_358_004_922, date: true) } == "2026-11-27 00:29:18.004")
         let job = Event(name: "BACKGROUND_JOB", headers: [Header("Job-UUID", "j"), Header("Job-Command", "status")], body: "UP 0 years\nmore")
         #expect(EventFormatter().render(job) == "BACKGROUND_JOB status [j] → UP 0 years\n")
+    }
+
+    /// The sofia-register-plain capture (a SIP client registers, then unregisters): who, where from,
+    /// for how long, in one line each. Expected lines written by hand from the capture.
+    @Test func sofiaRegistrationsSayWhoAndFromWhere() throws {
+        let events = try Fixtures.messages("sofia-register-plain").compactMap { message -> Event? in
+            if case .event(let event, _) = message { return event }
+            return nil
+        }
+        let lines = events.map { event in
+            let line = EventFormatter().summary(event)
+            return String(line.drop { $0 != " " }.dropFirst())  // the clock is local time
+        }
+        let contact = "<sip:1000@127.0.0.1:5999>"
+        #expect(lines == [
+            "CUSTOM sofia::pre_register 1000@127.0.0.1 on internal \(contact) from 127.0.0.1:5999/udp expires 60 Registered(UDP) ua \"unknown\"",
+            "CUSTOM sofia::register_attempt 1000@127.0.0.1 on internal \(contact) from 127.0.0.1:5999/udp expires 60 Registered(UDP) auth RENEWED ua \"unknown\"",
+            "CUSTOM sofia::register 1000@127.0.0.1 on internal \(contact) from 127.0.0.1:5999/udp expires 60 Registered(UDP) ua \"unknown\"",
+            "CUSTOM sofia::pre_register 1000@127.0.0.1 on internal \(contact) from 127.0.0.1:5999/udp expires 0 Registered(UDP) ua \"unknown\"",
+            "CUSTOM sofia::register_attempt 1000@127.0.0.1 on internal \(contact) from 127.0.0.1:5999/udp expires 0 Registered(UDP) auth RENEWED ua \"unknown\"",
+            "CUSTOM sofia::unregister 1000@127.0.0.1 on internal \(contact) from 127.0.0.1:5999 expires 0 ua \"unknown\"",
+        ])
+    }
+
+    @Test func conferenceMaintenanceAndOtherCustomEvents() {
+        let join = Event(name: "CUSTOM", subclass: "conference::maintenance", headers: [
+            Header("Conference-Name", "3000-vm"), Header("Action", "add-member"), Header("Member-ID", "4"),
+            Header("Caller-Caller-ID-Name", "Alice"), Header("Caller-Caller-ID-Number", "1001"), Header("Unique-ID", "u1"),
+        ])
+        #expect(EventFormatter().summary(join) == "CUSTOM conference::maintenance 3000-vm add-member member 4 Alice <1001> [u1]")
+        let contact = Event(name: "CUSTOM", subclass: "sofia::register", headers: [
+            Header("username", "1002"), Header("realm", "pbx"), Header("contact", "\"Bob\" <sip:1002@192.0.2.9:5070;transport=tcp>"),
+            Header("network-ip", "192.0.2.9"), Header("network-port", "5070"), Header("expires", "300"),
+        ])
+        #expect(EventFormatter().summary(contact) == "CUSTOM sofia::register 1002@pbx \"Bob\" <sip:1002@192.0.2.9:5070;transport=tcp> from 192.0.2.9:5070/tcp expires 300")
+        // Any other CUSTOM event: its own first headers, not the core's stamps.
+        let queue = Event(name: "CUSTOM", subclass: "callcenter::info", headers: [
+            Header("Core-UUID", "c"), Header("FreeSWITCH-Hostname", "vm"), Header("CC-Queue", "support@default"),
+            Header("CC-Action", "member-queue-start"), Header("CC-Member-CID-Name", "Carol Q"),
+        ])
+        #expect(EventFormatter().summary(queue) == "CUSTOM callcenter::info CC-Queue=support@default CC-Action=member-queue-start CC-Member-CID-Name=\"Carol Q\"")
     }
 
     @Test func headersFormatIsDecodedThenBody() {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ESLClient
 import ESLProtocol
 import ESLSimulator
@@ -42,6 +45,53 @@ import Testing
         #expect(try connection.send(.filterDelete(.all)).text == "+OK filter deleted. [all][]")
         simulator.originate(destination: "3000")
         #expect(Set(Self.events(connection).map(\.name)).contains("CHANNEL_STATE"))
+    }
+
+    /// console_complete as switch_console.c parses it: spaces kept, one trailing space starts a new
+    /// word, `c=<cursor>;` cuts the line, live uuids after uuid_kill.
+    @Test func consoleCompleteKeepsSpacesAndTheCursor() throws {
+        let simulator = try SimulatorConformanceTests.simulator()
+        defer { simulator.stop() }
+        let connection = try Self.connect(simulator)
+        defer { connection.close() }
+        let afterShow = try connection.send(.api("console_complete show ")).text
+        #expect(afterShow.contains("[            channels]"))
+        #expect(!afterShow.contains("write="))
+        #expect(try connection.send(.api("console_complete show    ")).text == afterShow)
+        #expect(try connection.send(.api("console_complete show")).text.hasSuffix("\n\nwrite=4:show "))
+        #expect(try connection.send(.api("console_complete c=7;show chan")).text.hasSuffix("write=2:cha"))
+        let uuid = simulator.originate(destination: "9196")
+        let uuids = try connection.send(.api("console_complete uuid_kill \(uuid.prefix(4))")).text
+        #expect(uuids.contains(uuid))
+    }
+
+    /// `created` is created_epoch in local time; `like X` filters; a call's caller number is the same
+    /// in `show channels` and through uuid_getvar (as the call-control-replies capture shows).
+    @Test func showChannelsAnswersLikeTheCaptures() throws {
+        let simulator = try SimulatorConformanceTests.simulator()
+        defer { simulator.stop() }
+        let connection = try Self.connect(simulator)
+        defer { connection.close() }
+        let first = simulator.originate(destination: "1000")
+        simulator.originate(destination: "2000")
+        let rows = try connection.send(.api("show channels")).text.split(separator: "\n")
+        let columns = rows[0].split(separator: ",", omittingEmptySubsequences: false)
+        let row = rows[1].split(separator: ",", omittingEmptySubsequences: false)
+        let value = { (name: String) in String(row[columns.firstIndex { $0 == name }!]) }
+        var seconds = Int(value("created_epoch"))!
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
+        #expect(value("created") == String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        let like = try connection.send(.api("show channels like loopback/1000")).text
+        #expect(like.hasSuffix("\n\n2 total.\n"))
+        #expect(like.contains(first))
+        #expect(!like.contains("loopback/2000"))
+        #expect(try connection.send(.api("show channels like nobody-here")).text == "\n0 total.\n")
+        #expect(!value("cid_num").isEmpty)
+        #expect(try connection.send(.api("uuid_getvar \(value("uuid")) caller_id_number")).text == value("cid_num"))
+        #expect(try connection.send(.api("uuid_getvar \(value("uuid")) no_such_variable")).text == "_undef_")
     }
 
     @Test func regexFilters() throws {

@@ -1,3 +1,4 @@
+import ConsoleUI
 import ESLProtocol
 import Testing
 @testable import EslshKit
@@ -162,5 +163,45 @@ import Testing
         config.mode = 0o100644
         #expect(try resolve(config: config).warnings == ["conf:3: unknown key 'colour' ignored",
                                                         "conf holds a password and is readable by others (chmod 600 conf)"])
+    }
+}
+
+/// fs_cli's profile keys that eslsh honours since issue 18, with the command line over them.
+@Suite struct FsCliKeySettingsTests {
+    let config = try! ConfigFile(path: "conf", text: """
+        [default]
+        debug => 7
+        batchmode => yes
+        log-uuid => true
+        prompt-color => red
+        input-text-color => bold-blue
+        output-text-color => purple
+        key_F2 => hostname
+        key_toggle_F2 => version
+        """)
+
+    @Test func keysAndTheCommandLineOverThem() throws {
+        let settings = try Settings.resolve(Invocation(), environment: { _ in nil }, config: config, askPassword: { "" })
+        #expect(settings.debug == 1)
+        #expect(settings.batch)
+        #expect(settings.logUUID == 0)
+        #expect(settings.promptColor == "\u{1B}[31m")
+        // fs_cli maps bold-<colour> to the background colour; an unknown name resets.
+        #expect(settings.inputColor == "\u{1B}[44m")
+        #expect(settings.outputColor == "\u{1B}[m")
+        #expect(settings.functionKeys[2] == "hostname")
+        #expect(settings.functionKeyToggles[2] == "version")
+        var invocation = Invocation()
+        invocation.debug = 0
+        invocation.logUUID = 8
+        let overridden = try Settings.resolve(invocation, environment: { _ in nil }, config: config, askPassword: { "" })
+        #expect(overridden.debug == 0)
+        #expect(overridden.logUUID == 8)
+    }
+
+    @Test func theColourKeysColourThePromptAndTheTypedText() {
+        let prompt = InteractiveConsole.colored("freeswitch@vm> ", style: Style(enabled: true), color: "\u{1B}[31m", input: "\u{1B}[44m")
+        #expect(prompt == "\u{1}\u{1B}[31m\u{1}freeswitch@vm>\u{1}\u{1B}[0m\u{1B}[44m\u{1} ")
+        #expect(InteractiveConsole.colored("p> ", style: Style(enabled: false), color: "\u{1B}[31m") == "p> ")
     }
 }

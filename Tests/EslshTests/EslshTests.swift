@@ -26,9 +26,10 @@ import Testing
         return env
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], readDelay: Double = 0) throws -> Run {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], readDelay: Double = 0,
+                    executable: String = binary) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = Self.environment(environment)
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -209,5 +210,63 @@ import Testing
             #expect(manual.contains("Fl -\(option)"), "docs/eslsh.1 lacks --\(option): run make man")
         }
         for code in 0...6 { #expect(manual.contains(".It \(code)\n")) }
+    }
+
+    /// tmux's client logs (`tmux -v`) once got committed at the root: they are ignored, and none is tracked.
+    @Test func noTmuxClientLogIsTracked() throws {
+        let root = "\(#filePath)".replacingOccurrences(of: "/Tests/EslshTests/EslshTests.swift", with: "")
+        let ignore = try String(contentsOfFile: root + "/.gitignore", encoding: .utf8)
+        #expect(ignore.split(separator: "\n").contains("tmux-client-*.log"))
+        guard FileManager.default.fileExists(atPath: root + "/.git") else { return }
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", root, "ls-files", "--", "tmux-client-*.log", "*/tmux-client-*.log"]
+        let out = Pipe()
+        git.standardOutput = out
+        try git.run()
+        let tracked = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        git.waitUntilExit()
+        #expect(tracked.isEmpty, "\(tracked)")
+    }
+
+    /// The page as `man` shows it: no mdoc warnings, every option of --help in its list (and none
+    /// that --help lacks), examples that can be pasted, a synopsis that needs no subcommand.
+    @Test func theRenderedManualMatchesHelp() throws {
+        let manualPath = "\(#filePath)".replacingOccurrences(of: "Tests/EslshTests/EslshTests.swift", with: "docs/eslsh.1")
+        let groff = Process()
+        groff.executableURL = URL(fileURLWithPath: "/usr/bin/groff")
+        groff.arguments = ["-ww", "-mandoc", "-Tutf8", "-P-c", "-P-b", "-P-u", manualPath]
+        groff.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        let out = Pipe(), err = Pipe()
+        groff.standardOutput = out
+        groff.standardError = err
+        try groff.run()
+        let page = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let warnings = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        groff.waitUntilExit()
+        #expect(warnings.isEmpty, "groff -ww: \(warnings)")
+        // Option names at the start of a list item: `  -H, --host <host>   Host …` (help), `     -H, --host host...` (man).
+        func itemOptions(_ text: String, from start: String, to end: String) -> Set<String> {
+            guard let from = text.range(of: start), let to = text.range(of: end, range: from.upperBound..<text.endIndex) else { return [] }
+            var names = Set<String>()
+            for line in text[from.upperBound..<to.lowerBound].split(separator: "\n") where line.drop(while: { $0 == " " }).hasPrefix("-") {
+                let tag = line.drop(while: { $0 == " " }).components(separatedBy: "  ").first ?? ""
+                for word in tag.split(whereSeparator: { $0 == " " || $0 == "," }) where word.hasPrefix("--") {
+                    names.insert(String(word.prefix { $0.isLetter || $0 == "-" }))
+                }
+            }
+            return names
+        }
+        let help = try EslshTests.run(["--help"]).stdout
+        // The manual documents `eslsh replay` too.
+        let replay = try EslshTests.run(["replay", "--help"]).stdout + "\nEND"
+        let helpOptions = itemOptions(help, from: "\nOPTIONS:\n", to: "\nSUBCOMMANDS:").union(itemOptions(replay, from: "\nOPTIONS:\n", to: "\nEND"))
+        let manOptions = itemOptions(page, from: "\nDESCRIPTION\n", to: "\nLINE GRAMMAR")
+        #expect(helpOptions.count > 40)
+        #expect(manOptions == helpOptions, "only in help: \(helpOptions.subtracting(manOptions)); only in the manual: \(manOptions.subtracting(helpOptions))")
+        #expect(page.contains("eslsh -x \"show calls count\" -x version"), "examples keep their quotes")
+        let synopsis = page.components(separatedBy: "\nSYNOPSIS\n").last?.split(separator: "\n").first ?? ""
+        #expect(synopsis.trimmingCharacters(in: .whitespaces).hasPrefix("eslsh [profile]"), "\(synopsis)")
+        #expect(page.contains("eslsh replay [options] file"))
     }
 }

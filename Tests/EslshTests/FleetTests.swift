@@ -150,6 +150,8 @@ import Testing
         defer { one.stop(); two.stop() }
         one.originate(destination: "9196")
         one.originate(destination: "9197")
+        one.originate(destination: "9198")
+        two.originate(destination: "9199")
         let dead = "127.0.0.1:\(try Self.closedPort())"
         let a = "127.0.0.1:\(one.port)", b = "127.0.0.1:\(two.port)"
         let run = try EslshTests.run(["-H", a, "-H", b, "-H", dead, "-x", "show calls count", "--output", "table"])
@@ -158,10 +160,10 @@ import Testing
         #expect(run.stdout == """
             host\(String(repeating: " ", count: width - 4))  total
             \(String(repeating: "-", count: width))  -----
-            \(a)  2
-            \(b)  0
+            \(a)  3
+            \(b)  1
 
-            2 total.
+            4 total.
 
             """)
         #expect(run.stderr.hasPrefix("[\(dead)] eslsh: connection refused"))

@@ -38,6 +38,23 @@ import Testing
         #expect(run.stderr == "eslsh: listening on port \(port) for FreeSWITCH's socket application\n")
     }
 
+    /// `--debug 1` traces each call's commands and frames, as in the other modes (it once printed nothing).
+    @Test func debugTracesTheCallsCommands() throws {
+        let simulator = try EslshTests.simulator()
+        defer { simulator.stop() }
+        let port = Self.freePort()
+        Thread.detachNewThread {
+            guard waitUntilListening(port: port) else { return }
+            _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("originate loopback/9196/default &socket(127.0.0.1:\(port) async full)"))
+        }
+        let run = try EslshTests.run(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s", "-d", "1"], stdin: "answer\n")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("eslsh: trace: > connect\n"), "\(run.stderr)")
+        #expect(run.stderr.contains("eslsh: trace: > myevents\n"))
+        #expect(run.stderr.contains("eslsh: trace: > sendmsg"))
+        #expect(run.stderr.contains("eslsh: trace: < command/reply"))
+    }
+
     @Test func connectionsFromOtherNetworksAreRefused() throws {
         let port = Self.freePort()
         let eslsh = try LiveProcess(["--listen", "127.0.0.1:\(port)", "--allow", "10.0.0.0/8", "--calls", "1"])

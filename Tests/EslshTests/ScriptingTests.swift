@@ -208,7 +208,7 @@ import Testing
         let port = server.port
         _ = consume server
         // The switch comes up only once eslsh said it failed once and will retry.
-        let eslsh = try LiveProcess(["-P", "\(port)", "-r", "5", "-x", "hostname"])
+        let eslsh = try LiveProcess(["-P", "\(port)", "--retries", "5", "-x", "hostname"])
         #expect(eslsh.waitForOutput("retrying (1/5)", onStderr: true), "\(eslsh.stderr)")
         var configuration = SimulatorConfiguration()
         configuration.port = port
@@ -278,7 +278,7 @@ import Testing
         let loud = try run(["-x", "hostname"], environment: ["ESLSH_CONFIG": config])
         #expect(loud.stdout == "vm\n")
         #expect(loud.stderr == "eslsh: warning: \(config) holds a password and is readable by others (chmod 600 \(config))\n")
-        let quiet = try run(["-q", "-x", "hostname"], environment: ["ESLSH_CONFIG": config])
+        let quiet = try run(["--errors-only", "-x", "hostname"], environment: ["ESLSH_CONFIG": config])
         #expect(quiet.stderr.isEmpty)
     }
 
@@ -295,12 +295,25 @@ import Testing
 
     @Test(arguments: [
         ["--events", "ALL", "-x", "status"], ["--count", "3"], ["--events", " "], ["--filter", "novalue", "--events", "ALL"],
-        ["-p", "x", "--ask-password"], ["-r", "-1"], ["--color", "sometimes"], ["--format", "yaml"],
+        ["-p", "x", "--ask-password"], ["--retries", "-1"], ["--color", "sometimes"], ["--format", "yaml"],
+        ["--bogus"], ["--format", "bogus"], ["replay"], ["replay", "--speed", "0", "x"], ["-P", "0"], ["-d", "9"],
     ])
     func moreUsageErrors(arguments: [String]) throws {
         let run = try run(arguments)
         #expect(run.status == 2)
-        #expect(!run.stderr.isEmpty)
+        // One line, no usage or help after it (it was 4 lines for --bogus, 12 for --format bogus, the
+        // whole help for `eslsh replay`).
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.stderr)")
+        #expect(lines.first?.hasPrefix("eslsh") == true)
+        #expect(run.stdout.isEmpty)
+    }
+
+    /// A mistyped long option: one line, and one more with the nearest option.
+    @Test func aMistypedOptionGetsOneSuggestion() throws {
+        let run = try run(["--evnets", "ALL"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "eslsh: Unknown option '--evnets'. See 'eslsh --help'.\nDid you mean '--events'?\n")
     }
 }
 

@@ -51,7 +51,7 @@ import Testing
         simulator.stop()
         // A hang check: the message comes within milliseconds.
         #expect(terminal.waitFor { $0.contains("eslsh: connection closed by 127.0.0.1:") })
-        #expect(terminal.waitFor { $0.contains("EXIT=1\nSTTY-SAME") }, "\(terminal.screen())")
+        #expect(terminal.waitFor { $0.contains("EXIT=6\nSTTY-SAME") }, "\(terminal.screen())")
     }
 
     @Test(arguments: [(State.idle, SIGTERM), (.waiting, SIGTERM), (.streaming, SIGTERM), (.idle, SIGHUP), (.waiting, SIGHUP), (.streaming, SIGHUP)])

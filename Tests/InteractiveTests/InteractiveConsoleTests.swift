@@ -1,3 +1,4 @@
+import ESLClient
 import ESLProtocol
 import ESLSimulator
 import Foundation
@@ -19,6 +20,15 @@ import Testing
     }
 
     static let prompt = "freeswitch@vm>"
+
+    /// A simulator and the console against it, at its prompt.
+    static func startedConsole(arguments: String = "") throws -> (Simulator, TmuxTerminal) {
+        let simulator = try Self.simulator()
+        let terminal = try TmuxTerminal()
+        start(terminal, port: simulator.port, arguments: arguments)
+        #expect(terminal.waitForLastLine(prompt))
+        return (simulator, terminal)
+    }
 
     @Test func promptFromSwitchnameAndACommand() throws {
         let simulator = try Self.simulator()
@@ -164,6 +174,29 @@ import Testing
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
 
+    /// `/event plain CUSTOM sof` + Tab: FreeSWITCH's own subclasses, and any seen in the stream.
+    @Test func tabCompletesCustomSubclassesKnownAndSeen() throws {
+        let (simulator, terminal) = try Self.startedConsole()
+        defer { simulator.stop() }
+        terminal.type("/event plain CUSTOM sofia::unr")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) /event plain CUSTOM sofia::unregister"))
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("+OK event listener enabled plain") })
+        terminal.type("/event plain ALL")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.components(separatedBy: "+OK event listener enabled plain").count == 3 })
+        let sender = try Connection.open(ConnectOptions(port: simulator.port))
+        defer { sender.close() }
+        _ = try sender.send(.sendevent(name: "CUSTOM", headers: [Header("Event-Subclass", "acme::heartbeat")]))
+        #expect(terminal.waitFor { $0.contains("acme::heartbeat") })
+        terminal.type("/nixevent CUSTOM acme::h")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) /nixevent CUSTOM acme::heartbeat"), "\(terminal.screen())")
+        terminal.press("C-u", "C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
     @Test func tabAsksTheSwitchForAPINames() throws {
         let simulator = try Self.simulator()
         defer { simulator.stop() }
@@ -175,6 +208,90 @@ import Testing
         #expect(terminal.waitForLastLine("\(Self.prompt) switchname"))
         terminal.press("Enter")
         #expect(terminal.waitFor { $0.hasSuffix("switchname\nvm\n\(Self.prompt)") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
+    }
+
+    /// fs_cli's -i: Ctrl-C at the prompt exits (130); -Q: no history file is written; -s starts
+    /// with the UUID log filter.
+    @Test(arguments: [("-i -Q", "-s"), ("--interrupt --no-history-file", "--set-log-uuid")])
+    func interruptExitsAndNoHistoryFile(options: String, setUUID: String) throws {
+        let (simulator, terminal) = try Self.startedConsole(arguments: "\(options) \(setUUID) 0000")
+        defer { simulator.stop() }
+        simulator.log(LogLine(level: 3, userData: "1111", text: "2026-11-27 10:00:00.000000 99.00% [ERR] test.c:1 another call\n"))
+        simulator.log(LogLine(level: 3, userData: "0000", text: "2026-11-27 10:00:00.000000 99.00% [ERR] test.c:1 the call asked for\n"))
+        #expect(terminal.waitFor { $0.contains("the call asked for") })
+        #expect(!terminal.screen().contains("another call"))
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("hostname\nvm\n") })
+        terminal.press("C-c")
+        #expect(terminal.waitFor { $0.contains("Interrupted.\nEXIT=130\nSTTY-SAME") }, "\(terminal.screen())")
+        #expect(!FileManager.default.fileExists(atPath: terminal.home + "/.local/state/eslsh/history"))
+    }
+
+    /// fs_cli's key_toggle_Fn: presses of Fn alternate between key_Fn's line and the toggle's;
+    /// prompt-string from the profile.
+    @Test func functionKeyTogglesAndPromptStringFromTheProfile() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        let config = terminal.home + "/fs_cli.conf"
+        try "[default]\nport => \(simulator.port)\nkey_F2 => hostname\nkey_toggle_F2 => version short\nprompt-string => toggles@%s\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        terminal.type("ESLSH_CONFIG=\(config) \(Self.binary) --color never; echo \"EXIT=$?\"")
+        terminal.press("Enter")
+        #expect(terminal.waitForLastLine("toggles@vm>"))
+        terminal.press("F2")
+        #expect(terminal.waitFor { $0.contains("toggles@vm> hostname\nvm\n") })
+        terminal.press("F2")
+        #expect(terminal.waitFor { $0.contains("toggles@vm> version short\n1.11.3\n") })
+        terminal.press("F2")
+        #expect(terminal.waitFor { $0.components(separatedBy: "toggles@vm> hostname\nvm\n").count == 3 })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0") })
+    }
+
+    /// Run from a shell without job control (`make demo`, a wrapper script), Ctrl-C at the prompt is the
+    /// console's alone: the wrapper never sees it, and its status is eslsh's.
+    @Test func ctrlCAtThePromptDoesNotReachAWrapperScript() throws {
+        let simulator = try Self.simulator()
+        defer { simulator.stop() }
+        let terminal = try TmuxTerminal()
+        terminal.type("bash -c 'trap \"echo WRAPPER-GOT-INT\" INT; \(Self.binary) -P \(simulator.port) --color never; echo WRAPPER-AFTER=$?'")
+        terminal.press("Enter")
+        #expect(terminal.waitForLastLine(Self.prompt))
+        terminal.press("C-c")
+        terminal.type("hostname")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("hostname\nvm\n") })
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("WRAPPER-AFTER=") })
+        #expect(terminal.screen().contains("WRAPPER-AFTER=0"))
+        #expect(!terminal.screen().split(separator: "\n").contains("WRAPPER-GOT-INT"))
+        // The terminal is the shell's again: it reads and runs the next line.
+        terminal.type("echo SHELL-HAS-TERMINAL")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("\nSHELL-HAS-TERMINAL") })
+    }
+
+    /// Tab twice after `show` (the demo once turned the line into `sshow `): the first completes the
+    /// word, the second lists show's arguments once; a third does not list them again.
+    @Test func tabTwiceAfterShowListsItsArgumentsOnce() throws {
+        let (simulator, terminal) = try Self.startedConsole()
+        defer { simulator.stop() }
+        terminal.type("show")
+        terminal.press("Tab")
+        terminal.press("Tab")
+        #expect(terminal.waitFor { $0.contains("detailed_bridged_calls") })
+        #expect(terminal.waitForLastLine("\(Self.prompt) show"), "\(terminal.screen())")
+        terminal.press("Tab")
+        terminal.type("chan")
+        terminal.press("Tab")
+        #expect(terminal.waitForLastLine("\(Self.prompt) show channels"), "\(terminal.screen())")
+        #expect(terminal.everything().components(separatedBy: "detailed_bridged_calls").count == 2, "listed once: \(terminal.screen())")
+        terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("0 total.") })
         terminal.press("C-d")
         #expect(terminal.waitFor { $0.contains("EXIT=0\nSTTY-SAME") })
     }
@@ -212,6 +329,8 @@ import Testing
         #expect(waiting.wait(), "the command never reached the server")
         terminal.press("C-c")
         #expect(terminal.waitFor { $0.contains("cancelled") })
+        // One ^C: the terminal's echo of the key is not followed by a second one (it once read `^C^C: …`).
+        #expect(terminal.screen().split(separator: "\n").contains("^C: cancelled; the reply, if it comes, will be discarded."), "\(terminal.screen())")
         #expect(terminal.waitForLastLine(Self.prompt))
         terminal.type("next")
         terminal.press("Enter")
@@ -249,7 +368,7 @@ import Testing
         simulator.stop()
         // Shown while idle, without a key pressed (a hang check: it takes milliseconds).
         #expect(terminal.waitFor { $0.contains("eslsh: connection closed by 127.0.0.1:") })
-        #expect(terminal.waitFor { $0.contains("EXIT=1\nSTTY-SAME") })
+        #expect(terminal.waitFor { $0.contains("EXIT=6\nSTTY-SAME") })
     }
 
     @Test func coloursWhenAskedFor() throws {
@@ -294,7 +413,7 @@ import Testing
         #expect(terminal.waitForLastLine(Self.prompt))
         promptShown.open()
         #expect(terminal.waitFor { $0.contains("eslsh: server closed the connection: Disconnected, goodbye.") })
-        #expect(terminal.waitFor { $0.contains("EXIT=1\nSTTY-SAME") })
+        #expect(terminal.waitFor { $0.contains("EXIT=6\nSTTY-SAME") })
     }
 
     @Test func promptTemplateNoHistoryAndDebugTrace() throws {

@@ -167,7 +167,7 @@ import Testing
         Self.enter(terminal, "/getvar channel_name")
         expectCommand("getvar channel_name\n\n")
         terminal.press("C-c")
-        #expect(terminal.waitFor { $0.hasSuffix("^C: cancelled; the reply, if it comes, will be discarded.\ncall 1 (default→9196)>") })
+        #expect(terminal.waitFor { $0.hasSuffix("\n^C: cancelled; the reply, if it comes, will be discarded.\ncall 1 (default→9196)>") })
         freeswitch.send("Content-Type: command/reply\nReply-Text: LATE\n\n")
         Self.enter(terminal, "/getvar channel_name")
         expectCommand("getvar channel_name\n\n")
