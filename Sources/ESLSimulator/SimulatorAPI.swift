@@ -27,7 +27,6 @@ struct SimulatorAPI {
         case "create_uuid": return UUIDText.random()
         case "originate": return originate(argument)
         case "uuid_kill": return kill(argument)
-        case "uuid_getvar": return getvar(argument)
         case "uuid_dump": return dump(argument)
         case "uuid_broadcast": return broadcast(argument)
         case "hupall": return hupall(argument)
@@ -121,12 +120,6 @@ struct SimulatorAPI {
         }
         for call in simulator.calls { call.hangup(cause: cause) }
         return "+OK hangup all channels with cause \(cause)\n"
-    }
-
-    private func getvar(_ argument: String) -> String {
-        let parts = argument.split(separator: " ").map(String.init)
-        guard let uuid = parts.first, let call = simulator.call(uuid) else { return "-ERR No such channel!\n" }
-        return parts.count > 1 ? call.variable(parts[1]) : ""
     }
 
     /// `uuid_dump <uuid>`: the channel as a plain CHANNEL_DATA event body.
