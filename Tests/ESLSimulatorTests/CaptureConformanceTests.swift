@@ -58,6 +58,11 @@ extension SimulatorConformanceTests {
             }
         }
         #expect(ours.first { $0.headers["Reply-Text"] == "+OK accepted" }?.headers["Allowed-API"] == "status,show")
+        // An API command outside esl-allowed-api (the captures README: `api version` was denied).
+        let other = try RawClient(port: simulator.port)
+        _ = try other.frames { $0.count >= 1 }
+        let denied = try other.exchange("userauth 1000@127.0.0.1:esl-secret-1000\n\napi version\n\n", replies: 2)
+        #expect(denied.compactMap { $0.headers["Reply-Text"] } == ["+OK accepted", "-ERR permission denied"])
     }
 
     // MARK: - Filters
