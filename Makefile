@@ -1,7 +1,7 @@
 # eslsh — make deps | build | test | demo | release | install | deb | deb-check | bench | man | fuzz | clean
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
-DEB_PACKAGES = libedit-dev pkg-config tmux groff-base
+DEB_PACKAGES = libedit-dev libncurses-dev pkg-config tmux groff-base
 # And those `make deb` and `make deb-check` need (dpkg-parsechangelog, strip, lintian, man).
 DEB_TOOLS = dpkg-dev binutils lintian man-db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -20,6 +20,12 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // ncurses (wide), from Debian's libncurses-dev, for the full-screen views; the shim wraps its macros.
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
         // The protocol core, with no I/O at all: decoder, messages, events, encoder, recording format,
         // reply correlation. Depends on nothing; Tests/ESLProtocolTests/CoreHasNoIOTests keeps it so.
         .target(name: "ESLProtocol"),
@@ -28,7 +34,7 @@ let package = Package(
         // A FreeSWITCH stand-in that answers the way the captures show.
         .target(name: "ESLSimulator", dependencies: ["ESLProtocol", "ESLClient"]),
         // Line editing and rendering of messages to text. No sockets.
-        .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit"]),
+        .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit", "CNcurses"]),
         // What eslsh does: settings and profiles, sessions, the mode runners. Tested without the binary.
         .target(name: "EslshKit", dependencies: ["ESLProtocol", "ESLClient", "ConsoleUI"]),
         // Options and dispatch only.
@@ -49,17 +55,17 @@ let package = Package(
         // Shared by the test targets: the captures as fixtures, a scriptable misbehaving server.
         .target(name: "TestSupport", dependencies: ["ESLProtocol", "ESLClient", "ESLSimulator"], path: "Tests/TestSupport", exclude: ["Fixtures"]),
         // What the fuzzer feeds every input to; the regression tests replay its findings through it too.
-        .target(name: "ESLFuzzing", dependencies: ["ESLProtocol"]),
+        .target(name: "ESLFuzzing", dependencies: ["ESLProtocol", "ConsoleUI", "EslshKit"]),
         // libFuzzer harness over everything that parses server bytes (make fuzz); a plain build replays files.
         .executableTarget(name: "eslfuzz", dependencies: ["ESLProtocol", "ESLClient", "ESLFuzzing"]),
         // Benchmarks (make bench).
-        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLClient", "ESLSimulator"]),
+        .executableTarget(name: "eslbench", dependencies: ["ESLProtocol", "ESLClient", "ESLSimulator", "ConsoleUI"]),
         .testTarget(name: "ESLProtocolTests", dependencies: ["ESLProtocol", "ESLClient", "ESLFuzzing", "TestSupport"]),
         .testTarget(name: "ESLClientTests", dependencies: ["ESLClient", "ESLProtocol", "ESLSimulator", "TestSupport"]),
-        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "TestSupport"]),
+        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "ESLProtocol", "ESLFuzzing", "TestSupport"]),
         // The executable's option declarations against its start-up fast path.
         .testTarget(name: "EslshOptionsTests", dependencies: ["eslsh", "EslshKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLClient", "ESLSimulator", "TestSupport"]),
+        .testTarget(name: "EslshKitTests", dependencies: ["EslshKit", "ConsoleUI", "ESLProtocol", "ESLClient", "ESLFuzzing", "ESLSimulator", "TestSupport"]),
         .testTarget(name: "ESLSimulatorTests", dependencies: ["ESLSimulator", "ESLProtocol", "ESLClient", "TestSupport"]),
         // Runs the built eslsh binary against the simulator.
         .testTarget(name: "EslshTests", dependencies: ["ESLSimulator", "ESLProtocol", "ESLClient", "TestSupport"]),

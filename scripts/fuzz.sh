@@ -1,20 +1,37 @@
 #!/usr/bin/env bash
-# make fuzz: builds the libFuzzer target with the fuzzer and address sanitizers, seeds it with every
-# frame of the captures, and runs it for FUZZ_SECONDS (default 60). Findings land in fuzz-findings/.
+# make fuzz: builds the libFuzzer target with the fuzzer and address sanitizers, seeds it, and runs
+# each of FUZZ_TARGETS (default both) for FUZZ_SECONDS (default 60) in turn:
+#   decoders  every parser of server bytes (FuzzTarget), seeded with every frame of the captures;
+#   parsers   config files, recordings and replay timing, `show` tables, script lines (ParserFuzzTarget).
+# Each target keeps its corpus (fuzz-corpus, fuzz-corpus-parsers) and log (fuzz.log, fuzz-parsers.log);
+# findings land in fuzz-findings/. FUZZ_JOBS>1 runs that many processes per target (-fork). Inputs are
+# at most FUZZ_MAX_LEN bytes (4096 for the decoders, whose frames are long; 1024 for the parsers).
 set -euo pipefail
 seconds=${FUZZ_SECONDS:-60}
+targets=${FUZZ_TARGETS:-decoders parsers}
 scratch=.build-fuzz
 # Both spellings: `--sanitize` alone does not reliably reach the compiler (see the libedit notes).
 swift build -c release --product eslfuzz --scratch-path "$scratch" \
     --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-corpus=fuzz-corpus
-mkdir -p "$corpus" fuzz-findings
-python3 scripts/fuzz-seeds.py Tests/TestSupport/Fixtures "$corpus"
+mkdir -p fuzz-findings
 export SWIFT_BACKTRACE=enable=no   # let ASan, not Swift's crash reporter, report traps
 export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp
-nice -n "${FUZZ_NICE:-0}" "$scratch/release/eslfuzz" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix=fuzz-findings/ \
-    -max_len=${FUZZ_MAX_LEN:-4096} "$corpus" 2>&1 | tee fuzz.log | grep -E "^#[0-9]+ +(INITED|DONE|pulse)|stat::|ERROR|SUMMARY" || true
-grep -q "cov:" fuzz.log || { echo "fuzzing reported no coverage: the target was not instrumented"; exit 1; }
+for target in $targets; do
+    case $target in
+        decoders) corpus=fuzz-corpus; log=fuzz.log; max_len=${FUZZ_MAX_LEN:-4096}
+                  mkdir -p "$corpus"; python3 scripts/fuzz-seeds.py Tests/TestSupport/Fixtures "$corpus" ;;
+        parsers)  corpus=fuzz-corpus-parsers; log=fuzz-parsers.log; max_len=${FUZZ_MAX_LEN:-1024}
+                  mkdir -p "$corpus"; python3 scripts/fuzz-seeds-parsers.py Tests/TestSupport/Fixtures "$corpus" ;;
+        *) echo "unknown fuzz target '$target' (decoders, parsers)"; exit 2 ;;
+    esac
+    fork=()
+    if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then fork=(-fork="$FUZZ_JOBS" -ignore_crashes=0); fi
+    echo "== $target"
+    ESLFUZZ_TARGET=$target nice -n "${FUZZ_NICE:-0}" "$scratch/release/eslfuzz" -max_total_time="$seconds" -print_final_stats=1 \
+        -artifact_prefix=fuzz-findings/ -max_len="$max_len" "${fork[@]}" "$corpus" 2>&1 | tee "$log" \
+        | grep -E "^#[0-9]+ +(INITED|DONE|pulse)|stat::|ERROR|SUMMARY" || true
+    grep -q "cov:" "$log" || { echo "fuzzing $target reported no coverage: the target was not instrumented"; exit 1; }
+done
 if ls fuzz-findings/crash-* fuzz-findings/leak-* fuzz-findings/timeout-* >/dev/null 2>&1; then
     echo "findings in fuzz-findings/"; exit 1
 fi

@@ -87,7 +87,7 @@ public enum Completer {
             case "hangup":
                 if index == 1 { return .channel(stem: stem) }
                 return local(index == 2 ? causeWords : [])
-            case "sendmsg": return index == 1 ? .channel(stem: stem) : local([])
+            case "sendmsg", "trace": return index == 1 ? .channel(stem: stem) : local([])
             // `/bg <api command>` completes as the API command alone would.
             case "bg": return complete(LineGrammar.after(words: 1, in: trimmed))
             case "log": return local(index == 1 ? logWords : [])

@@ -6,17 +6,71 @@
 /// the header, and which column the extra pieces belong to cannot be known. Such an answer is not a
 /// table: it is shown as it came (`show … as json` is exact). The same goes for a row count that
 /// disagrees with `N total.` (a value with a line break).
+///
+/// The cells are kept as one buffer of their UTF-8, not as a String each: a `show … as json` answer of
+/// millions of cells then costs about its own size (as arrays of strings, 60 MB took 755 MB).
 public struct ShowTable: Sendable, Equatable {
     public var columns: [String]
-    public var rows: [[String]]
     /// The aligned table's `N total.`: the rows, unless the table counts something else (a fleet's
     /// per-host counts total the calls, not the hosts).
     public var total: Int?
+    /// The cells' bytes one after another, row after row.
+    private var text: [UInt8] = []
+    /// Where each cell ends in `text` (it starts where the one before it ends).
+    private var cellEnds: [Int] = []
+    /// The index in `cellEnds` of each row's first cell.
+    private var rowStarts: [Int] = []
 
     public init(columns: [String], rows: [[String]], total: Int? = nil) {
         self.columns = columns
-        self.rows = rows
         self.total = total
+        for row in rows {
+            beginRow()
+            for cell in row { appendCell(cell.utf8) }
+        }
+    }
+
+    /// A table without rows yet (`beginRow`, `appendCell`).
+    init(columns: [String]) { self.columns = columns }
+
+    public var rowCount: Int { rowStarts.count }
+
+    /// How many cells row `row` has (every row of a parsed answer has one per column).
+    public func cellCount(_ row: Int) -> Int {
+        (row + 1 < rowStarts.count ? rowStarts[row + 1] : cellEnds.count) - rowStarts[row]
+    }
+
+    /// The bytes of a cell; empty past the end of its row.
+    public func cellBytes(_ row: Int, _ column: Int) -> ArraySlice<UInt8> {
+        guard column < cellCount(row) else { return [] }
+        let index = rowStarts[row] + column
+        return text[(index == 0 ? 0 : cellEnds[index - 1])..<cellEnds[index]]
+    }
+
+    public func cell(_ row: Int, _ column: Int) -> String { String(decoding: cellBytes(row, column), as: UTF8.self) }
+
+    /// Every row as strings (small tables: tests, the fleet's merge).
+    public var rows: [[String]] {
+        (0..<rowCount).map { row in (0..<cellCount(row)).map { cell(row, $0) } }
+    }
+
+    mutating func beginRow() { rowStarts.append(cellEnds.count) }
+
+    mutating func appendCell<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+        text.append(contentsOf: bytes)
+        cellEnds.append(text.count)
+    }
+
+    /// Rows shorter than the columns filled with empty cells (a JSON row without some member).
+    mutating func padRows() {
+        guard (0..<rowCount).contains(where: { cellCount($0) < columns.count }) else { return }
+        var padded = ShowTable(columns: columns)
+        padded.total = total
+        for row in 0..<rowCount {
+            padded.beginRow()
+            for column in 0..<columns.count { padded.appendCell(cellBytes(row, column)) }
+        }
+        self = padded
     }
 
     /// What a `show` answer is.
@@ -59,14 +113,14 @@ public struct ShowTable: Sendable, Equatable {
         let delimiter = header.unicodeScalars.first { !isNameScalar($0) }
         let columns = delimiter.map { split(header, by: $0) } ?? [String(header)]
         guard columns.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(isNameScalar) }) else { return nil }
-        var rows: [[String]] = []
-        rows.reserveCapacity(total)
+        var table = ShowTable(columns: columns)
         for line in body {
             let fields = delimiter.map { split(line, by: $0) } ?? [String(line)]
             guard fields.count == columns.count else { return nil }
-            rows.append(fields)
+            table.beginRow()
+            for field in fields { table.appendCell(field.utf8) }
         }
-        return ShowTable(columns: columns, rows: rows)
+        return table
     }
 
     static func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {

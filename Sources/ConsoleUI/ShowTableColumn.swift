@@ -3,6 +3,6 @@ extension ShowTable {
     /// empty when there are no rows, no such column, or the answer is not a table.
     public static func column(_ name: String, in text: String) -> [String] {
         guard case .table(let table)? = parse(text), let index = table.columns.firstIndex(of: name) else { return [] }
-        return table.rows.compactMap { index < $0.count ? $0[index] : nil }.filter { !$0.isEmpty }
+        return (0..<table.rowCount).map { table.cell($0, index) }.filter { !$0.isEmpty }
     }
 }

@@ -3,7 +3,7 @@ import ESLProtocol
 /// The console's slash commands: names for completion, the help table, and suggestions for typos.
 public enum SlashCommands {
     /// Handled by the console itself.
-    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "output", "wide", "jobs", "stats"]
+    public static let local = ["help", "exit", "quit", "bye", "uuid", "logfilter", "debug", "format", "output", "wide", "jobs", "stats", "top", "trace"]
 
     /// Call control words the line grammar turns into commands.
     public static let callControl = ["execute", "hangup", "bg", "sendevent", "sendmsg", "myevents"]
@@ -27,6 +27,8 @@ public enum SlashCommands {
         /wide                           Tables: every column and whole cells, or fitted to the terminal again.
         /debug [0-7]                    Protocol trace on stderr (0 off); the password is never shown.
         /stats                          Live stats, a line a second, until Ctrl-C or Enter (as eslsh --stats).
+        /top                            Full-screen table of the calls, until q (as eslsh --top).
+        /trace UUID                     One call's timeline until it is gone, Ctrl-C or Enter (as eslsh --trace).
         anything else                   An API command (status, show channels, sofia status …).
         Commands that drop calls or stop the switch (hupall, shutdown, sofia profile … stop|restart, unload …)
         ask first (y/N); --yes turns the question off.

@@ -56,7 +56,8 @@ public struct StatsAccumulator: Sendable {
     }
 
     public mutating func record(_ line: LogLine) {
-        logCounts[min(4, max(0, line.level - 3))] += 1
+        // Clamped before the subtraction: the level is the switch's number, Int.min included.
+        logCounts[min(7, max(3, line.level)) - 3] += 1
     }
 
     public mutating func recordDropped(_ count: Int) { dropped += count }
@@ -91,7 +92,7 @@ public struct StatsAccumulator: Sendable {
     /// The line for an interval of `seconds`; the per-interval counts start again.
     public mutating func take(seconds: Double) -> Line {
         let span = seconds > 0 ? seconds : 1
-        func rate(_ count: Int) -> Int { Int((Double(count) / span).rounded()) }
+        func rate(_ count: Int) -> Int { Int(saturating: (Double(count) / span).rounded()) }
         let top = eventCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5)
         let line = Line(calls: calls, channels: channels, sessionsPerSecond: sessionsPerSecond, idleCPU: idleCPU,
                         eventsPerSecond: rate(eventTotal), topEvents: top.map { NamedRate($0.key, rate($0.value)) },
@@ -115,7 +116,8 @@ public struct StatsAccumulator: Sendable {
 
     public static func format(_ line: Line) -> String {
         func number(_ value: Int?) -> String { value.map(String.init) ?? "-" }
-        let idle = line.idleCPU.map { String(Int(($0 * 10).rounded()) / 10) + "." + String(Int(($0 * 10).rounded()) % 10) } ?? "-"
+        // A percentage from the switch: anything outside 0-100 (NaN, 1e300) is no figure at all.
+        let idle = line.idleCPU.flatMap { (0...100).contains($0) ? Int(($0 * 10).rounded()) : nil }.map { "\($0 / 10).\($0 % 10)" } ?? "-"
         let values = [number(line.calls), number(line.channels), number(line.sessionsPerSecond), idle, String(line.eventsPerSecond)]
             + line.logsPerSecond.map(String.init)
         var out = ""

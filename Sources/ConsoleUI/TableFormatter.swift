@@ -59,7 +59,13 @@ public struct TableFormatter: Sendable {
     public func csv(_ table: ShowTable) -> String {
         guard !table.columns.isEmpty else { return "" }
         var out = table.columns.map(Self.csvField).joined(separator: ",") + "\n"
-        for row in table.rows { out += row.map(Self.csvField).joined(separator: ",") + "\n" }
+        for row in 0..<table.rowCount {
+            for column in 0..<table.cellCount(row) {
+                if column > 0 { out += "," }
+                out += Self.csvField(table.cell(row, column))
+            }
+            out += "\n"
+        }
         return out
     }
 
@@ -71,11 +77,18 @@ public struct TableFormatter: Sendable {
 
     /// One object per line inside the array, so that `grep` still finds a row.
     public func json(_ table: ShowTable) -> String {
-        guard !table.rows.isEmpty else { return "[]\n" }
-        let objects = table.rows.map { row in
-            "  {" + zip(table.columns, row).map { JSONText.quoted($0) + ":" + JSONText.quoted($1) }.joined(separator: ",") + "}"
+        guard table.rowCount > 0 else { return "[]\n" }
+        let names = table.columns.map(JSONText.quoted)
+        var out = "[\n"
+        for row in 0..<table.rowCount {
+            out += row == 0 ? "  {" : ",\n  {"
+            for column in 0..<min(names.count, table.cellCount(row)) {
+                if column > 0 { out += "," }
+                out += names[column] + ":" + JSONText.quoted(table.cell(row, column))
+            }
+            out += "}"
         }
-        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        return out + "\n]\n"
     }
 
     // MARK: - Aligned
@@ -84,13 +97,14 @@ public struct TableFormatter: Sendable {
     /// Too wide for the terminal: the longest cells are cut (with `…`) first, down to `narrowest`;
     /// then columns on the right are left out, and the footer says how many.
     public func aligned(_ table: ShowTable) -> String {
-        guard !table.columns.isEmpty else { return "\n\(table.rows.count) total.\n" }
-        // Each cell as lines (a multi-line cell takes several rows), control characters made spaces.
+        guard !table.columns.isEmpty else { return "\n\(table.rowCount) total.\n" }
+        // Each cell as lines (a multi-line cell takes several rows), control characters made spaces;
+        // made a row at a time, so only the table's own bytes are held for all of it.
         let header = table.columns.map { [Self.printable($0)] }
-        let body = table.rows.map { row in row.map(Self.cellLines) }
+        func body(_ row: Int) -> [[String]] { (0..<table.cellCount(row)).map { Self.cellLines(table.cell(row, $0)) } }
         var natural = header.map { DisplayWidth.of($0[0]) }
-        for row in body {
-            for (index, cell) in row.enumerated() where index < natural.count {
+        for row in 0..<table.rowCount {
+            for (index, cell) in body(row).enumerated() where index < natural.count {
                 for line in cell { natural[index] = max(natural[index], DisplayWidth.of(line)) }
             }
         }
@@ -99,8 +113,8 @@ public struct TableFormatter: Sendable {
         var out = ""
         out += line(header, widths, bold: true)
         out += style.paint(widths.map { String(repeating: "-", count: $0) }.joined(separator: String(repeating: " ", count: Self.gap)), .dim) + "\n"
-        for row in body { out += line(row, widths, bold: false) }
-        out += "\n\(table.total ?? table.rows.count) total."
+        for row in 0..<table.rowCount { out += line(body(row), widths, bold: false) }
+        out += "\n\(table.total ?? table.rowCount) total."
         if shown < table.columns.count {
             let hidden = table.columns.count - shown
             out += " (\(hidden) more column\(hidden == 1 ? "" : "s") not shown: --wide or /wide shows all)"

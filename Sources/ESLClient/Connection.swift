@@ -176,6 +176,14 @@ public final class Connection: @unchecked Sendable {
             }
             decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             failure = drain(&decoder)
+            // A goodbye without linger ends the session at once, as libesl does, even when the peer
+            // leaves the connection open: waiting for its close would hang a command on a peer that
+            // has said it will answer nothing more.
+            if failure == nil, let notice = state.withLock({ correlation.goodbye }) {
+                socket.shutdown()
+                finish(.closed(.goodbye(notice)))
+                return
+            }
         }
         socket.shutdown()
         finish(.protocolError(failure!))

@@ -35,6 +35,16 @@ public indirect enum JSONValue: Sendable, Equatable {
         parser.skipSpace()
         return parser.index == parser.bytes.count ? value : nil
     }
+
+    /// The value at `index` of `bytes` (white space before it skipped), read as if nested `depth` deep
+    /// (the same limit applies), with `index` moved past it: for a reader that walks a large document
+    /// itself and hands the rare values it does not read to this one.
+    public static func parse(_ bytes: [UInt8], at index: inout Int, depth: Int) -> JSONValue? {
+        var parser = Parser(bytes: bytes, index: index)
+        guard let value = parser.value(depth: depth) else { return nil }
+        index = parser.index
+        return value
+    }
 }
 
 extension JSONValue {

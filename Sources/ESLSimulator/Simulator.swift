@@ -30,6 +30,8 @@ public struct SimulatorConfiguration: Sendable {
     public var floodReport: (@Sendable (Int, Double) -> Void)?
     /// Serve this recording to every client that subscribes, as if it were happening now.
     public var replay: RecordingReplay?
+    /// Busy-switch mode (`eslsim --busy N`): about this many calls up at once (see `BusySwitch`).
+    public var busyCalls: Int?
     /// Called with each API command line (api and bgapi) before it runs: tests wait on it instead of sleeping.
     public var onAPI: (@Sendable (String) -> Void)?
     /// Users accepted by `userauth` (user@domain → password and permissions).
@@ -50,6 +52,8 @@ public final class Simulator: @unchecked Sendable {
     private let state = Locked(State())
     private let sequence = Atomic<Int>(400)
     private let stopped = Atomic<Bool>(false)
+    /// Busy-switch mode's calls, when it is on.
+    private(set) var busy: BusySwitch?
 
     struct State {
         var sessions: [ObjectIdentifier: SimulatorSession] = [:]
@@ -71,6 +75,10 @@ public final class Simulator: @unchecked Sendable {
         port = listener.port
         Background.start { [self] in acceptLoop() }
         if let interval = configuration.heartbeatInterval { Background.start { [self] in every(interval) { fireHeartbeat() } } }
+        if let target = configuration.busyCalls {
+            busy = BusySwitch(simulator: self, target: target)
+            busy?.start()
+        }
         if let interval = configuration.callInterval {
             Background.start { [self] in every(interval) { _ = originate(destination: String(Int.random(in: 3000...9999))) } }
         }

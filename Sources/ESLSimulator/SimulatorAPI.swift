@@ -12,6 +12,7 @@ struct SimulatorAPI {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
         let name = parts.first?.lowercasedASCII ?? ""
         let argument = parts.count > 1 ? parts[1].trimmingSpaces : ""
+        if let answer = simulator.busy?.answer(name, argument) { return answer }
         switch name {
         case "status": return status()
         case "version": return argument == "short" ? "1.11.3\n" : Self.version
@@ -114,8 +115,13 @@ struct SimulatorAPI {
     private func hupall(_ argument: String) -> String {
         let words = argument.split(separator: " ").map(String.init)
         let cause = words.first ?? "NORMAL_CLEARING"
+        // `hupall CAUSE VARIABLE VALUE`: only the calls whose variable has that value, answered as the
+        // call-control-replies capture shows.
         if words.count >= 3 {
-            for call in simulator.calls where call.variable(words[1]) == words[2] { call.hangup(cause: cause) }
+            for call in simulator.calls where call.variable(words[1]) == words[2]
+                || (words[1] == "destination_number" && call.destination == words[2]) {
+                call.hangup(cause: cause)
+            }
             return "+OK hangup all channels matching [\(words[1])]=[\(words[2])] with cause: \(cause)\n"
         }
         for call in simulator.calls { call.hangup(cause: cause) }

@@ -10,11 +10,11 @@ import ESLProtocol
 /// (`~/.fs_cli_conf`, then `/etc/fs_cli.conf`) as it is, so fs_cli users' profiles just work.
 package struct ConfigFile {
     package struct Profile {
-        var name: String
+        package var name: String
         /// Keys lowercased, in file order; the last of a repeated key wins.
         var values: [String: (value: String, line: Int)] = [:]
 
-        subscript(key: String) -> String? { values[key]?.value }
+        package subscript(key: String) -> String? { values[key]?.value }
     }
 
     package struct Problem: Error, CustomStringConvertible {
@@ -67,7 +67,7 @@ package struct ConfigFile {
             var value = trimmed[trimmed.index(after: equals)...]
             if value.first == ">" { value = value.dropFirst() }
             guard !profiles.isEmpty else {
-                throw Problem(path: path, line: number, message: "'\(key)' is outside any [profile] section")
+                throw Problem(path: path, line: number, message: "'\(key.escapedForDisplay)' is outside any [profile] section")
             }
             if !Self.isKnown(key) { unknownKeys.append((key, number)) }
             profiles[profiles.count - 1].values[key] = (String(value).trimmingWhitespace, number)
@@ -105,7 +105,7 @@ package struct ConfigFile {
         if let name {
             if let found = profiles.first(where: { $0.name == name }) { return found }
             let names = profiles.map(\.name).joined(separator: ", ")
-            throw Problem(path: path, line: 0, message: "no profile named '\(name)' (profiles: \(names.isEmpty ? "none" : names))")
+            throw Problem(path: path, line: 0, message: "no profile named '\(name.escapedForDisplay)' (profiles: \(names.isEmpty ? "none" : names.escapedForDisplay))")
         }
         return profiles.first { $0.name == "default" } ?? profiles.first
     }

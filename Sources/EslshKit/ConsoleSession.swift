@@ -105,6 +105,11 @@ package final class ConsoleSession {
             editor.show("Debug level set to \(level)\n")
         case "stats":
             runStats()
+        case "top":
+            runTop()
+        case "trace":
+            guard let argument, arguments.count == 1 else { return editor.show(style.paint("Use /trace UUID.", .red) + "\n") }
+            runTrace(argument)
         case "format":
             guard let argument else { return editor.show("Events are shown as \(view.events.format.rawValue)\n") }
             guard let format = EventOutputFormat(rawValue: argument.lowercased()) else {

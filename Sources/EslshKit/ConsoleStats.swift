@@ -12,37 +12,14 @@ import ESLProtocol
 /// console's connection meanwhile is counted and not shown.
 extension ConsoleSession {
     package func runStats() {
-        guard let open = statsConnect else { return }
-        let stats: Connection
-        do {
-            stats = try open()
-        } catch {
-            editor.show(style.paint("eslsh: /stats: \(error.description)", .red) + "\n")
-            return
-        }
+        guard let stats = liveViewConnection("/stats") else { return }
         defer { stats.close() }
         var monitor = StatsMonitor(connection: stats, replyTimeout: replyTimeout)
         var stop = false
         var hidden = 0
         // Ctrl-C and SIGTERM come through the wake pipe; a key (Enter, in cooked mode) on the terminal.
         func interrupted() -> Bool {
-            for byte in wake.wait(milliseconds: 0) {
-                switch Int32(byte) {
-                case Int32(WakePipe.inbound):
-                    let (text, ended) = drainInbound()
-                    if ended { stop = true; editor.show(text) } else { hidden += text.split(separator: "\n").count }
-                case SIGINT: stop = true
-                // Handed back to the pipe: the console ends as it does at the prompt.
-                case SIGTERM, SIGHUP: stop = true; wake.wake(byte)
-                default: break
-                }
-            }
-            var terminal = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-            if poll(&terminal, 1, 0) > 0 {
-                var discard = [UInt8](repeating: 0, count: 256)
-                _ = read(0, &discard, discard.count)
-                stop = true
-            }
+            if liveViewShouldStop(hidden: &hidden, keyStops: true) { stop = true }
             return stop
         }
         do throws(ConnectionError) {

@@ -53,6 +53,7 @@ package struct EventStream {
             }
             for item in batch {
                 if let status = handle(item, seen: &seen, dropped: &dropped) { return status }
+                if interruption.isRequested() { return .ok }
             }
         }
     }

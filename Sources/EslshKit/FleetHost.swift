@@ -30,8 +30,8 @@ package struct FleetHost: Equatable, Sendable {
         } catch {
             switch error {
             case .empty: throw Invalid(description: "\(place): an empty host name")
-            case .malformed: throw Invalid(description: "\(place): '\(trimmed)' is not host[:port]")
-            case .badPort: throw Invalid(description: "\(place): '\(trimmed)' has no valid port (1-65535)")
+            case .malformed: throw Invalid(description: "\(place): '\(trimmed.escapedForDisplay)' is not host[:port]")
+            case .badPort: throw Invalid(description: "\(place): '\(trimmed.escapedForDisplay)' has no valid port (1-65535)")
             }
         }
     }

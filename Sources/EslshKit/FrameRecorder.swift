@@ -35,7 +35,10 @@ package final class FrameRecorder: @unchecked Sendable {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(description: "cannot create recording \(path): \(String(cString: strerror(errno)))") }
-        fchmod(fd, 0o600)  // an existing file keeps its mode through O_CREAT
+        // An existing file keeps its mode through O_CREAT; a device or a pipe (/dev/stdout, a fifo) is
+        // not ours to change.
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG { fchmod(fd, 0o600) }
         thread = startThread(joinable: true) { [self] in writeLoop() }
     }
 
@@ -53,15 +56,19 @@ package final class FrameRecorder: @unchecked Sendable {
         if !kept { dropped.add(1, ordering: .relaxed) }
     }
 
-    /// Writes what is left and closes the file; the error message when writing failed.
+    /// Writes what is left and closes the file; a message when frames were left out. (A failed write
+    /// was told when it happened.)
     package func close() -> String? {
         stopping.store(true, ordering: .relaxed)
         if let thread { pthread_join(thread, nil) }
         thread = nil
-        Glibc.close(fd)
+        if Glibc.close(fd) != 0, failure == nil {
+            failure = "writing recording \(path) failed: \(String(cString: strerror(errno)))"
+            Printer.outputFailed(failure)
+        }
         let lost = dropped.load(ordering: .relaxed)
         if failure == nil, lost > 0 { return "\(lost) frames were not recorded in \(path): the disk did not keep up" }
-        return failure
+        return nil
     }
 
     private func writeLoop() {
@@ -117,7 +124,9 @@ package final class FrameRecorder: @unchecked Sendable {
             while offset < raw.count {
                 let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else {
-                    failure = "writing recording \(path) failed: \(String(cString: strerror(errno)))"
+                    // Told at once and the run ends (a recording with a hole is not one): exit status 7.
+                    failure = "writing recording \(path) failed: \(String(cString: strerror(written < 0 ? errno : EIO)))"
+                    Printer.outputFailed(failure)
                     return
                 }
             }

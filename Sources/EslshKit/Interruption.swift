@@ -4,7 +4,9 @@ import Glibc
 import Synchronization
 
 /// Ctrl-C (SIGINT) or SIGTERM during a run that then ends cleanly, with what it printed so far:
-/// `--events`, `--stats`, `replay`. The handler only sets a flag; the runner looks at it between items
+/// `--events`, `--stats`, `replay`; or output that can no longer be written (`Printer.outputEnded`:
+/// the reader of stdout left, a write failed), which ends them the same way, `ExitStatus.final`
+/// giving the status. The handler only sets a flag; the runner looks at it between items
 /// and during its pauses. (The console and outbound console route signals through their wake pipe.)
 ///
 /// Signal dispositions belong to the process, so the flag a handler sets is the process's too: there
@@ -19,7 +21,7 @@ package struct Interruption: Sendable {
     package func install() { arm() }
 
     /// SIGINT and SIGTERM.
-    package static let signals = Interruption(arm: installHandlers, isRequested: { raised.load(ordering: .relaxed) })
+    package static let signals = Interruption(arm: installHandlers, isRequested: { raised.load(ordering: .relaxed) || Printer.outputEnded })
 
     /// A condition of the caller's, no handlers (tests).
     package static func when(_ condition: @escaping @Sendable () -> Bool) -> Interruption {

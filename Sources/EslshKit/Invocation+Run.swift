@@ -31,10 +31,11 @@ extension Invocation {
         let printer = Printer(quiet: settings.quiet)
         for warning in settings.warnings { printer.note("warning: \(warning)") }
         if settings.debug > 0 { settings.connect.trace = Self.trace }
-        if settings.fleet.count > 1, stats {
-            printer.error("--stats takes one switch, not several hosts")
+        if settings.fleet.count > 1, stats || trace != nil {
+            printer.error("\(stats ? "--stats" : "--trace") takes one switch, not several hosts")
             return .usage
         }
+        if top { return runTop(settings, printer) }
         if settings.fleet.count > 1 {
             let recorders: [String: FrameRecorder]
             do { recorders = try FrameRecorder.startFleet(path: record, settings.fleet) } catch { printer.error(error.description); return .usage }
@@ -46,7 +47,7 @@ extension Invocation {
         defer { if let failure = recorder?.close() { printer.error(failure) } }
 
         // The console: when a person sits at a terminal and asked for no script, stream or command.
-        if execute.isEmpty && file == nil && events == nil && !stats && !settings.batch && isatty(0) == 1 && isatty(1) == 1 {
+        if execute.isEmpty && file == nil && events == nil && !stats && !top && trace == nil && !settings.batch && isatty(0) == 1 && isatty(1) == 1 {
             var interactive = InteractiveConsole(connect: settings.connect)
             interactive.replyTimeout = settings.replyTimeout
             interactive.color = settings.color
@@ -84,6 +85,11 @@ extension Invocation {
         let style = Style.forStandardOutput(settings.color)
         let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps)
 
+        if let trace {
+            return TraceMode(connection: connection, printer: printer, uuid: trace,
+                             format: TraceFormat(json: settings.format == .ndjson, style: style),
+                             logLevel: settings.logLevel ?? "debug", replyTimeout: settings.replyTimeout).run()
+        }
         if stats {
             return StatsMode(connection: connection, printer: printer, replyTimeout: settings.replyTimeout, logLevel: settings.logLevel ?? "debug", count: count).run()
         }

@@ -32,5 +32,6 @@ extension Invocation {
         for network in allow { do { _ = try AllowList([network]) } catch { throw UsageError(error.description) } }
         if output != nil, events != nil || listen != nil { throw UsageError("--output shapes command answers; it does not go with --events or --listen (use --format)") }
         if listen != nil, hosts.count > 1 || hostsFile != nil { throw UsageError("--listen waits for calls; it does not go with several hosts") }
+        try validateLiveViews()
     }
 }

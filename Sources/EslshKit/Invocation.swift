@@ -52,6 +52,10 @@ package struct Invocation: Sendable, Equatable {
     package var noHistory = false
     package var record: String?
     package var stats = false
+    /// `--top`: the full-screen calls view.
+    package var top = false
+    /// `--trace UUID`: one call's timeline.
+    package var trace: String?
     package var hostsFile: String?
     /// `--output`: how `show` tables are printed (nil: table at a terminal, raw otherwise).
     package var output: OutputFormat?

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ESLClient
 import ESLProtocol
+import Synchronization
 
 /// The one way eslsh writes: results to stdout, diagnostics to stderr, one lock so that lines from the
 /// command loop and the event printer never interleave mid-line. Stdout is buffered and flushed when
@@ -21,6 +22,30 @@ package final class Printer: Sendable {
     /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
     private static let writingOut = Locked<Int>(0)
     private static let writingErr = Locked<Int>(0)
+
+    /// Whether results can still be written. Process-wide: every printer shares stdout, and a
+    /// recording that cannot be written ends the run as stdout does. Once not `.writing`, the modes
+    /// stop at their next look (`outputEnded`) and `ExitStatus.final` gives the status.
+    package enum OutputState: Int {
+        case writing = 0
+        /// EPIPE on stdout: quiet, like any filter whose reader left.
+        case readerGone = 1
+        /// Any other write error (stdout or the recording), already reported in one line.
+        case failed = 2
+    }
+    private static let outputHealth = Atomic<Int>(OutputState.writing.rawValue)
+    package static var outputState: OutputState { OutputState(rawValue: outputHealth.load(ordering: .relaxed)) ?? .writing }
+    package static var outputEnded: Bool { outputState != .writing }
+    /// Stdout itself failed: nothing more is written to it. (A failed recording ends the run too, but
+    /// what the current command answered is still shown.)
+    private static let resultsBroken = Atomic<Bool>(false)
+
+    /// A write that failed: the first failure decides, and only an error other than EPIPE is told.
+    package static func outputFailed(_ message: String?) {
+        let state: OutputState = message == nil ? .readerGone : .failed
+        guard outputHealth.compareExchange(expected: OutputState.writing.rawValue, desired: state.rawValue, ordering: .relaxed).exchanged else { return }
+        if let message { _ = write(2, Array("eslsh: \(message)\n".utf8), lock: writingErr) }
+    }
 
     package init(quiet: Bool, tag: String = "", tagsOutput: Bool = true, output: Int32 = 1, errors: Int32 = 2) {
         self.quiet = quiet
@@ -69,7 +94,7 @@ package final class Printer: Sendable {
     package func error(_ text: String) {
         state.withLock { buffer in
             drain(&buffer)
-            Self.write(errors, Array("\(tag)eslsh: \(text)\n".utf8), lock: Self.writingErr)
+            _ = Self.write(errors, Array("\(tag)eslsh: \(text)\n".utf8), lock: Self.writingErr)
         }
     }
 
@@ -82,7 +107,7 @@ package final class Printer: Sendable {
     private func drain(_ buffer: inout [UInt8], whole: Bool = false) {
         guard !buffer.isEmpty else { return }
         guard !tag.isEmpty, tagsOutput else {
-            Self.write(output, buffer, lock: Self.writingOut)
+            Self.writeResults(output, buffer)
             buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
             return
         }
@@ -100,24 +125,34 @@ package final class Printer: Sendable {
             out.append(0x0A)
             start = stop + 1
         }
-        Self.write(output, out, lock: Self.writingOut)
+        Self.writeResults(output, out)
         buffer.removeFirst(end)
     }
 
     /// Writes to a descriptor outside any printer (a trace line, the profile list, the password prompt).
     package static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        write(fd, bytes, lock: fd == 2 ? writingErr : writingOut)
+        if fd == 2 { _ = write(fd, bytes, lock: writingErr) } else { writeResults(fd, bytes) }
     }
 
-    private static func write(_ fd: Int32, _ bytes: [UInt8], lock: Locked<Int>) {
+    /// Results: a write that fails is reported once (`outputFailed`) and nothing more is written;
+    /// a failing stderr has nowhere to be reported.
+    private static func writeResults(_ fd: Int32, _ bytes: [UInt8]) {
+        guard !resultsBroken.load(ordering: .relaxed), let failure = write(fd, bytes, lock: writingOut) else { return }
+        resultsBroken.store(true, ordering: .relaxed)
+        outputFailed(failure == EPIPE ? nil : "cannot write to standard output: \(String(cString: strerror(failure)))")
+    }
+
+    /// Every byte written, or the errno of the write that failed.
+    private static func write(_ fd: Int32, _ bytes: [UInt8], lock: Locked<Int>) -> Int32? {
         lock.withLock { count in
             count &+= 1
-            bytes.withUnsafeBytes { raw in
+            return bytes.withUnsafeBytes { raw -> Int32? in
                 var offset = 0
                 while offset < raw.count {
                     let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+                    if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return written < 0 ? errno : EIO }
                 }
+                return nil
             }
         }
     }

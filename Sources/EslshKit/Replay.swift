@@ -21,6 +21,8 @@ package struct Replay {
     package var color: ColorMode
     /// Ctrl-C or SIGTERM: the replay ends cleanly with what was printed so far.
     package var interruption = Interruption.signals
+    /// `--trace UUID`: the call's timeline, as `eslsh --trace` prints it live.
+    package var trace: String?
 
     package init(file: String, selection: EventSelection, format: EventOutputFormat, timestamps: Bool, replies: Bool,
                  pace: Double?, count: Int?, quiet: Bool, color: ColorMode) {
@@ -45,8 +47,12 @@ package struct Replay {
         let style = Style.forStandardOutput(color)
         var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps),
                                   selection: selection, replies: replies, printer: printer)
-        var first: (recorded: Int, clock: Deadline)?
-        defer { printer.flush() }
+        var follower = trace.map { TraceFollower(uuid: $0, format: TraceFormat(json: format == .ndjson, style: style)) }
+        var paced: ReplayPace?
+        defer {
+            if let follower { printer.out(follower.summary) }
+            printer.flush()
+        }
         while !interruption.isRequested() {
             let recorded: RecordedFrame
             do throws(RecordingError) {
@@ -57,12 +63,20 @@ package struct Replay {
                 return .usage
             }
             if let pace {
-                if let (start, clock) = first {
-                    let offset = Double(max(0, recorded.time - start)) / pace
-                    wait(until: clock.nanoseconds + UInt64(offset * 1000), printer)
+                if let paced {
+                    wait(until: paced.due(recorded.time), printer)
+                    // Interrupted in the pause: the frame waited for is not shown.
+                    if interruption.isRequested() { break }
                 } else {
-                    first = (recorded.time, .now())
+                    paced = ReplayPace(speed: pace, firstRecorded: recorded.time, firstPlayed: Deadline.now().nanoseconds)
                 }
+            }
+            if follower != nil {
+                // The live rule on the recorded clock: over once nothing of the call came for a while.
+                if follower!.isOver(at: recorded.time) { break }
+                let text = follower!.offer(Message(frame: recorded.frame), at: recorded.time)
+                if !text.isEmpty { printer.out(text) }
+                continue
             }
             player.play(recorded)
             if let count, player.events >= count { return .ok }

@@ -82,8 +82,7 @@ package final class ScriptCallControl {
         tracker.started(job: uuid, command: command, at: Deadline.now().nanoseconds)
         do throws(ConnectionError) {
             let response = try session.send(.bgapi(command, jobUUID: uuid))
-            let text = Renderer().render(response)
-            printer.out(response.isError ? style.paint(text, .red) : text)
+            StreamPrinter(renderer: StreamRenderer(style: style), printer: printer).answer(response)
             if response.isError {
                 tracker.forget(uuid)
                 return (.commandFailed, false)

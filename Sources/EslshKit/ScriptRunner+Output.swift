@@ -13,7 +13,7 @@ extension ScriptRunner {
         while let chunk = try stream.next() {
             bytes += chunk
             if bytes.count > Self.shapeLimit {
-                printer.note("the answer to '\(line)' is over \(Self.shapeLimit >> 20) MiB: printed as it came")
+                printer.note("the answer to '\(line.escapedForDisplay)' is over \(Self.shapeLimit >> 20) MiB: printed as it came")
                 printer.out(bytes: bytes)
                 var last = bytes.last
                 while let more = try stream.next() {

@@ -58,7 +58,8 @@ package final class ScriptRunner: @unchecked Sendable {
             let (result, stop) = runLine(line, rest: &lines)
             status = max(status, result)
             printer.flush()
-            if stop || (bail && result != .ok) { break }
+            // Nowhere to write: the rest of the script would run unseen.
+            if stop || (bail && result != .ok) || Printer.outputEnded { break }
         }
         // Jobs followed through the watcher still report after this connection was lost.
         status = max(status, status != .connectionLost ? waitForJobs() : control.waitForJobs())
@@ -119,8 +120,12 @@ package final class ScriptRunner: @unchecked Sendable {
                 if let shape { return (try collect(stream, line, shape), false) }
                 return (try copy(stream), false)
             }
-            let text = shape?(line, renderer.render(response)) ?? renderer.render(response)
-            printer.out(response.isError ? style.paint(text, .red) : text)
+            if let shape {
+                let text = shape(line, renderer.render(response))
+                printer.out(response.isError ? style.paint(text, .red) : text)
+            } else {
+                output.answer(response)
+            }
             if blankLineAfterOutput, case .api(let api) = response, api.text.hasSuffix("\n") { printer.out("\n") }
             return (response.isError ? .commandFailed : .ok, false)
         } catch {

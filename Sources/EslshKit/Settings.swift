@@ -54,7 +54,7 @@ package struct Settings {
         func number(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let (text, place) = value(key) else { return nil }
             guard let number = Int(text), range.contains(number) else {
-                throw Invalid(description: "\(place): \(key) must be a number in \(range.lowerBound)-\(range.upperBound), not '\(text)'")
+                throw Invalid(description: "\(place): \(key) must be a number in \(range.lowerBound)-\(range.upperBound), not '\(text.escapedForDisplay)'")
             }
             return number
         }
@@ -98,7 +98,7 @@ package struct Settings {
             // One warning per unknown key, at its first line.
             var warned = Set<String>()
             for unknown in config.unknownKeys where warned.insert(unknown.key).inserted {
-                settings.warnings.append("\(config.path):\(unknown.line): unknown key '\(unknown.key)' ignored")
+                settings.warnings.append("\(config.path):\(unknown.line): unknown key '\(unknown.key.escapedForDisplay)' ignored")
             }
             if value("password") != nil, config.isReadableByOthers {
                 settings.warnings.append("\(config.path) holds a password and is readable by others (chmod 600 \(config.path))")
@@ -108,7 +108,7 @@ package struct Settings {
         // Environment (over the profile).
         if let host = environment("ESL_HOST"), !host.isEmpty { settings.connect.host = host }
         if let port = environment("ESL_PORT"), !port.isEmpty {
-            guard let number = Int(port), (1...65535).contains(number) else { throw Invalid(description: "ESL_PORT must be a port number, not '\(port)'") }
+            guard let number = Int(port), (1...65535).contains(number) else { throw Invalid(description: "ESL_PORT must be a port number, not '\(port.escapedForDisplay)'") }
             settings.connect.port = number
         }
         if let user = environment("ESL_USER"), !user.isEmpty { settings.connect.user = user }

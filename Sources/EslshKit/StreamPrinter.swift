@@ -35,6 +35,17 @@ package struct StreamPrinter {
         return false
     }
 
+    /// A command's own answer (a script's line, a job's acceptance): the same rendering as the answers
+    /// among the messages, so `-ERR` is coloured and tagged the same way everywhere.
+    package func answer(_ response: Response) {
+        switch response {
+        case .reply(let reply): printer.out { renderer.render(.reply(reply), to: &$0) }
+        case .api(let api): printer.out { renderer.render(.api(api), to: &$0) }
+        // Callers copy a stream piece by piece; whole, as a fallback.
+        case .apiStream: printer.out(Renderer().render(response))
+        }
+    }
+
     /// The marker where events or log lines were lost.
     package func dropped(_ count: Int) {
         printer.out { renderer.render(.dropped(count), to: &$0) }

@@ -272,6 +272,10 @@ struct Bench {
 }
 
 let arguments = CommandLine.arguments
+if let child = arguments.firstIndex(of: "--table-child") {
+    Bench.tableChild(arguments[child + 1], rows: Int(arguments[child + 2]) ?? 0)
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let captures = arguments.firstIndex(of: "--captures").map { arguments[$0 + 1] } ?? "Tests/TestSupport/Fixtures"
 let binaries = arguments.firstIndex(of: "--bin").map { arguments[$0 + 1] } ?? ".build/release"
@@ -289,6 +293,8 @@ do {
     if only == nil || only == "startup" { try bench.startup() }
     if only == nil || only == "memory" { try bench.memory() }
     if only == nil || only == "console" { try bench.console() }
+    if only == nil || only == "top" { bench.top() }
+    if only == nil || only == "tables" { try bench.tables() }
 } catch {
     FileHandle.standardError.write(Data("eslbench: \(error)\n".utf8))
     exit(1)

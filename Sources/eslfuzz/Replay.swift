@@ -5,9 +5,14 @@ import ESLClient
 import Glibc
 #endif
 
+/// `ESLFUZZ_TARGET=parsers` fuzzes the parsers of files and answers (`ParserFuzzTarget`); anything
+/// else, the decoders of server bytes (`FuzzTarget`). One binary, so `make fuzz` builds once.
+let fuzzParsers = getenv("ESLFUZZ_TARGET").map { String(cString: $0) == "parsers" } ?? false
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FuzzTarget.run(UnsafeBufferPointer(start: data, count: size))
+    let input = UnsafeBufferPointer(start: data, count: size)
+    if fuzzParsers { ParserFuzzTarget.run(input) } else { FuzzTarget.run(input) }
     return 0
 }
 
@@ -24,7 +29,7 @@ struct Replay {
                 _ = write(2, message, message.count)
                 exit(2)
             }
-            bytes.withUnsafeBufferPointer { FuzzTarget.run($0) }
+            bytes.withUnsafeBufferPointer { fuzzParsers ? ParserFuzzTarget.run($0) : FuzzTarget.run($0) }
         }
     }
 }

@@ -119,6 +119,8 @@ struct ESLShell: ParsableCommand {
     @OptionGroup var console: ConsoleOptions
     @OptionGroup var record: RecordOptions
     @OptionGroup var stats: StatsOptions
+    @OptionGroup var top: TopOptions
+    @OptionGroup var trace: TraceOptions
     @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
@@ -184,6 +186,8 @@ struct ESLShell: ParsableCommand {
         run.noHistory = console.noHistory
         run.record = record.path
         run.stats = stats.enabled
+        run.top = top.enabled
+        run.trace = trace.uuid
         run.hostsFile = fleet.hostsFile
         run.output = output.format
         run.wide = output.wide

@@ -34,16 +34,26 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Also show command replies and API outputs.")
     var replies = false
 
-    @Option(name: .long, help: "Play this many times faster than recorded (0.5: half speed).")
+    // Unconditional: `--speed -1` is a (refused) speed, not an unknown option -1.
+    @Option(name: .long, parsing: .unconditional, help: "Play this many times faster than recorded (0.5: half speed; 0.001 to 1000000).")
     var speed: Double?
 
     @Flag(name: .long, help: "No pauses: as fast as the output takes it.")
     var fast = false
 
+    @OptionGroup var trace: TraceOptions
+
     @OptionGroup var terminal: TerminalOptions
 
     func validate() throws {
-        if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be more than 0") }
+        try trace.check(format: view.format)
+        if trace.uuid != nil, events != nil || view.uuid != nil || view.count != nil || replies {
+            throw ValidationError("--trace chooses what is shown: not with --events, --uuid, --count or --replies")
+        }
+        if let speed, !ReplayPace.speeds.contains(speed) {
+            // NaN is in no range, so it lands here too.
+            throw ValidationError("--speed must be a number from 0.001 to 1000000 (times the recorded pace; --fast for no pauses)")
+        }
         if speed != nil, fast { throw ValidationError("--speed and --fast cannot be combined") }
         if let count = view.count, count < 1 { throw ValidationError("--count must be 1 or more") }
         if let events, events.trimmingWhitespace.isEmpty { throw ValidationError("--events needs event names (or ALL)") }
@@ -74,7 +84,10 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func start() -> ExitStatus {
-        Replay(file: file, selection: (try? selection()) ?? EventSelection(), format: view.format ?? .summary, timestamps: view.timestamps,
-               replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.errorsOnly, color: terminal.noColor ? .never : terminal.color ?? .auto).run()
+        var replay = Replay(file: file, selection: (try? selection()) ?? EventSelection(), format: view.format ?? .summary, timestamps: view.timestamps,
+                            replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.errorsOnly,
+                            color: terminal.noColor ? .never : terminal.color ?? .auto)
+        replay.trace = trace.uuid
+        return replay.run()
     }
 }

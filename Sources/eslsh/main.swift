@@ -19,4 +19,4 @@ if var quick = QuickParse.parse(Array(CommandLine.arguments.dropFirst())) {
 } else {
     status = ESLShell.runFromCommandLine(asFsCli: asFsCli)
 }
-exit(status.rawValue)
+exit(ExitStatus.final(status).rawValue)

@@ -34,6 +34,9 @@ struct SimulatorCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds a simulated call lasts (0: until hung up).")
     var callDuration = 30.0
 
+    @Option(name: .long, help: "A busy switch: keep about this many calls up (bridged and not, unicode callers, log lines), for eslsh --top and --trace (0: off).")
+    var busy = 0
+
     @Flag(name: .long, help: "Refuse every client as an ACL would (text/rude-rejection).")
     var rejectAcl = false
 
@@ -67,6 +70,7 @@ struct SimulatorCommand: ParsableCommand {
         configuration.callInterval = calls > 0 ? .milliseconds(Int(calls * 1000)) : nil
         configuration.callDuration = callDuration > 0 ? .milliseconds(Int(callDuration * 1000)) : nil
         configuration.floodEvents = flood
+        configuration.busyCalls = busy > 0 ? busy : nil
         if let replay {
             do throws(RecordingError) {
                 configuration.replay = RecordingReplay(try RecordingReader.readAll(path: replay), speed: fast ? nil : speed ?? 1)

@@ -16,7 +16,7 @@ import Testing
     /// eslsh sits next to the test bundle in the build folder.
     static let binary = builtBinary("eslsh")
 
-    /// The test's environment without the developer's ESL_* settings and profile, plus `extra`.
+    /// The test's environment for eslsh: none of the developer's ESL_* settings or profiles, plus `extra`.
     static func environment(_ extra: [String: String]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         for key in ["ESL_PASSWORD", "ESL_HOST", "ESL_PORT", "ESL_USER", "NO_COLOR"] { env.removeValue(forKey: key) }

@@ -1,0 +1,53 @@
+import ESLProtocol
+import Foundation
+import Testing
+import ESLFuzzing
+import TestSupport
+
+/// The parser fuzz target's inputs in the normal suite: the seeds of every kind and the hostile cases
+/// issue 14 names, each checked by the target's own invariants (a broken one stops the test run).
+@Suite struct ParserFuzzTargetTests {
+    static func run(_ selector: UInt8, _ text: String) {
+        let bytes = [selector] + Array(text.utf8)
+        bytes.withUnsafeBufferPointer { ParserFuzzTarget.run($0) }
+    }
+
+    @Test(arguments: [
+        "[default]\nhost => 127.0.0.1\n", "host => outside\n", "[a]\n" + String(repeating: "k", count: 100_000) + " => v\n",
+        "[\n", "[]\n", "[x]\n=>\n", "[x]\nport => 99999999999999999999\n", "[x]\r\nkey\r\n", "__END__\n[x]\n",
+    ])
+    func configFiles(_ text: String) { Self.run(0, text) }
+
+    @Test(arguments: [UInt8(1), 6, 11, 16, 21])
+    func recordingsAtEverySpeed(_ selector: UInt8) {
+        let line = { (time: String) in
+            "{\"time\":\"\(time)\",\"headers\":[[\"Content-Type\",\"text/event-plain\"]],\"body\":\"Event-Name: HEARTBEAT\\n\\n\"}\n"
+        }
+        Self.run(selector, line("0001-01-01T00:00:00Z") + line("9999-12-31T23:59:59.999999Z") + line("0000-00-00T00:00:00Z")
+                 + line("9999-99-99T99:99:99.999999Z") + line("2026-01-01T00:00:00.1Z"))
+    }
+
+    @Test(arguments: [
+        #"{"row_count":1,"rows":[{"a":"1","a":"2"}]}"#, #"{"row_count":1,"rows":[{"a":[[[[[]]]]]}]}"#,
+        #"{"row_count":2,"rows":[{"a":"x"},{"b":"y"}]}"#, #"{"rows":[{"a":"\u0000\u001b[31m"}],"row_count":1}"#, "{",
+    ])
+    func showJSON(_ text: String) { Self.run(2, text) }
+
+    @Test(arguments: [
+        "status\r\n/event plain ALL\r\n", "api \r", "/sendevent CUSTOM\nContent-Length: 99999999\n\nx\n",
+        "/sendevent CUSTOM\nA: b\nContent-Length: 2\n\nx\n", "/sendmsg\nexecute-app-name: x\u{0D}y\n\n", "/filter a\u{0D}\u{0A}b c\n",
+        "bgapi \u{85}status\n", "/hangup", "/execute", "/myevents a b c", "...\n",
+    ])
+    func scriptLines(_ text: String) { Self.run(3, text) }
+
+    @Test(arguments: ["a,b\n1,2\n\n1 total.\n", "a|b\n1|2|3\n\n1 total.\n", "\n5 total.\n", "x\n\n0 total.\n"])
+    func delimitedTables(_ text: String) { Self.run(4, text) }
+
+    /// Whatever the long runs found (none so far: docs/RELIABILITY.md), replayed.
+    @Test func findings() throws {
+        let directory = Fixtures.directory + "/fuzz-regressions-parsers"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            Fixtures.bytes("fuzz-regressions-parsers/\(name)").withUnsafeBufferPointer { ParserFuzzTarget.run($0) }
+        }
+    }
+}
