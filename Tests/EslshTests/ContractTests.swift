@@ -35,7 +35,7 @@ import Testing
         (["--output", "json", "--events", "ALL"], "--output shapes command answers; it does not go with --events or --listen (use --format)"),
         (["--listen", "127.0.0.1:1", "-H", "a", "-H", "b"], "--listen waits for calls; it does not go with several hosts"),
         (["--record", "", "-x", "status"], "--record needs a file name"),
-        (["replay", "--speed", "0", "x"], "--speed must be more than 0"),
+        (["replay", "--speed", "0", "x"], "--speed must be a number from 0.001 to 1000000 (times the recorded pace; --fast for no pauses)"),
         (["replay", "--speed", "2", "--fast", "x"], "--speed and --fast cannot be combined"),
     ])
     func usageErrorsSayWhatIsWrong(arguments: [String], message: String) throws {
