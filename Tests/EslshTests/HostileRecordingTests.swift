@@ -42,7 +42,8 @@ import Testing
         let run = try EslshTests.run(["replay", path, "--speed", speed])
         #expect(run.status == 2)
         #expect(run.stdout.isEmpty)
-        #expect(run.stderr.hasPrefix("Error: --speed must be a number from 0.001 to 1000000"), "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("eslsh replay: --speed must be a number from 0.001 to 1000000"), "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1, "one line: \(run.stderr)")
     }
 
     /// Times out of order, equal, and at the edges of what the format can write play in file order
