@@ -223,6 +223,11 @@ public final class Simulator: @unchecked Sendable {
         state.withLock { Array($0.sessions.values) }.filter(\.isListening).count
     }
 
+    /// Connected clients that asked for log lines (`log`).
+    public var loggingSessions: Int {
+        state.withLock { Array($0.sessions.values) }.filter(\.isLogging).count
+    }
+
     /// Sessions started in the last second.
     var sessionsPerSecond: Int {
         let now = Deadline.now().nanoseconds

@@ -54,6 +54,8 @@ final class SimulatorSession: @unchecked Sendable {
 
     func start() { Background.start { [self] in run() } }
 
+    var isLogging: Bool { state.withLock { !$0.closed && $0.logLevel != nil } }
+
     var isListening: Bool { state.withLock { !$0.closed && ($0.subscription.isListening || $0.logLevel != nil) } }
 
     func close() {

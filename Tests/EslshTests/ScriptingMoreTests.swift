@@ -25,7 +25,8 @@ import Testing
         let simulator = try EslshTests.simulator()
         defer { simulator.stop() }
         Thread.detachNewThread {
-            if waitUntil({ simulator.listeningSessions == 1 }) { simulator.originate(destination: "9196") }
+            // `log` follows `event`: the call starts once both were taken.
+            if waitUntil({ simulator.loggingSessions == 1 }) { simulator.originate(destination: "9196") }
         }
         let run = try EslshTests.run(["-P", "\(simulator.port)", "--events", "CHANNEL_CREATE", "--log", "notice", "--count", "2", "--format", "summary"])
         #expect(run.status == 0)
