@@ -20,6 +20,8 @@ public struct OutboundCall: Sendable {
     public var running: [(uuid: String, line: String)] = []
     /// Set once the call has hung up (its socket may stay open while it lingers).
     public var hangupCause: String?
+    /// The hangup was told to the user (at CHANNEL_HANGUP_COMPLETE).
+    var hangupReported = false
 
     public init(number: Int, channel: Event, arrived: Deadline) {
         self.number = number
@@ -127,10 +129,16 @@ public struct CallTable: Sendable {
                 let response = event["Application-Response"].flatMap { $0 == "_none_" || $0.isEmpty ? nil : $0 }
                 news.append(.completed(line: line, response: response))
             }
-        case "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE":
-            guard calls[index].hangupCause == nil else { break }
-            let cause = event["Hangup-Cause"] ?? "?"
+        case "CHANNEL_HANGUP":
+            // Applications still complete after CHANNEL_HANGUP (the hangup application itself does, in the
+            // outbound-session capture): what was left is known only at CHANNEL_HANGUP_COMPLETE.
+            if calls[index].hangupCause == nil { calls[index].hangupCause = event["Hangup-Cause"] ?? "?" }
+            calls[index].state = "hangup"
+        case "CHANNEL_HANGUP_COMPLETE":
+            guard !calls[index].hangupReported else { break }
+            let cause = calls[index].hangupCause ?? event["Hangup-Cause"] ?? "?"
             calls[index].hangupCause = cause
+            calls[index].hangupReported = true
             calls[index].state = "hangup"
             news.append(.hungUp(cause: cause, abandoned: calls[index].running.map(\.line)))
             calls[index].running = []

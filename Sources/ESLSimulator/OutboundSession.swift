@@ -1,6 +1,11 @@
 import ESLProtocol
 
 /// Outbound mode: the session FreeSWITCH opens to a listener for one call (`socket` application).
+enum Linger: Equatable {
+    case seconds(Int)
+    case forever
+}
+
 extension SimulatorSession {
     /// Commands that mean something else when the session controls a call.
     func handleOutbound(_ command: ReceivedCommand, _ lower: String, _ call: SimulatedCall) -> Bool? {
@@ -18,10 +23,13 @@ extension SimulatorSession {
             }
             reply("+OK Events Enabled")
         case "linger":
+            // `linger 5` as in the outbound-session capture; without a time it lingers until the events
+            // are sent (the reference's "+OK will linger"): no invented default.
             let seconds = words.dropFirst().first.flatMap { Int($0) }
-            state.withLock { $0.linger = seconds ?? 600 }
+            state.withLock { $0.linger = seconds.map { .seconds($0) } ?? .forever }
             reply(seconds.map { "+OK will linger \($0) seconds" } ?? "+OK will linger")
         case "nolinger":
+            // The texts of nolinger and divert_events are the reference's (freeswitch-esl.md 2.5); no capture has them.
             state.withLock { $0.linger = nil }
             reply("+OK will not linger")
         case "getvar":

@@ -45,10 +45,15 @@ extension SimulatorSession {
     func sendmsg(_ command: ReceivedCommand) {
         let argument = String(command.line.dropFirst(7)).trimmingSpaces
         let uuid = argument.isEmpty ? (command.headers["Session-ID"] ?? "") : argument
-        guard let call = simulator.call(uuid) else { reply("-ERR invalid session id [\(uuid)]"); return }
-        reply("+OK")
         let headers = command.headers
-        switch headers["call-command"]?.lowercasedASCII {
+        let callCommand = headers["call-command"]?.lowercasedASCII ?? ""
+        // An unknown call-command gets the unknown call's answer (the call-control-replies capture).
+        guard let call = simulator.call(uuid), Self.callCommands.contains(callCommand) else {
+            reply("-ERR invalid session id [\(uuid)]")
+            return
+        }
+        reply("+OK")
+        switch callCommand {
         case "hangup":
             call.hangup(cause: headers["hangup-cause"] ?? "NORMAL_CLEARING")
         case "execute":
@@ -58,6 +63,8 @@ extension SimulatorSession {
             break
         }
     }
+
+    static let callCommands: Set = ["execute", "hangup", "unicast", "nomedia", "xferext"]
 
     func sendevent(_ command: ReceivedCommand) {
         let argument = String(command.line.dropFirst(9)).trimmingSpaces
@@ -75,6 +82,7 @@ extension SimulatorSession {
     }
 
     func api(_ text: String, consoleExecute: Bool) {
+        simulator.configuration.onAPI?(text)
         let commands = consoleExecute ? text.splitOnDoubleSemicolon() : [text]
         // Trailing spaces stay: console_complete reads them (`show ` completes show's arguments).
         let output = commands.map { SimulatorAPI(simulator: simulator).run(String($0.drop { $0 == " " })) }.joined()
@@ -84,6 +92,7 @@ extension SimulatorSession {
     }
 
     func bgapi(_ text: String, jobUUID: String?) {
+        simulator.configuration.onAPI?(text)
         let uuid = jobUUID ?? UUIDText.random()
         reply("+OK Job-UUID: \(uuid)", [Header("Job-UUID", uuid)])
         let output = SimulatorAPI(simulator: simulator).run(text.trimmingSpaces)
@@ -108,6 +117,7 @@ extension SimulatorSession {
     func log(_ level: String) {
         let value = level.isEmpty ? 7 : Names.logLevel(level)
         guard let value else { reply("-ERR invalid log level"); return }
+        if state.withLock({ $0.user?.allowedLog == false }) { reply("-ERR permission denied"); return }
         state.withLock { $0.logLevel = value < 0 ? nil : value }
         reply("+OK log level \(level) [\(value)]")
         startReplayOnce()
@@ -122,6 +132,10 @@ extension SimulatorSession {
     }
 
     func event(_ arguments: [String]) {
+        if let allowed = state.withLock({ $0.user?.allowedEvents }) {
+            let names = arguments.compactMap { Names.eventName($0) }
+            if names.contains(where: { !allowed.contains($0) }) { reply("-ERR permission denied"); return }
+        }
         let (ok, format) = state.withLock { state in (state.subscription.add(arguments), state.subscription.format) }
         reply(ok ? "+OK event listener enabled \(format.rawValue)" : "-ERR no keywords supplied")
         if ok, let count = simulator.configuration.floodEvents { flood(count, format: format) }

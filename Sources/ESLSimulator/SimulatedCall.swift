@@ -11,6 +11,8 @@ final class SimulatedCall: @unchecked Sendable {
     let created = Deadline.now()
     let createdEpoch: Int
     private let simulator: Simulator
+    /// Started by the `socket` application (outbound mode).
+    var outbound = false
     private let placeholders: [(String, String)]
     private let hungUp = Atomic<Bool>(false)
     private let lastApplication = Locked<(String, String)>(("park", ""))
@@ -38,6 +40,8 @@ final class SimulatedCall: @unchecked Sendable {
         var event = template(named: "CHANNEL_ANSWER", in: CallScript.setup, leg: uuid) ?? Event(name: "CHANNEL_DATA")
         event.headers.set("Event-Name", "CHANNEL_DATA")
         event.headers.set("Channel-State", "CS_EXECUTE")
+        event.headers.set("Channel-Call-State", "ACTIVE")
+        if outbound { event.headers.set("variable_current_application", "socket") }
         return event
     }
 
@@ -56,14 +60,15 @@ final class SimulatedCall: @unchecked Sendable {
         replay(CallScript.setup, logs: CallScript.logs.split(separator: "\n").prefix(30))
     }
 
-    /// Emits the recorded hangup sequence with `cause`; only the first hangup counts.
-    func hangup(cause: String) {
+    /// Emits the recorded hangup sequence with `cause`; only the first hangup counts. `completing`: the
+    /// CHANNEL_EXECUTE_COMPLETE of the `hangup` application, which follows CHANNEL_HANGUP (outbound-session capture).
+    func hangup(cause: String, completing: Event? = nil) {
         guard !hungUp.exchange(true, ordering: .relaxed) else { return }
         for var event in parked.withLock({ list in defer { list = [] }; return list }) {
             refresh(&event)
             simulator.fire(event)
         }
-        replay(CallScript.hangup, logs: CallScript.logs.split(separator: "\n").dropFirst(30), cause: cause)
+        replay(CallScript.hangup, logs: CallScript.logs.split(separator: "\n").dropFirst(30), cause: cause, after: completing)
         simulator.ended(self)
     }
 
@@ -90,18 +95,27 @@ final class SimulatedCall: @unchecked Sendable {
                     parked.withLock { $0.append(event) }
                     continue
                 }
+                if app == "hangup" {
+                    hangup(cause: data.isEmpty ? "NORMAL_CLEARING" : data, completing: event)
+                    continue
+                }
             }
             simulator.fire(event)
         }
-        if app == "hangup" { hangup(cause: data.isEmpty ? "NORMAL_CLEARING" : data) }
     }
 
-    private func replay(_ script: String, logs: ArraySlice<Substring>, cause: String = "NORMAL_CLEARING") {
+    private func replay(_ script: String, logs: ArraySlice<Substring>, cause: String = "NORMAL_CLEARING", after first: Event? = nil) {
         var logLines = logs.makeIterator()
+        var pending = first
         for body in script.split(separator: "\n\n") {
             var event = instantiate(String(body), cause: cause)
             refresh(&event)
             simulator.fire(event)
+            if var next = pending, event.name == "CHANNEL_HANGUP", event.uniqueID == next.uniqueID {
+                pending = nil
+                refresh(&next)
+                simulator.fire(next)
+            }
             // Interleave the recorded log lines with the events, as a live switch would.
             if let line = logLines.next() { simulator.log(logLine(String(line))) }
         }

@@ -32,8 +32,10 @@ public struct SimulatorConfiguration: Sendable {
     public var replay: RecordingReplay?
     /// Busy-switch mode (`eslsim --busy N`): about this many calls up at once (see `BusySwitch`).
     public var busyCalls: Int?
-    /// Users accepted by `userauth` (user@domain → password).
-    public var users: [String: String] = ["1000@default": "1234"]
+    /// Called with each API command line (api and bgapi) before it runs: tests wait on it instead of sleeping.
+    public var onAPI: (@Sendable (String) -> Void)?
+    /// Users accepted by `userauth` (user@domain → password and permissions).
+    public var users: [String: SimulatorUser] = ["1000@default": SimulatorUser(password: "1234")]
 
     public init() {}
 }
@@ -172,6 +174,7 @@ public final class Simulator: @unchecked Sendable {
             $0.recentStarts = $0.recentStarts.filter { $0 + 1_000_000_000 > now } + [now, now]
             $0.peak = max($0.peak, Set($0.calls.values.map(\.uuid)).count * 2)
         }
+        call.outbound = address != nil
         call.start()
         if let address { connectOutbound(call, to: address) }
         if let duration = configuration.callDuration {
@@ -214,6 +217,16 @@ public final class Simulator: @unchecked Sendable {
     }
 
     var sessionsSinceStartup: Int { state.withLock { $0.sessionsSinceStartup } }
+
+    /// Connected clients subscribed to events or logs (tests wait for a stream to have started).
+    public var listeningSessions: Int {
+        state.withLock { Array($0.sessions.values) }.filter(\.isListening).count
+    }
+
+    /// Connected clients that asked for log lines (`log`).
+    public var loggingSessions: Int {
+        state.withLock { Array($0.sessions.values) }.filter(\.isLogging).count
+    }
 
     /// Sessions started in the last second.
     var sessionsPerSecond: Int {

@@ -28,6 +28,8 @@ struct SimulatorAPI {
         case "create_uuid": return UUIDText.random()
         case "originate": return originate(argument)
         case "uuid_kill": return kill(argument)
+        case "uuid_dump": return dump(argument)
+        case "uuid_broadcast": return broadcast(argument)
         case "hupall": return hupall(argument)
         case "uuid_getvar":
             let parts = argument.split(separator: " ").map(String.init)
@@ -88,6 +90,10 @@ struct SimulatorAPI {
         let url = argument.split(separator: " ").first.map(String.init) ?? ""
         let pieces = url.split(separator: "/")
         guard pieces.count >= 2 else { return "-ERR INVALID_URL\n" }
+        // As the call-control-replies capture: an unknown endpoint type is not implemented; the vanilla
+        // dialplan routes numbers only, and a loopback call nothing answers clears normally.
+        guard Self.endpoints.contains(String(pieces[0]).lowercasedASCII) else { return "-ERR CHAN_NOT_IMPLEMENTED\n" }
+        guard pieces[1].allSatisfy(\.isNumber) else { return "-ERR NORMAL_CLEARING\n" }
         // `&socket(127.0.0.1:8084 async full)`: the call connects to an outbound listener.
         var socket: String?
         if let open = argument.firstRange(of: "&socket(") {
@@ -103,14 +109,39 @@ struct SimulatorAPI {
         return "+OK\n"
     }
 
+    static let endpoints: Set = ["loopback", "sofia", "user", "null", "error", "group", "verto"]
+
+    /// `hupall [cause [variable value]]`: with a variable, only the calls whose variable has that value.
     private func hupall(_ argument: String) -> String {
         let words = argument.split(separator: " ").map(String.init)
         let cause = words.first ?? "NORMAL_CLEARING"
-        // `hupall CAUSE VARIABLE VALUE`: only the channels whose variable has that value (destination_number here).
-        for call in simulator.calls where words.count < 3 || (words[1] == "destination_number" && call.destination == words[2]) {
-            call.hangup(cause: cause)
+        // `hupall CAUSE VARIABLE VALUE`: only the calls whose variable has that value, answered as the
+        // call-control-replies capture shows.
+        if words.count >= 3 {
+            for call in simulator.calls where call.variable(words[1]) == words[2]
+                || (words[1] == "destination_number" && call.destination == words[2]) {
+                call.hangup(cause: cause)
+            }
+            return "+OK hangup all channels matching [\(words[1])]=[\(words[2])] with cause: \(cause)\n"
         }
+        for call in simulator.calls { call.hangup(cause: cause) }
         return "+OK hangup all channels with cause \(cause)\n"
+    }
+
+    /// `uuid_dump <uuid>`: the channel as a plain CHANNEL_DATA event body.
+    private func dump(_ argument: String) -> String {
+        guard let uuid = argument.split(separator: " ").first, let call = simulator.call(String(uuid)) else { return "-ERR No such channel!\n" }
+        var event = call.channelData()
+        for header in simulator.coreHeaders(name: "CHANNEL_DATA", file: "mod_commands.c", function: "uuid_dump_function", line: 6495)
+        where header.name.hasPrefix("Event-Calling") {
+            event.headers.set(header.name, header.value)
+        }
+        return String(decoding: event.encoded(as: .plain), as: UTF8.self)
+    }
+
+    private func broadcast(_ argument: String) -> String {
+        guard let uuid = argument.split(separator: " ").first, simulator.call(String(uuid)) != nil else { return "-ERR No such channel!\n" }
+        return "+OK Message sent\n"
     }
 
     private func sofia(_ argument: String) -> String {
@@ -139,6 +170,7 @@ struct SimulatorAPI {
         switch words.first {
         case "api": return ShowAPI.text
         case "application": return table(ShowApplication.columns, ShowApplication.rows, format: format)
+        case "modules": return table("type,name,ikey,filename", Self.moduleRows, format: format)
         case "channels":
             if words.dropFirst().first == "count" { return "\n\(simulator.calls.count * 2) total.\n" }
             // `like X`: mod_commands' query matches X anywhere in these columns (SQL LIKE, ASCII case-insensitive).
@@ -153,9 +185,35 @@ struct SimulatorAPI {
             return table(Self.channelColumns, channelRows(), format: format)
         case "calls":
             if words.dropFirst().first == "count" { return "\n\(simulator.calls.count) total.\n" }
-            return table(Self.channelColumns, channelRows().enumerated().filter { $0.offset % 2 == 0 }.map(\.element), format: format)
+            return table(Self.callColumns, callRows(), format: format)
         case nil: return "-USAGE: codec|endpoint|application|api|file|timer|calls [count]|channels [count|like <match string>]|calls|detailed_calls|bridged_calls|detailed_bridged_calls|aliases|complete|chat|management|modules|nat_map|say|interfaces|interface_types|tasks|limits|status\n"
         default: return table("name", [], format: format)
+        }
+    }
+
+    /// `show modules`: the interfaces of `show api` and `show application`, each with its module's file.
+    private static let moduleRows: [[String]] = {
+        let apis = ShowAPI.text.split(separator: "\n").dropFirst().compactMap { line -> [String]? in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard cells.count >= 4, let ikey = cells.last else { return nil }
+            return ["api", String(cells[0]), String(ikey), "/usr/local/freeswitch/mod/\(ikey).so"]
+        }
+        let applications = ShowApplication.rows.compactMap { row -> [String]? in
+            guard let name = row.first, let ikey = row.last else { return nil }
+            return ["application", name, ikey, "/usr/local/freeswitch/mod/\(ikey).so"]
+        }
+        return apis + applications
+    }()
+
+    private static let callColumns = "uuid,direction,created,created_epoch,name,state,cid_name,cid_num,ip_addr,dest,presence_id,presence_data,accountcode,callstate,callee_name,callee_num,callee_direction,call_uuid,hostname,sent_callee_name,sent_callee_num,b_uuid,b_direction,b_created,b_created_epoch,b_name,b_state,b_cid_name,b_cid_num,b_ip_addr,b_dest,b_presence_id,b_presence_data,b_accountcode,b_callstate,b_callee_name,b_callee_num,b_callee_direction,b_sent_callee_name,b_sent_callee_num,call_created_epoch"
+
+    /// `show calls`: the two loopback legs are not bridged to each other, so each is a call of its own
+    /// (as the call-control-replies capture shows) with empty `b_` columns.
+    private func callRows() -> [[String]] {
+        let channelNames = Self.channelColumns.split(separator: ",").map(String.init)
+        return channelRows().map { row in
+            let cells = Dictionary(uniqueKeysWithValues: zip(channelNames, row))
+            return Self.callColumns.split(separator: ",").map { cells[String($0)] ?? "" }
         }
     }
 
@@ -163,11 +221,15 @@ struct SimulatorAPI {
         simulator.calls.flatMap { call -> [[String]] in
             let app = call.application
             let host = simulator.configuration.hostname
-            return [(call.uuid, "a", "outbound"), (call.otherUUID, "b", "inbound")].map { uuid, leg, direction in
+            // The A leg runs what originate gave it; the B leg the dialplan's extension (9196 echoes). Only
+            // the A leg names the call and its callee's direction, as in the call-control-replies capture.
+            let legs: [(String, String, String, (String, String), String, String)] = [(call.uuid, "a", "outbound", (app.name, app.data), "RECV", call.uuid),
+                        (call.otherUUID, "b", "inbound", (call.destination == "9196" ? "echo" : "", ""), "", "")]
+            return legs.map { uuid, leg, direction, app, calleeDirection, callUUID in
                 [uuid, direction, EventDateStamps.local(epoch: call.createdEpoch), String(call.createdEpoch), "loopback/\(call.destination)-\(leg)",
-                 "CS_EXECUTE", call.variable("caller_id_name"), call.variable("caller_id_number"), "", call.destination, app.name, app.data, "XML", "default",
+                 "CS_EXECUTE", call.variable("caller_id_name"), call.variable("caller_id_number"), "", call.destination, app.0, app.1, "xml", "default",
                  "L16", "8000", "128000", "L16", "8000", "128000", "", host, "", "", "", "ACTIVE", "Outbound Call",
-                 call.destination, "SEND", call.uuid, "", "", "Outbound Call", "0000000000", "", call.destination, "XML", "default"]
+                 call.destination, calleeDirection, callUUID, "", "", "Outbound Call", "0000000000", "", call.destination, "xml", "default"]
             }
         }
     }

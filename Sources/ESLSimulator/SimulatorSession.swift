@@ -15,14 +15,16 @@ final class SimulatorSession: @unchecked Sendable {
 
     struct State {
         var authenticated = false
+        /// Who `userauth` let in, with their restrictions (nil: `auth`, no restrictions).
+        var user: SimulatorUser?
         var subscription = Subscription()
         var logLevel: Int?
         /// While a command runs, events and logs wait (the server sends nothing during a command).
         var busy = false
         var deferred: [[UInt8]] = []
         var closeAfterFlush = false
-        /// Outbound: seconds to keep sending the call's events after it ends (`linger`).
-        var linger: Int?
+        /// Outbound: keep sending the call's events after it ends (`linger`); `.forever` without a time.
+        var linger: Linger?
         var closed = false
         /// A recording is being served to this client (`SimulatorConfiguration.replay`).
         var replayStarted = false
@@ -51,6 +53,10 @@ final class SimulatorSession: @unchecked Sendable {
     }
 
     func start() { Background.start { [self] in run() } }
+
+    var isLogging: Bool { state.withLock { !$0.closed && $0.logLevel != nil } }
+
+    var isListening: Bool { state.withLock { !$0.closed && ($0.subscription.isListening || $0.logLevel != nil) } }
 
     func close() {
         let wasOpen = state.withLock { state in
@@ -123,9 +129,12 @@ final class SimulatorSession: @unchecked Sendable {
     func sendGoodbye() { write(Self.goodbye) }
 
     /// The notice an outbound session gets when its call ends while lingering.
-    private static func lingerNotice(uuid: String, channel: String, seconds: Int) -> [UInt8] {
-        Frame(headers: ["Content-Type": "text/disconnect-notice", "Controlled-Session-UUID": uuid, "Content-Disposition": "linger",
-                        "Channel-Name": channel, "Linger-Time": String(seconds), "Content-Length": "0"]).bytes
+    /// No capture shows a notice after a `linger` without a time: it leaves Linger-Time out rather than invent one.
+    private static func lingerNotice(uuid: String, channel: String, linger: Linger) -> [UInt8] {
+        var headers = [Header("Content-Type", "text/disconnect-notice"), Header("Controlled-Session-UUID", uuid),
+                       Header("Content-Disposition", "linger"), Header("Channel-Name", channel)]
+        if case .seconds(let seconds) = linger { headers.append(Header("Linger-Time", String(seconds))) }
+        return Frame(headers: Headers(headers + [Header("Content-Length", "0")])).bytes
     }
 
     func flushDeferred() {
@@ -145,7 +154,7 @@ final class SimulatorSession: @unchecked Sendable {
         // A listener bound to a call with `myevents <uuid>` ends with that call's session.
         if event.name == "CHANNEL_DESTROY", let uuid = event.uniqueID, state.withLock({ $0.subscription.sessionUUID == uuid }) {
             let linger = state.withLock { $0.linger }
-            let goodbye = linger.map { Self.lingerNotice(uuid: uuid, channel: call?.name ?? "", seconds: $0) } ?? Self.goodbye
+            let goodbye = linger.map { Self.lingerNotice(uuid: uuid, channel: call?.name ?? "", linger: $0) } ?? Self.goodbye
             let now = writeLock.withLock {
                 state.withLock { state -> Bool in
                     guard state.busy else { return true }
@@ -207,6 +216,11 @@ final class SimulatorSession: @unchecked Sendable {
         if lower.hasPrefix("divert_events") { reply("-ERR not controlling a session."); return true }
         if lower.hasPrefix("sendmsg") { sendmsg(command); return true }
         if lower.hasPrefix("sendevent") { sendevent(command); return true }
+        if lower.hasPrefix("api ") || lower.hasPrefix("bgapi "), let user = state.withLock({ $0.user }),
+           !user.mayRun(String(line.drop { $0 != " " }.dropFirst())) {
+            reply("-ERR permission denied")
+            return true
+        }
         if lower.hasPrefix("api ") { api(String(line.dropFirst(4)), consoleExecute: command.headers["console_execute"] == "true"); return true }
         if lower.hasPrefix("bgapi ") { bgapi(String(line.dropFirst(6)), jobUUID: command.headers["Job-UUID"]); return true }
         if lower.hasPrefix("log") && !lower.hasPrefix("logout") { log(String(line.dropFirst(3)).trimmingSpaces); return true }
@@ -233,9 +247,8 @@ final class SimulatorSession: @unchecked Sendable {
         if lower.hasPrefix("userauth ") {
             let credentials = String(line.dropFirst(9))
             if let user = acceptedUser(credentials) {
-                state.withLock { $0.authenticated = true }
-                reply("+OK accepted", [Header("Allowed-Events", "all"), Header("Allowed-API", "all"), Header("Allowed-LOG", "true")])
-                _ = user
+                state.withLock { $0.authenticated = true; $0.user = user }
+                reply("+OK accepted", user.replyHeaders.map { Header($0.0, $0.1) })
                 return true
             }
             reply("-ERR invalid")
@@ -252,7 +265,7 @@ final class SimulatorSession: @unchecked Sendable {
     }
 
     /// `user@domain:pass` or `user:pass@domain`.
-    private func acceptedUser(_ credentials: String) -> String? {
+    private func acceptedUser(_ credentials: String) -> SimulatorUser? {
         guard let colon = credentials.firstIndex(of: ":") else { return nil }
         var user = String(credentials[..<colon])
         var password = String(credentials[credentials.index(after: colon)...])
@@ -260,7 +273,8 @@ final class SimulatorSession: @unchecked Sendable {
             user += String(password[at...])
             password = String(password[..<at])
         }
-        return simulator.configuration.users[user] == password ? user : nil
+        guard let entry = simulator.configuration.users[user], entry.password == password else { return nil }
+        return entry
     }
 }
 

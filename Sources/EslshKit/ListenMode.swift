@@ -113,7 +113,8 @@ package final class ListenMode: @unchecked Sendable {
                 let response = event["Application-Response"].map { $0 == "_none_" ? "" : " → \($0)" } ?? ""
                 printer.out("\(tag)\(event["Application"] ?? "application") done\(response)\n")
                 return
-            case .message(.event(let event, _)) where event.name == "CHANNEL_HANGUP_COMPLETE" || event.name == "CHANNEL_HANGUP":
+            // Not CHANNEL_HANGUP: the application may still complete after it (outbound-session capture).
+            case .message(.event(let event, _)) where event.name == "CHANNEL_HANGUP_COMPLETE":
                 printer.out("\(tag)hung up: \(event["Hangup-Cause"] ?? "?")\n")
                 return
             case .message(.disconnect(let notice)):

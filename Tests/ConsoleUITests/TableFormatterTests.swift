@@ -9,9 +9,13 @@ import Testing
     /// The api-replies capture's API answers, in order: status, version, hostname, show api, an unknown
     /// command, show channels, show channels as json, show calls as xml, …
     static let answers: [String] = {
-        ((try? Fixtures.messages("api-replies")) ?? []).compactMap { message in
-            if case .apiResponse(let response) = message { return response.text }
-            return nil
+        do {
+            return try Fixtures.messages("api-replies").compactMap { message in
+                if case .apiResponse(let response) = message { return response.text }
+                return nil
+            }
+        } catch {
+            fatalError("the api-replies capture does not decode: \(error)")
         }
     }()
 

@@ -99,12 +99,13 @@ import Testing
     }
 
     @Test func listenerThatNeverSpeaks() throws {
-        let server = ScriptedServer { _ in pause(milliseconds: 1500) }
-        let started = Deadline.now()
-        #expect(throws: ConnectError.noAuthRequest(peer: "127.0.0.1:\(server.port)", milliseconds: 300)) {
-            try Connection.open(Self.options(server.port, timeout: 300))
+        let server = ScriptedServer { peer in peer.holdUntilClosed() }
+        let (_, inTime) = HangCheck.run {
+            #expect(throws: ConnectError.noAuthRequest(peer: "127.0.0.1:\(server.port)", milliseconds: 300)) {
+                try Connection.open(Self.options(server.port, timeout: 300))
+            }
         }
-        #expect(Deadline.now().nanoseconds - started.nanoseconds < 1_400_000_000)
+        #expect(inTime, "the connect timeout did not fire")
     }
 
     @Test func serverThatClosesBeforeAuth() throws {
@@ -249,7 +250,7 @@ import Testing
             peer.acceptAuth()
             _ = peer.readCommand()
             peer.send("Content-Type: api/response\nContent-Length: -5\n\n")
-            pause(milliseconds: 1000)
+            peer.holdUntilClosed()
         }
         let connection = try Connection.open(Self.options(server.port))
         defer { connection.close() }
@@ -268,10 +269,13 @@ import Testing
     }
 
     @Test func cancelledWaitsLeaveTheConnectionInStep() throws {
+        // The server answers the first command only after the wait for it was cancelled.
+        let received = Gate(), cancelled = Gate()
         let server = ScriptedServer { peer in
             peer.acceptAuth()
             _ = peer.readCommand()
-            pause(milliseconds: 300)
+            received.open()
+            cancelled.wait()
             peer.send("Content-Type: api/response\nContent-Length: 4\n\nlate")
             _ = peer.readCommand()
             peer.send("Content-Type: api/response\nContent-Length: 4\n\nmine")
@@ -279,10 +283,11 @@ import Testing
         let connection = try Connection.open(Self.options(server.port))
         defer { connection.close() }
         _ = startThread {
-            pause(milliseconds: 100)
+            received.wait()
             connection.cancelWaiting()
         }
-        #expect(throws: ConnectionError.cancelled) { try connection.send(.api("slow"), timeout: .seconds(5)) }
+        #expect(throws: ConnectionError.cancelled) { try connection.send(.api("slow"), timeout: .seconds(15)) }
+        cancelled.open()
         #expect(try connection.send(.api("next"), timeout: .seconds(5)).text == "mine")
     }
 }

@@ -123,6 +123,17 @@ import Testing
         #expect(decoder.bufferedByteCount == 0)
     }
 
+    /// A header block past the limit that arrives whole, blank line included, in one read: refused as
+    /// well (the check while it is incomplete never runs for it).
+    @Test func aHeaderBlockPastTheLimitArrivingWholeIsRefused() throws {
+        var decoder = FrameDecoder(limits: .init(headerBlock: 4096, body: 100))
+        decoder.feed(Array("Content-Type: api/response\nX-Long: \(String(repeating: "a", count: 5000))\n\n".utf8))
+        #expect(throws: DecodeError.headerBlockTooLarge(limit: 4096)) { try decoder.next() }
+        var fits = FrameDecoder(limits: .init(headerBlock: 4096, body: 100))
+        fits.feed(Array("Content-Type: api/response\nX-Long: \(String(repeating: "a", count: 4000))\n\n".utf8))
+        #expect(try fits.next()?.headers["X-Long"]?.count == 4000)
+    }
+
     @Test func defaultLimitsAreFreeSWITCHs() {
         let limits = FrameDecoder.Limits()
         #expect(limits.headerBlock == 10 * 1024 * 1024)

@@ -77,7 +77,28 @@ import Testing
         #expect(throws: DecodeError.self) { try Event.decode(Array(#"{"A":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8), format: .json) }
     }
 
-    @Test func everyEventOfTheCaptureReadsAsItsPlainTwin() throws {
+    /// The first CHANNEL_CREATE of the json capture, its values as the capture shows them, and its
+    /// header names in the order of the plain capture's first CHANNEL_CREATE (the same switch's twin).
+    @Test func aJSONEventHasItsPlainTwinsHeadersAndTheCapturesValues() throws {
+        let json = try Fixtures.frames(Fixtures.received("call-events-json")).frames.filter { $0.contentType == "text/event-json" }
+            .map { try Event.decode($0.body, format: .json) }
+        let plain = try Fixtures.frames(Fixtures.received("call-events-plain")).frames.filter { $0.contentType == "text/event-plain" }
+            .map { try Event.decode($0.body, format: .plain) }
+        let create = try #require(json.first { $0.name == "CHANNEL_CREATE" })
+        let twin = try #require(plain.first { $0.name == "CHANNEL_CREATE" })
+        #expect(create.headers.map(\.name) == twin.headers.map(\.name))
+        #expect(create["FreeSWITCH-IPv6"] == "fd00::2")
+        #expect(create["Event-Date-Local"] == "2026-11-27 00:29:18")
+        #expect(create["Event-Date-GMT"] == "Fri, 27 Nov 2026 00:29:18 GMT")
+        #expect(create["Event-Date-Timestamp"] == "1795739358134922")
+        #expect(create["Channel-Name"] == "loopback/9196-a")
+        #expect(create.uniqueID == "2eaae6b8-f94e-4310-b468-4fe7e7e89bd1")
+        #expect(create["Event-Sequence"] == "674")
+        // The plain twin's values are URL-decoded to the same text the json one carries.
+        #expect(twin["FreeSWITCH-IPv6"] == "fd00::2")
+    }
+
+    @Test func everyEventOfTheCaptureSurvivesAJSONRoundTrip() throws {
         // Lazy and eager reads agree: every value read from the table equals the value made eagerly.
         let frames = try Fixtures.frames(Fixtures.received("call-events-json")).frames.filter { $0.contentType == "text/event-json" }
         #expect(!frames.isEmpty)

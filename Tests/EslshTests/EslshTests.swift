@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// The built `eslsh` binary, run as a user would, against the simulator and scripted servers.
-@Suite(.timeLimit(.minutes(1))) struct EslshTests {
+@Suite(.timeLimit(.minutes(2))) struct EslshTests {
     struct Run {
         var status: Int32
         var stdout: String
@@ -41,10 +41,11 @@ import Testing
         try input.fileHandleForWriting.close()
         // A slow reader: eslsh's stdout pipe fills while nobody reads it.
         if readDelay > 0 { Thread.sleep(forTimeInterval: readDelay) }
-        // A hung eslsh must fail its test, not hang the suite: kill it after 20 seconds.
+        // A hang check: a hung eslsh must fail its test, not hang the suite. Generous (every run here
+        // ends in seconds), so a loaded machine does not trip it.
         let pid = process.processIdentifier
         let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: watchdog)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 45, execute: watchdog)
         defer { watchdog.cancel() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -139,13 +140,7 @@ import Testing
         #expect(run.stderr.hasPrefix("eslsh: cannot resolve host 'no-such-host.invalid'"))
     }
 
-    @Test(arguments: [["-P", "0"], ["-P", "70000"], ["--bogus-option"], ["-t", "soon"], ["-t", "0"]])
-    func usageErrors(arguments: [String]) throws {
-        let run = try Self.run(arguments + ["-x", "status"])
-        #expect(run.status == 2)
-        #expect(!run.stderr.isEmpty)
-        #expect(run.stdout.isEmpty)
-    }
+    // Usage errors, each with its message: ContractTests.usageErrorsSayWhatIsWrong.
 
     @Test func helpListsTheExitCodes() throws {
         let run = try Self.run(["--help"])
@@ -158,13 +153,12 @@ import Testing
         let server = ScriptedServer { peer in
             peer.acceptAuth()
             _ = peer.readCommand()
-            pause(milliseconds: 3000)
+            peer.holdUntilClosed()  // never answers: eslsh must give up by itself
         }
-        let started = Date()
-        let run = try Self.run(["-P", "\(server.port)", "-t", "300ms", "-x", "status"])
+        let (run, inTime) = try HangCheck.run { try Self.run(["-P", "\(server.port)", "-t", "300ms", "-x", "status"]) }
+        #expect(inTime, "the reply timeout did not fire")
         #expect(run.status == 5)
         #expect(run.stderr == "eslsh: no reply to 'api status' within 300 ms\n")
-        #expect(Date().timeIntervalSince(started) < 2.5)
     }
 
     @Test func connectionLost() throws {

@@ -179,7 +179,8 @@ import Testing
         #expect(run.status == 0)
         let rows = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: String]]
         #expect(rows?.count == 4)
-        #expect(rows?.filter { $0["host"] == a }.map { $0["call_uuid"] } == [first, first])
+        // Only the A leg names its call (as in the call-control-replies capture).
+        #expect(rows?.filter { $0["host"] == a }.map { $0["call_uuid"] } == [first, ""])
         #expect(rows?.filter { $0["host"] == b }.map { $0["hostname"] } == ["pbx2", "pbx2"])
         #expect(run.stdout.hasPrefix("[\n  {\"host\":\"\(a)\",\"uuid\":"), "host first, then the switch's columns")
         // Other answers: one row per host with its whole output; a -ERR is an answer like any other.

@@ -6,25 +6,26 @@ import Testing
 /// A server that misbehaves: each case must end in a clear one-line error (or correct output), the
 /// documented exit code, within two seconds, without a crash.
 @Suite(.timeLimit(.minutes(1))) struct HostileServerTests {
-    /// Authenticates, reads one command, then answers with `answer`.
-    static func answering(_ answer: [UInt8], thenWait: Int = 0) -> ScriptedServer {
+    /// Authenticates, reads one command, then answers with `answer`; with `hold`, keeps the connection
+    /// open until eslsh closes it (so eslsh must end on what it received, not on the server's close).
+    static func answering(_ answer: [UInt8], hold: Bool = false) -> ScriptedServer {
         ScriptedServer { peer in
             peer.acceptAuth()
             _ = peer.readCommand()
             peer.send(answer)
-            if thenWait > 0 { pause(milliseconds: thenWait) }
+            if hold { peer.holdUntilClosed() }
         }
     }
 
-    static func answering(_ answer: String, thenWait: Int = 0) -> ScriptedServer {
-        answering(Array(answer.utf8), thenWait: thenWait)
+    static func answering(_ answer: String, hold: Bool = false) -> ScriptedServer {
+        answering(Array(answer.utf8), hold: hold)
     }
 
-    /// Runs eslsh and checks the two-second bound and the one-line stderr.
+    /// Runs eslsh with a hang check (every case ends by itself in well under a second; servers that
+    /// hold the connection would keep a hung eslsh waiting) and checks the one-line stderr.
     func run(_ arguments: [String], oneLineError: Bool = true) throws -> EslshTests.Run {
-        let started = Date()
-        let run = try EslshTests.run(arguments)
-        #expect(Date().timeIntervalSince(started) < 2.0, "took too long")
+        let (run, inTime) = try HangCheck.run { try EslshTests.run(arguments) }
+        #expect(inTime, "eslsh hung")
         if oneLineError, !run.stderr.isEmpty {
             #expect(run.stderr.hasPrefix("eslsh: "))
             #expect(run.stderr.filter { $0 == "\n" }.count == 1, "not one line: \(run.stderr)")
@@ -47,14 +48,14 @@ import Testing
         ("log/data", "20000000", "protocol error: Content-Length 20000000 exceeds the 16777216-byte limit"),
     ])
     func badContentLength(type: String, value: String, message: String) throws {
-        let server = Self.answering("Content-Type: \(type)\nContent-Length: \(value)\n\nabc", thenWait: 1500)
+        let server = Self.answering("Content-Type: \(type)\nContent-Length: \(value)\n\nabc", hold: true)
         let run = try run(["-P", "\(server.port)", "-x", "status"])
         #expect(run.status == 6)
         #expect(run.stderr == "eslsh: \(message)\n")
     }
 
     @Test func conflictingContentLengths() throws {
-        let server = Self.answering("Content-Type: api/response\nContent-Length: 3\nContent-Length: 4\n\nabcd", thenWait: 1500)
+        let server = Self.answering("Content-Type: api/response\nContent-Length: 3\nContent-Length: 4\n\nabcd", hold: true)
         let run = try run(["-P", "\(server.port)", "-x", "status"])
         #expect(run.status == 6)
         #expect(run.stderr == "eslsh: protocol error: conflicting Content-Length headers (3, 4)\n")
@@ -94,7 +95,7 @@ import Testing
             _ = peer.readCommand()
             peer.send("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n")
             for frame in frames { peer.send(frame) }
-            pause(milliseconds: 1000)
+            peer.holdUntilClosed()
         }
     }
 
@@ -130,7 +131,7 @@ import Testing
             peer.send("Content-Type: text/x-future\nContent-Length: 2\n\nhi")
             _ = peer.readCommand()
             peer.send("Content-Type: api/response\nContent-Length: 2\n\nvm")
-            pause(milliseconds: 200)
+            peer.holdUntilClosed()
         }
         let run = try EslshTests.run(["-P", "\(server.port)"], stdin: "hostname\n")
         #expect(run.status == 0)
@@ -151,7 +152,7 @@ import Testing
     }
 
     @Test func neverSendingAuthRequest() throws {
-        let server = ScriptedServer { _ in pause(milliseconds: 1500) }
+        let server = ScriptedServer { peer in peer.holdUntilClosed() }
         let run = try run(["-P", "\(server.port)", "-T", "500ms", "-x", "status"])
         #expect(run.status == 3)
         #expect(run.stderr == "eslsh: 127.0.0.1:\(server.port) accepted the connection but sent no auth/request within 500 ms (is this a FreeSWITCH event socket?)\n")
@@ -175,7 +176,6 @@ import Testing
         let server = ScriptedServer { peer in
             peer.acceptAuth()
             _ = peer.readCommand()
-            pause(milliseconds: 200)
         }
         let run = try run(["-P", "\(server.port)", "-x", "status"])
         #expect(run.status == 6)

@@ -17,12 +17,16 @@ import Testing
         let simulator = try EslshTests.simulator()
         defer { simulator.stop() }
         let port = Self.freePort()
+        let step = BackgroundStep()
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.5)
-            _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("originate loopback/9196/default &socket(127.0.0.1:\(port) async full)"))
+            guard waitUntilListening(port: port) else { return }
+            step.run("originate") {
+                _ = try Connection.open(ConnectOptions(port: simulator.port)).send(.api("originate loopback/9196/default &socket(127.0.0.1:\(port) async full)"))
+            }
         }
         let script = "# an IVR check\nanswer\n/getvar channel_name\nplayback /tmp/hello.wav\n/hangup USER_BUSY\n"
         let run = try EslshTests.run(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s"], stdin: script)
+        #expect(step.error == nil)
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map { String($0.drop { $0 != "]" }.dropFirst(2)) }
         #expect(lines.first?.hasPrefix("call ") == true)
@@ -53,24 +57,14 @@ import Testing
 
     @Test func connectionsFromOtherNetworksAreRefused() throws {
         let port = Self.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: EslshTests.binary)
-        process.arguments = ["--listen", "127.0.0.1:\(port)", "--allow", "10.0.0.0/8", "--calls", "1"]
-        process.environment = ["ESLSH_CONFIG": "/nonexistent"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { kill(pid, SIGKILL) }
-        Thread.sleep(forTimeInterval: 0.5)
+        let eslsh = try LiveProcess(["--listen", "127.0.0.1:\(port)", "--allow", "10.0.0.0/8", "--calls", "1"])
+        eslsh.closeInput()  // no script: an empty one
+        #expect(waitUntilListening(port: port))
         let client = try RawClient(port: port)
-        #expect(client.receive(quietMilliseconds: 300).isEmpty)
-        Thread.sleep(forTimeInterval: 0.2)
-        process.terminate()
-        process.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(client.receiveUntilClosed().isEmpty)
+        #expect(eslsh.waitForOutput("eslsh: refused a connection from 127.0.0.1: not in --allow\n", onStderr: true))
+        eslsh.signal(SIGTERM)
+        let text = eslsh.finish().stderr
         #expect(text.contains("eslsh: refused a connection from 127.0.0.1: not in --allow\n"))
     }
 

@@ -3,6 +3,7 @@ import ESLProtocol
 import ESLSimulator
 import Foundation
 import TestSupport
+import Synchronization
 import Testing
 
 /// More of the scripting contract: interrupts, log lines in streams, the password prompt, userauth,
@@ -11,30 +12,21 @@ import Testing
     @Test func ctrlCEndsAStreamWithZero() throws {
         let simulator = try EslshTests.simulator()
         defer { simulator.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: EslshTests.binary)
-        process.arguments = ["-P", "\(simulator.port)", "--events", "ALL"]
-        process.environment = ["ESLSH_CONFIG": "/nonexistent"]
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
-        Thread.sleep(forTimeInterval: 0.5)
-        kill(process.processIdentifier, SIGINT)
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-        #expect(err.fileHandleForReading.readDataToEndOfFile().isEmpty)
+        let eslsh = try LiveProcess(["-P", "\(simulator.port)", "--events", "ALL"])
+        #expect(waitUntil { simulator.listeningSessions == 1 }, "the stream never subscribed")
+        eslsh.signal(SIGINT)
+        let run = eslsh.finish()
+        #expect(run.exited)
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
     }
 
     @Test func logLinesInAStream() throws {
         let simulator = try EslshTests.simulator()
         defer { simulator.stop() }
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.4)
-            simulator.originate(destination: "9196")
+            // `log` follows `event`: the call starts once both were taken.
+            if waitUntil({ simulator.loggingSessions == 1 }) { simulator.originate(destination: "9196") }
         }
         let run = try EslshTests.run(["-P", "\(simulator.port)", "--events", "CHANNEL_CREATE", "--log", "notice", "--count", "2", "--format", "summary"])
         #expect(run.status == 0)
@@ -48,22 +40,14 @@ import Testing
         defer { simulator.stop() }
         // script(1) gives eslsh a terminal; the password is typed into it.
         let command = "\(EslshTests.binary) -P \(simulator.port) --ask-password -x hostname"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", command, "/dev/null"]
-        process.environment = ["ESLSH_CONFIG": "/nonexistent", "TERM": "dumb"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        Thread.sleep(forTimeInterval: 0.5)
-        input.fileHandleForWriting.write(Data("T0pSecret\n".utf8))
-        Thread.sleep(forTimeInterval: 0.5)
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text)")
+        let script = try LiveProcess(["-qec", command, "/dev/null"], environment: ["TERM": "dumb"], executable: "/usr/bin/script")
+        #expect(script.waitForOutput("Password for the switch: "), "no prompt: \(script.stdout)")
+        script.write("T0pSecret\n")
+        // script(1) ends when eslsh does; it must not see the end of its input before eslsh read the line.
+        #expect(script.waitForOutput("vm"), "\(script.stdout)")
+        let run = script.finish()
+        let text = run.stdout + run.stderr
+        #expect(run.status == 0, "\(text)")
         #expect(text.contains("Password for the switch: "))
         #expect(text.contains("vm"))
         #expect(!text.contains("T0pSecret"))
@@ -107,20 +91,26 @@ import Testing
     }
 
     @Test func aCommandInFlightWhenTheConnectionDropsIsNotResent() throws {
-        let first = try EslshTests.simulator()
+        let inFlight = Gate()
+        let first = try EslshTests.simulator { $0.onAPI = { line in if line.hasPrefix("msleep") { inFlight.open() } } }
         let port = first.port
+        let second = Mutex<Simulator?>(nil)
+        defer { second.withLock { $0?.stop() } }
+        let step = BackgroundStep()
         Thread.detachNewThread {
             // `msleep 3000` is in flight when the switch goes away; another comes up on the same port.
-            Thread.sleep(forTimeInterval: 0.5)
+            guard inFlight.wait() else { return }
             first.stop()
             var configuration = SimulatorConfiguration()
             configuration.port = port
             configuration.heartbeatInterval = nil
-            let second = try? Simulator(configuration)
-            Thread.sleep(forTimeInterval: 6)
-            second?.stop()
+            step.run("the second switch") {
+                let started = try Simulator(configuration)
+                second.withLock { $0 = started }
+            }
         }
         let run = try EslshTests.run(["-P", "\(port)", "-R", "--reconnect-max", "5", "-x", "msleep 3000", "-x", "version short"])
+        #expect(step.error == nil)
         #expect(run.stdout == "1.11.3\n", "\(run.stderr)")
         #expect(run.status == 6)
         #expect(run.stderr.hasPrefix("eslsh: connection closed by 127.0.0.1:\(port)\n"))

@@ -3,6 +3,7 @@ import ESLProtocol
 import ESLSimulator
 import Foundation
 import TestSupport
+import Synchronization
 import Testing
 
 /// The scripting contract: scripts, bail, background jobs, event streams, profiles, secrets, reconnect.
@@ -105,11 +106,13 @@ import Testing
         defer { simulator.stop() }
         let uuid = simulator.originate(destination: "9196")
         let other = simulator.originate(destination: "1000")
+        let step = BackgroundStep()
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.5)
-            _ = try? Connection.open(ConnectOptions(port: simulator.port)).send(.api("hupall"))
+            guard waitUntil({ simulator.listeningSessions == 1 }) else { return }
+            step.run("hupall") { _ = try Connection.open(ConnectOptions(port: simulator.port)).send(.api("hupall")) }
         }
         let run = try run(["-P", "\(simulator.port)", "--events", "ALL", "--uuid", uuid, "--format", "plain"])
+        #expect(step.error == nil)
         #expect(run.status == 0)
         let ids = run.stdout.split(separator: "\n").filter { $0.hasPrefix("Unique-ID: ") }
         #expect(!ids.isEmpty)
@@ -124,7 +127,8 @@ import Testing
         // While eslsh's stdout is not read, another client must still get answers from the switch.
         let answered = ManagedAtomicFlag()
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 1.0)
+            // Once eslsh streams (and, with nobody reading, its pipe fills), the switch must still answer.
+            guard waitUntil({ simulator.listeningSessions == 1 }) else { return }
             if let connection = try? Connection.open(ConnectOptions(port: simulator.port)),
                (try? connection.send(.api("hostname"), timeout: .seconds(2)))?.text == "vm" {
                 answered.set()
@@ -168,22 +172,30 @@ import Testing
     @Test func reconnectRestoresTheSubscription() throws {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
-        configuration.heartbeatInterval = .milliseconds(200)
+        configuration.heartbeatInterval = nil
         let first = try Simulator(configuration)
         let port = first.port
-        let base = configuration
+        var again = configuration
+        again.port = port
+        again.hostname = "second"
+        again.heartbeatInterval = .milliseconds(200)
+        let second = Mutex<Simulator?>(nil)
+        defer { second.withLock { $0?.stop() } }
+        let secondConfiguration = again
+        let step = BackgroundStep()
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.7)
+            // One heartbeat from the first switch once eslsh subscribed, then it goes; the second comes up
+            // on the same port and must get the subscription again to send its own.
+            guard waitUntil({ first.listeningSessions == 1 }) else { return }
+            first.fire(Event(headers: Headers([Header("Event-Name", "HEARTBEAT"), Header("FreeSWITCH-Hostname", "eslsim")])))
             first.stop()
-            Thread.sleep(forTimeInterval: 1.2)
-            var again = base
-            again.port = port
-            again.hostname = "second"
-            let second = try? Simulator(again)
-            Thread.sleep(forTimeInterval: 6)
-            second?.stop()
+            step.run("the second switch") {
+                let started = try Simulator(secondConfiguration)
+                second.withLock { $0 = started }
+            }
         }
         let run = try run(["-P", "\(port)", "-R", "--events", "HEARTBEAT", "--format", "headers", "--count", "6"])
+        #expect(step.error == nil)
         #expect(run.status == 0)
         #expect(run.stderr.contains("reconnected after "))
         #expect(run.stderr.contains(" s — events in between were missed"))
@@ -195,19 +207,17 @@ import Testing
         let server = ScriptedServer(accept: false)
         let port = server.port
         _ = consume server
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 1.2)
-            var configuration = SimulatorConfiguration()
-            configuration.port = port
-            configuration.heartbeatInterval = nil
-            let simulator = try? Simulator(configuration)
-            Thread.sleep(forTimeInterval: 4)
-            simulator?.stop()
-        }
-        let run = try run(["-P", "\(port)", "--retries", "5", "-x", "hostname"])
+        // The switch comes up only once eslsh said it failed once and will retry.
+        let eslsh = try LiveProcess(["-P", "\(port)", "--retries", "5", "-x", "hostname"])
+        #expect(eslsh.waitForOutput("retrying (1/5)", onStderr: true), "\(eslsh.stderr)")
+        var configuration = SimulatorConfiguration()
+        configuration.port = port
+        configuration.heartbeatInterval = nil
+        let simulator = try Simulator(configuration)
+        defer { simulator.stop() }
+        let run = eslsh.finish()
         #expect(run.status == 0)
         #expect(run.stdout == "eslsim\n")
-        #expect(run.stderr.contains("retrying (1/5)"))
     }
 
     @Test func profilesAndPrecedence() throws {

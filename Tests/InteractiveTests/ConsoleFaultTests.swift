@@ -16,7 +16,9 @@ import Testing
     static func console(in state: State) throws -> (Simulator, TmuxTerminal) {
         // Calls (and their log lines) only where events must stream: elsewhere they would scroll the
         // screen the test reads.
+        let msleepArrived = Gate()
         let simulator = try testSimulator { configuration in
+            configuration.onAPI = { line in if line.hasPrefix("msleep") { msleepArrived.open() } }
             if state == .streaming {
                 configuration.callInterval = .milliseconds(50)
                 configuration.callDuration = .milliseconds(100)
@@ -34,7 +36,7 @@ import Testing
             terminal.type("msleep 2000")
             #expect(terminal.waitForLastLine("\(prompt) msleep 2000"))
             terminal.press("Enter")
-            usleep(300_000)
+            #expect(msleepArrived.wait(), "msleep never reached the switch")
         case .streaming:
             terminal.type("/event plain CHANNEL_CREATE")
             terminal.press("Enter")
@@ -47,7 +49,8 @@ import Testing
     func theSwitchGoesAway(state: State) throws {
         let (simulator, terminal) = try Self.console(in: state)
         simulator.stop()
-        #expect(terminal.waitFor(seconds: 2) { $0.contains("eslsh: connection closed by 127.0.0.1:") })
+        // A hang check: the message comes within milliseconds.
+        #expect(terminal.waitFor { $0.contains("eslsh: connection closed by 127.0.0.1:") })
         #expect(terminal.waitFor { $0.contains("EXIT=6\nSTTY-SAME") }, "\(terminal.screen())")
     }
 

@@ -12,9 +12,10 @@ public enum Fixtures {
     }()
 
     public static let names = [
-        "api-replies", "bgapi", "busy-switch-json", "call-events-json", "call-events-plain", "call-events-xml", "call-trace-plain", "command-before-auth",
-        "command-replies", "handshake-bad-password", "handshake-ok-exit", "logs-debug", "myevents-sendmsg",
-        "outbound-session", "sendevent", "sofia-register-plain",
+        "acl-rejection", "api-replies", "bgapi", "busy-switch-json", "call-control-replies", "call-events-json",
+        "call-events-plain", "call-events-xml", "call-trace-plain", "command-before-auth", "command-replies",
+        "filters-plain", "handshake-bad-password", "handshake-ok-exit", "logs-debug", "myevents-sendmsg",
+        "outbound-session", "sendevent", "sofia-register-plain", "userauth-bad", "userauth-ok",
     ]
 
     public static func bytes(_ name: String) -> [UInt8] {

@@ -69,6 +69,18 @@ public final class ScriptedServer: Sendable {
             send("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
         }
 
+        /// Keeps the connection open until the client closes it (a server that never answers); gives up
+        /// at the hang bound so a hung client cannot hold the test's thread forever.
+        public func holdUntilClosed(within bound: Duration = HangCheck.step) {
+            let deadline = Deadline.after(bound)
+            var byte: UInt8 = 0
+            while !deadline.hasPassed {
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&descriptor, 1, 50) >= 0 else { return }
+                if descriptor.revents != 0, recv(fd, &byte, 1, 0) <= 0 { return }
+            }
+        }
+
         public func close() {
             if !closed.exchange(true, ordering: .relaxed) { Glibc.close(fd) }
         }
