@@ -61,7 +61,11 @@ final class HeaderTable: Sendable {
     var layout: Layout {
         if let known { return known }
         if let box = found.load() { return box.layout }
-        return found.storeIfNil(LayoutBox(Self.scan(bytes, end: blockEnd, skipping: lengthLine).layout)).layout
+        _ = found.storeIfNil(LayoutBox(Self.scan(bytes, end: blockEnd, skipping: lengthLine).layout))
+        // Read back with `load()` (acquiring), not from storeIfNil's answer: when another thread won, the
+        // box it hands back was read on the compare-exchange's failure path, which the thread sanitizer
+        // did not take as an acquire (it reported the winner's init and this read as a race).
+        return found.load()!.layout
     }
 
     var count: Int { layout.fields.count }
