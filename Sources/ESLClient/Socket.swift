@@ -51,7 +51,7 @@ public final class Socket: @unchecked Sendable {
         // An address as written (127.0.0.1, ::1) needs no resolver: AI_NUMERICHOST keeps getaddrinfo from
         // asking the kernel for the machine's addresses (AI_ADDRCONFIG) and the name service (nscd),
         // six system calls of every one-shot run against a local switch.
-        hints.ai_flags = Self.isNumeric(name) ? AI_NUMERICHOST | AI_NUMERICSERV : AI_ADDRCONFIG
+        hints.ai_flags = AllowList.parse(name) != nil ? AI_NUMERICHOST | AI_NUMERICSERV : AI_ADDRCONFIG
         var list: UnsafeMutablePointer<addrinfo>?
         var status = getaddrinfo(name, String(port), &hints, &list)
         if status == EAI_NONAME {
@@ -79,13 +79,6 @@ public final class Socket: @unchecked Sendable {
             throw .timedOut(address: "\(host):\(port)", milliseconds: timeoutMilliseconds)
         }
         throw errors.last ?? .failed(address: "\(host):\(port)", reason: "no usable address")
-    }
-
-    /// An IPv4 or IPv6 address in text, not a name (a zoned `fe80::1%eth0` goes the resolver's way).
-    static func isNumeric(_ name: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, name, &v4) == 1 || inet_pton(AF_INET6, name, &v6) == 1
     }
 
     private static func attempt(_ info: addrinfo, address: String, deadline: Deadline, timeout: Int) throws(SocketError) -> Socket {
