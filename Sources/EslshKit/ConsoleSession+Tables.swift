@@ -8,7 +8,8 @@ extension ConsoleSession {
         guard !response.isError, tables.format != .raw else { return view.render(response) }
         var formatter = tables
         formatter.width = TerminalSize.columns()
-        let text = Renderer().render(response)
+        // The console always escapes: the cells are laid out as they will be shown.
+        let text = TerminalText.safe.rawLines(Renderer().render(response))
         if let reason = formatter.unconverted(text) { return text + style.paint("(\(reason))", .dim) + "\n" }
         return formatter.format(text)
     }

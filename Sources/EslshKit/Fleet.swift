@@ -94,7 +94,8 @@ package final class Fleet: @unchecked Sendable {
 
     private func runScript(_ lines: [String]) -> ExitStatus {
         let style = Style.forStandardOutput(settings.color)
-        let events = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps)
+        let events = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps,
+                                    terminal: .forStandardOutput(settings.escape))
         let format = shell.output ?? .raw
         let document = format == .raw ? nil : FleetDocument(hosts: hosts.map(\.label), lines: lines)
         let status = everywhere { [self] host in

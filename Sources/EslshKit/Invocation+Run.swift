@@ -83,7 +83,8 @@ extension Invocation {
         let session = Session(settings: settings, printer: printer, connection: connection)
         defer { session.connection.close() }
         let style = Style.forStandardOutput(settings.color)
-        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps)
+        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps,
+                                       terminal: .forStandardOutput(settings.escape))
 
         if let trace {
             return TraceMode(connection: connection, printer: printer, uuid: trace,
@@ -166,6 +167,7 @@ extension Invocation {
         let mode = ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
                               replyTimeout: timeout?.duration, calls: calls)
         if (debug ?? 0) > 0 { mode.trace = Self.trace }
+        mode.terminal = .forStandardOutput(escape ?? .auto)
         return mode.run()
     }
 

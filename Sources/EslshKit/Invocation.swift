@@ -16,6 +16,8 @@ package struct Invocation: Sendable, Equatable {
     /// Only errors on standard error.
     package var quiet = false
     package var color: ColorMode?
+    /// `--escape`: when outside control characters are shown as escapes (nil: the profile's, else auto).
+    package var escape: EscapeMode?
     package var connectTimeout: TimeSpan?
     package var timeout: TimeSpan?
     package var retry = 0

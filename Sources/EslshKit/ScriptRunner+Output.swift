@@ -14,17 +14,19 @@ extension ScriptRunner {
             bytes += chunk
             if bytes.count > Self.shapeLimit {
                 printer.note("the answer to '\(line.escapedForDisplay)' is over \(Self.shapeLimit >> 20) MiB: printed as it came")
-                printer.out(bytes: bytes)
+                var escaping = formatter.terminal.raw ? VisibleText.Stream(.lines) : nil
+                printer.out(bytes: escaping?.escape(bytes) ?? bytes)
                 var last = bytes.last
                 while let more = try stream.next() {
                     last = more.last ?? last
-                    printer.out(bytes: more)
+                    printer.out(bytes: escaping?.escape(more) ?? more)
                 }
+                if let rest = escaping?.finish() { printer.out(bytes: rest) }
                 if last != 0x0A { printer.out("\n") }
                 return bytes.starts(with: "-ERR".utf8) ? .commandFailed : .ok
             }
         }
-        let text = Renderer().terminated(String(decoding: bytes, as: UTF8.self))
+        let text = Renderer().terminated(formatter.terminal.rawLines(String(decoding: bytes, as: UTF8.self)))
         let failed = bytes.starts(with: "-ERR".utf8)
         let shown = shape(line, text)
         printer.out(failed ? style.paint(shown, .red) : shown)

@@ -35,7 +35,7 @@ package final class ScriptRunner: @unchecked Sendable {
     private let wantsJobEvents = Atomic<Bool>(false)
     private var wireFormat = EventFormat.plain
     /// Jobs and `/execute`s followed through the watcher connection.
-    private lazy var control = ScriptCallControl(session: session, printer: printer, style: style)
+    private lazy var control = ScriptCallControl(session: session, printer: printer, style: style, terminal: formatter.terminal)
     private let stopping = Atomic<Bool>(false)
 
     package init(session: Session, printer: Printer, bail: Bool, reconnect: Bool, reconnectMax: Int?, showInbound: Bool, formatter: EventFormatter, style: Style) {
@@ -121,7 +121,7 @@ package final class ScriptRunner: @unchecked Sendable {
                 return (try copy(stream), false)
             }
             if let shape {
-                let text = shape(line, renderer.render(response))
+                let text = shape(line, formatter.terminal.rawLines(renderer.render(response)))
                 printer.out(response.isError ? style.paint(text, .red) : text)
             } else {
                 output.answer(response)
@@ -137,11 +137,13 @@ package final class ScriptRunner: @unchecked Sendable {
     private func copy(_ stream: any BodyStream) throws(ConnectionError) -> ExitStatus {
         var first: [UInt8] = []
         var last: UInt8?
+        var escaping = formatter.terminal.raw ? VisibleText.Stream(.lines) : nil
         while let chunk = try stream.next() {
             if first.count < 4 { first += chunk.prefix(4 - first.count) }
             last = chunk.last ?? last
-            printer.out(bytes: chunk)
+            printer.out(bytes: escaping?.escape(chunk) ?? chunk)
         }
+        if let rest = escaping?.finish() { printer.out(bytes: rest) }
         if let last, last != 0x0A { printer.out("\n") }
         if blankLineAfterOutput, last == 0x0A { printer.out("\n") }
         return first.starts(with: "-ERR".utf8) ? .commandFailed : .ok
@@ -170,7 +172,7 @@ package final class ScriptRunner: @unchecked Sendable {
             }
             let job = try session.connection.bgapi(command, timeout: session.settings.replyTimeout)
             let reply = job.reply ?? .reply(Reply(text: "+OK Job-UUID: \(job.uuid)"))
-            printer.out(renderer.render(reply))
+            printer.out(formatter.terminal.lines(renderer.render(reply)))
             if reply.isError { return (.commandFailed, false) }
             jobs.append(job)
             return (.ok, false)

@@ -8,6 +8,7 @@ import Glibc
 #endif
 
 extension ColorMode: ExpressibleByArgument {}
+extension EscapeMode: ExpressibleByArgument {}
 extension EventOutputFormat: ExpressibleByArgument {}
 
 /// The command line. Options are declared once here; help, the man page and completions come from them.
@@ -159,6 +160,7 @@ struct ESLShell: ParsableCommand {
         run.bail = bail
         run.quiet = terminal.errorsOnly
         run.color = terminal.noColor ? .never : terminal.color
+        run.escape = terminal.escape
         run.connectTimeout = connectTimeout
         run.timeout = timeout
         run.retry = retries ?? (retry ? 120 : 0)
