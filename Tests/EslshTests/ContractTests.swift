@@ -111,7 +111,7 @@ import Testing
         }
         let run = try EslshTests.run(["-P", "\(server.port)", "-x", "status"])
         #expect(run.status == 4)
-        #expect(run.stderr == "eslsh: authentication failed at 127.0.0.1:\(server.port): -ERR no\\x1B[2J\\x7way (wrong password or user?)\n")
+        #expect(run.stderr == "eslsh: authentication failed at 127.0.0.1:\(server.port): -ERR no\\x1B[2J\\x07way (wrong password or user?)\n")
     }
 
     @Test func escapedForDisplayShowsEveryControlCharacter() {
