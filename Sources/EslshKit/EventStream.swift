@@ -102,7 +102,7 @@ package struct EventStream {
             do {
                 let response = try session.send(command)
                 if response.isError {
-                    printer.error("\(command.redactedLine): \(response.text)")
+                    printer.error("\(command.redactedLine): \(response.text.escapedForDisplay)")
                     return .commandFailed
                 }
             } catch {

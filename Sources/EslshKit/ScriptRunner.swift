@@ -230,9 +230,9 @@ package final class ScriptRunner: @unchecked Sendable {
             case .message(.event(let event, _)) where event.name == "BACKGROUND_JOB" && !wantsJobEvents.load(ordering: .relaxed):
                 continue
             case .message(.reply(let reply)):
-                printer.note("unexpected reply from the server: \(reply.text)")
+                printer.note("unexpected reply from the server: \(reply.text.escapedForDisplay)")
             case .message(.raw(let frame)):
-                printer.note("unknown frame from the server: \(frame.contentType ?? "no Content-Type"), \(frame.body.count) bytes")
+                printer.note("unknown frame from the server: \(frame.contentType?.escapedForDisplay ?? "no Content-Type"), \(frame.body.count) bytes")
             case .message(let message):
                 output.show(message, received: formatter.timestamps ? WallClock.microseconds() : nil)
             case .dropped(let count):

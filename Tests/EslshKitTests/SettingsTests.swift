@@ -15,6 +15,7 @@ import Testing
         connect-timeout = 700
         loglevel = info
         color = never
+        escape = Always
         format = json
         key_F3 = show calls
         [other]
@@ -34,6 +35,7 @@ import Testing
         #expect(settings.connect.user == nil)
         #expect(settings.replyTimeout == nil)
         #expect(settings.color == .auto)
+        #expect(settings.escape == .auto)
         #expect(settings.format == nil)
         #expect(settings.history)
         #expect(settings.fleet.isEmpty)
@@ -52,6 +54,7 @@ import Testing
         #expect(settings.connect.connectTimeoutMilliseconds == 700)
         #expect(settings.logLevel == "info")
         #expect(settings.color == .never)
+        #expect(settings.escape == .always)
         #expect(settings.format == .json)
         #expect(settings.functionKeys == [3: "show calls"])
     }
@@ -79,6 +82,7 @@ import Testing
         invocation.timeout = TimeSpan(argument: "2s")
         invocation.connectTimeout = TimeSpan(argument: "300")
         invocation.color = .always
+        invocation.escape = .never
         invocation.format = .xml
         invocation.log = "err"
         invocation.quiet = true
@@ -92,6 +96,7 @@ import Testing
         #expect(settings.replyTimeout == .seconds(2))
         #expect(settings.connect.connectTimeoutMilliseconds == 300)
         #expect(settings.color == .always)
+        #expect(settings.escape == .never)
         #expect(settings.format == .xml)
         #expect(settings.logLevel == "err")
         #expect(settings.quiet)
@@ -140,6 +145,7 @@ import Testing
         #expect(try failure("[p]\nport = 80000\n") == "conf:2: port must be a number in 1-65535, not '80000'")
         #expect(try failure("[p]\n\ntimeout = soon\n") == "conf:3: timeout must be a number in 0-86400000, not 'soon'")
         #expect(try failure("[p]\ncolor = pink\n") == "conf:2: color must be auto, always or never")
+        #expect(try failure("[p]\nescape = sometimes\n") == "conf:2: escape must be auto, always or never")
         #expect(try failure("[p]\nformat = yaml\n") == "conf:2: format must be one of summary, headers, plain, json, ndjson, xml")
         #expect(try failure("[p]\n", environment: ["ESL_PORT": "eighty"]) == "ESL_PORT must be a port number, not 'eighty'")
         #expect(try failure("[p]\n", environment: ["ESL_PORT": "0"]) == "ESL_PORT must be a port number, not '0'")
