@@ -4,7 +4,9 @@ import Glibc
 import ConsoleUI
 import ESLClient
 import ESLProtocol
+import Foundation
 import Testing
+import TestSupport
 @testable import EslshKit
 
 @Suite struct FrameRecorderTests {
@@ -103,5 +105,56 @@ import Testing
         #expect(tables.map(\.line) == ["hostname", "status", "hostname"])
         #expect(rows(tables[0].table) == [["host", "output"], ["a", "pbx-a"], ["b", "pbx-b"]])
         #expect(rows(tables[2].table) == [["host", "output"], ["a", "pbx-a again"]])
+    }
+}
+
+/// The recorder falling behind: a disk that stalls (here a fifo nobody reads) holds the writer in
+/// `write`, the backlog stops at `backlogLimit` frames, the rest are counted and the count is told.
+@Suite struct FrameRecorderBacklogTests {
+    @Test func framesPastTheBacklogAreCountedAndTold() throws {
+        let path = temporaryPath("stalled.fifo")
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        // The reader end is opened (a writer's open waits for one) but not read from: a stalled disk.
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        // F_GETPIPE_SZ (Linux's fcntl.h; Glibc's module does not export it).
+        let capacity = Int(fcntl(reader, 1032))
+        #expect(capacity > 0)
+        let recorder = try FrameRecorder(path: path)
+        // One frame larger than the pipe: the writer takes it and is then held in `write` with most of
+        // it unwritten, its list empty. That it took the frame shows as a full pipe.
+        let big = Frame(headers: Headers([Header("Content-Type", "api/response")]), body: [UInt8](repeating: 0x61, count: capacity * 4))
+        recorder.record(.frame(big))
+        #expect(waitUntil { Self.queued(reader) == capacity }, "the writer never filled the pipe")
+        let extra = 7
+        let small = Frame(headers: Headers([Header("Content-Type", "command/reply"), Header("Reply-Text", "+OK")]))
+        for _ in 0..<(FrameRecorder.backlogLimit + extra) { recorder.record(.frame(small)) }
+        // The disk comes back: everything kept is written out, then the file closes.
+        let drained = Locked<[UInt8]>([])
+        let done = Gate()
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            var pollFD = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+            while true {
+                _ = poll(&pollFD, 1, 1000)
+                let count = read(reader, &buffer, buffer.count)
+                if count > 0 { drained.withLock { $0 += buffer[0..<count] } } else if count == 0 { break } else if errno != EAGAIN && errno != EINTR { break }
+            }
+            done.open()
+        }
+        let message = recorder.close()
+        #expect(done.wait(), "the reader never saw the end of the recording")
+        #expect(message == "\(extra) frames were not recorded in \(path): the disk did not keep up")
+        let lines = drained.withLock { $0 }.split(separator: 0x0A)
+        #expect(lines.count == 1 + FrameRecorder.backlogLimit, "every frame kept is in the file")
+        #expect(lines.dropFirst().allSatisfy { String(decoding: $0, as: UTF8.self).hasSuffix(#","type":"command/reply","headers":[["Content-Type","command/reply"],["Reply-Text","+OK"]],"body":""}"#) })
+    }
+
+    /// Bytes waiting in the pipe.
+    static func queued(_ fd: Int32) -> Int {
+        var count: Int32 = 0
+        return ioctl(fd, UInt(FIONREAD), &count) == 0 ? Int(count) : -1
     }
 }
