@@ -27,7 +27,7 @@ import Testing
     }
 
     /// A switch that takes one connection: the watcher's (the second) is never greeted, so the watcher
-    /// cannot be opened. The script's `bgapi` then subscribes its own connection to BACKGROUND_JOB and
+    /// cannot be opened (after `-T`: 2 s, ample for the first connection's greeting on a busy machine). The script's `bgapi` then subscribes its own connection to BACKGROUND_JOB and
     /// still prints the job's result; the bgapi capture's replies, with eslsh's Job-UUID.
     @Test func bgapiWithoutAWatcherStillPrintsTheResult() throws {
         let captured = String(decoding: Fixtures.received("bgapi"), as: UTF8.self)
@@ -48,9 +48,9 @@ import Testing
             peer.send(answer.replacingOccurrences(of: capturedUUID, with: uuid))
             peer.holdUntilClosed()
         }
-        let run = try EslshTests.run(["-P", "\(server.port)", "-T", "500ms", "-t", "5s"], stdin: "bgapi version\n")
+        let run = try EslshTests.run(["-P", "\(server.port)", "-T", "2s", "-t", "5s"], stdin: "bgapi version\n")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr == "eslsh: background job results cannot be followed: 127.0.0.1:\(server.port) accepted the connection but sent no auth/request within 500 ms (is this a FreeSWITCH event socket?)\n")
+        #expect(run.stderr == "eslsh: background job results cannot be followed: 127.0.0.1:\(server.port) accepted the connection but sent no auth/request within 2000 ms (is this a FreeSWITCH event socket?)\n")
         let sent = commands.withLock { $0 }
         #expect(sent.first == "event plain BACKGROUND_JOB\n\n")
         #expect(sent.last?.hasPrefix("bgapi version\nJob-UUID: ") == true, "\(sent)")

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Profile keys that shape the console, through the file as a user writes it (`key = value`, eslsh's
-/// habit, or fs_cli's `key => value`): quiet, history / no-history-file, color, prompt-string.
+/// habit, or fs_cli's `key => value`): quiet, history / no-history-file, color, loglevel, prompt-string.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ConsoleProfileTests {
     /// The console started with a profile of `[default]`, the simulator's port and `lines`; at its prompt.
     static func console(_ lines: String, prompt: String = InteractiveConsoleTests.prompt) throws -> (Simulator, TmuxTerminal) {
@@ -67,6 +67,20 @@ import Testing
         } else {
             #expect(!screen.contains("\u{1B}["), "\(screen.debugDescription)")
         }
+        terminal.press("C-d")
+        #expect(terminal.waitFor { $0.contains("EXIT=0") }, "\(terminal.screen())")
+    }
+
+    /// `loglevel`: the console's `log` at start asks for that level, and lines above it never come (the
+    /// info line is sent first: on the one connection it would arrive before the error line).
+    @Test func loglevelKey() throws {
+        let (simulator, terminal) = try Self.console("loglevel = err\n")
+        defer { simulator.stop() }
+        #expect(terminal.waitFor { $0.contains("+OK log level err [3]\n") }, "\(terminal.screen())")
+        simulator.log(LogLine(level: 6, text: "an info line\n"))
+        simulator.log(LogLine(level: 3, text: "an error line\n"))
+        #expect(terminal.waitFor { $0.contains("an error line") }, "\(terminal.screen())")
+        #expect(!terminal.everything().contains("an info line"))
         terminal.press("C-d")
         #expect(terminal.waitFor { $0.contains("EXIT=0") }, "\(terminal.screen())")
     }
