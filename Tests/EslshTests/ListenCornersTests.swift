@@ -78,12 +78,12 @@ import Testing
         #expect(String(decoding: Self.frames[16], as: UTF8.self).hasPrefix("Content-Type: text/disconnect-notice\n"))
     }
 
-    /// The capture's conversation (`linger 5`, `getvar`, `answer`, `hangup`) as a script: each line, its
-    /// reply and each application's outcome, written out by hand from the capture.
-    @Test func aScriptDrivesTheCapturedCall() throws {
+    /// eslsh listening with `script` on its input, and the test's switch connected to it past `connect`
+    /// and `myevents` (answered from the capture).
+    static func introducedCall(script: String) throws -> (eslsh: LiveProcess, fs: Switch, port: Int) {
         let port = ListenModeTests.freePort()
         let eslsh = try LiveProcess(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s"])
-        eslsh.write("/linger 5\n/getvar channel_name\nanswer\nhangup NORMAL_CLEARING\n")
+        eslsh.write(script)
         eslsh.closeInput()
         #expect(waitUntilListening(port: port))
         let fs = try Switch(port: port)
@@ -91,6 +91,13 @@ import Testing
         fs.send(0...0)
         #expect(fs.command() == "myevents\n\n")
         fs.send(1...1)
+        return (eslsh, fs, port)
+    }
+
+    /// The capture's conversation (`linger 5`, `getvar`, `answer`, `hangup`) as a script: each line, its
+    /// reply and each application's outcome, written out by hand from the capture.
+    @Test func aScriptDrivesTheCapturedCall() throws {
+        let (eslsh, fs, port) = try Self.introducedCall(script: "/linger 5\n/getvar channel_name\nanswer\nhangup NORMAL_CLEARING\n")
         #expect(fs.command() == "linger 5\n\n")
         fs.send(2...2)
         #expect(fs.command() == "getvar channel_name\n\n")
@@ -118,16 +125,7 @@ import Testing
     /// The switch's disconnect notice with linger (the capture's) while an application is followed: the
     /// call has ended; the script says so instead of waiting on.
     @Test func aLingeringDisconnectEndsTheWaitForAnApplication() throws {
-        let port = ListenModeTests.freePort()
-        let eslsh = try LiveProcess(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s"])
-        eslsh.write("answer\n")
-        eslsh.closeInput()
-        #expect(waitUntilListening(port: port))
-        let fs = try Switch(port: port)
-        #expect(fs.command() == "connect\n\n")
-        fs.send(0...0)
-        #expect(fs.command() == "myevents\n\n")
-        fs.send(1...1)
+        let (eslsh, fs, _) = try Self.introducedCall(script: "answer\n")
         #expect(fs.command().hasPrefix("sendmsg\ncall-command: execute\nexecute-app-name: answer\n"))
         // The call is hung up before the application completes: +OK, then the notice.
         fs.send(4...4)
@@ -154,16 +152,7 @@ import Testing
     /// The call's socket closing in the middle of the script: the connection was lost, 6, and the
     /// script's remaining lines are not tried.
     @Test func aCallWhoseSocketClosesMidScriptExitsSix() throws {
-        let port = ListenModeTests.freePort()
-        let eslsh = try LiveProcess(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "5s"])
-        eslsh.write("/getvar channel_name\nanswer\n")
-        eslsh.closeInput()
-        #expect(waitUntilListening(port: port))
-        let fs = try Switch(port: port)
-        #expect(fs.command() == "connect\n\n")
-        fs.send(0...0)
-        #expect(fs.command() == "myevents\n\n")
-        fs.send(1...1)
+        let (eslsh, fs, _) = try Self.introducedCall(script: "/getvar channel_name\nanswer\n")
         #expect(fs.command() == "getvar channel_name\n\n")
         fs.client.socket.shutdown()
         let run = eslsh.finish()
