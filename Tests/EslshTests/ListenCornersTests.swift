@@ -149,6 +149,21 @@ import Testing
         #expect(run.stderr.hasSuffix("eslsh: connect: no reply to 'connect' within 300 ms\n"), "\(run.stderr)")
     }
 
+    /// A line the switch refuses (command-replies capture: an unknown command is `-ERR command not
+    /// found`): shown, the script goes on, and the run ends with 1.
+    @Test func aRefusedLineExitsOneAndTheScriptGoesOn() throws {
+        let (eslsh, fs, _) = try Self.introducedCall(script: "/bogus\n/getvar channel_name\n")
+        #expect(fs.command() == "bogus\n\n")
+        fs.client.send("Content-Type: command/reply\nReply-Text: -ERR command not found\n\n")
+        #expect(fs.command() == "getvar channel_name\n\n")
+        fs.send(3...3)
+        #expect(fs.command() == "")
+        let run = eslsh.finish()
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.hasSuffix(["> /bogus", "-ERR command not found", "> /getvar channel_name", "loopback/9196-a"]
+            .map { "[cbb44022] " + $0 + "\n" }.joined()), "\(run.stdout)")
+    }
+
     /// The call's socket closing in the middle of the script: the connection was lost, 6, and the
     /// script's remaining lines are not tried.
     @Test func aCallWhoseSocketClosesMidScriptExitsSix() throws {
