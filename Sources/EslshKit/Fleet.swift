@@ -51,6 +51,7 @@ package final class Fleet: @unchecked Sendable {
     package func settings(for host: FleetHost) -> Settings {
         var one = settings
         one.connect = settings.connect(to: host)
+        one.connect.queueBytes = Self.share(settings.connect.queueBytes, hosts: hosts.count)
         if let recorder = recorders[host.label] { one.connect.onFrame = { part in recorder.record(part) } }
         one.fleet = []
         if settings.connect.trace != nil {
@@ -59,6 +60,10 @@ package final class Fleet: @unchecked Sendable {
         }
         return one
     }
+
+    /// One host's part of a byte budget: the fleet's hosts share it, so ten hosts stalled on one stdout
+    /// hold what one would (each at least 1 MiB, room for a few large events).
+    package static func share(_ budget: Int, hosts: Int) -> Int { max(min(budget, 1 << 20), budget / max(1, hosts)) }
 
     /// Connects to one host (with -r retries); on failure its one-line error, tagged, and the status.
     package func connect(_ host: FleetHost, printer: Printer) -> Connected {

@@ -105,3 +105,56 @@ import Testing
         #expect(rows(tables[2].table) == [["host", "output"], ["a", "pbx-a again"]])
     }
 }
+
+/// The recorder's backlog is bounded in bytes (issue 14, class 4): a writer stuck on a fifo nobody
+/// reads holds at most the budget, and the frames left out are counted.
+@Suite struct FrameRecorderBudgetTests {
+    static func frame(_ size: Int) -> FramePart {
+        .frame(Frame(headers: ["Content-Type": "text/event-plain"], body: Array(repeating: 0x61, count: size)))
+    }
+
+    /// A fifo with a reader that reads nothing until `drain` is called.
+    final class StalledFifo: Sendable {
+        let path = temporaryPath("stalled.fifo")
+        let reader: Int32
+        init() {
+            mkfifo(path, 0o600)
+            reader = open(path, O_RDONLY | O_NONBLOCK)
+        }
+        func drain() -> Int {
+            _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) & ~O_NONBLOCK)
+            var total = 0
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while case let count = read(reader, &chunk, chunk.count), count > 0 { total += count }
+            return total
+        }
+        deinit {
+            close(reader)
+            unlink(path)
+        }
+    }
+
+    @Test func aStalledWriterHoldsAtMostTheBudgetAndCountsWhatItLeftOut() throws {
+        let fifo = StalledFifo()
+        let recorder = try FrameRecorder(path: fifo.path, budget: 1 << 20)
+        for _ in 0..<40 { recorder.record(Self.frame(256 << 10)) }
+        #expect(recorder.backlogBytes <= 1 << 20)
+        _ = startThread { _ = fifo.drain() }
+        let message = try #require(recorder.close())
+        #expect(message.hasSuffix("frames were not recorded in \(fifo.path): the disk did not keep up"))
+        let lost = try #require(Int(message.prefix { $0 != " " }))
+        #expect(lost >= 36 && lost < 40)
+        #expect(recorder.backlogBytes == 0)
+    }
+
+    @Test func aStreamedBodyPastTheBudgetIsCutAndCounted() throws {
+        let fifo = StalledFifo()
+        let recorder = try FrameRecorder(path: fifo.path, budget: 1 << 20)
+        recorder.record(.head(["Content-Type": "api/response", "Content-Length": "\(8 << 20)"], length: 8 << 20))
+        for _ in 0..<32 { recorder.record(.chunk(Array(repeating: 0x61, count: 256 << 10))) }
+        recorder.record(.end)
+        #expect(recorder.backlogBytes <= 1 << 20)
+        _ = startThread { _ = fifo.drain() }
+        #expect(recorder.close() == "1 frames were not recorded in \(fifo.path): the disk did not keep up")
+    }
+}
