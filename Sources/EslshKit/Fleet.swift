@@ -125,6 +125,9 @@ package final class Fleet: @unchecked Sendable {
             let formatter = shell.tables.formatter(style: style)
             printer.out(document.render(formatter))
             printer.flush()
+            if document.leftOut > 0 {
+                printer.error("\(document.leftOut) answers were left out of the document: the fleet's answers are over \(document.budget >> 20) MiB")
+            }
         }
         return status
     }
