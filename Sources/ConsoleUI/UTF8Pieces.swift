@@ -7,11 +7,10 @@ public struct UTF8Pieces {
 
     /// The text of `piece` after what was held; `ending`: whatever is held goes too.
     public mutating func take(_ piece: [UInt8], ending: Bool = false) -> String {
-        var bytes = held + piece
-        held = []
-        if !ending { held = Self.unfinished(bytes) }
-        bytes.removeLast(held.count)
-        return String(decoding: bytes, as: UTF8.self)
+        // No copy of a piece when nothing was held: the pieces can be 64 MiB.
+        let bytes = held.isEmpty ? piece : held + piece
+        held = ending ? [] : Self.unfinished(bytes)
+        return String(decoding: bytes[..<(bytes.count - held.count)], as: UTF8.self)
     }
 
     /// The last bytes when they begin a sequence that is not complete yet.

@@ -4,7 +4,9 @@ import ESLProtocol
 
 extension ScriptRunner {
     /// The most of a streamed answer held to be shaped as a whole; past it the rest is copied as it comes.
-    package static let shapeLimit = 64 << 20
+    /// Shaping costs a few times the answer (its text, the table, the output: a 60 MB `show … as json`
+    /// made a table peaked at 340 MB), so 32 MiB keeps it near 200 MB (docs/ARCHITECTURE.md).
+    package static let shapeLimit = 32 << 20
 
     /// A streamed answer (over 1 MiB) read whole, so that it can be shaped like any other; a larger one
     /// than `shapeLimit` is printed as it came.
