@@ -5,7 +5,7 @@ import ESLProtocol
 extension ScriptRunner {
     /// The most of a streamed answer held to be shaped as a whole; past it the rest is copied as it comes.
     /// Shaping costs a few times the answer (its text, the table, the output: a 60 MB `show … as json`
-    /// made a table peaked at 340 MB), so 32 MiB keeps it near 200 MB (docs/ARCHITECTURE.md).
+    /// made JSON peaked at 339 MB), so 32 MiB keeps it under 240 MB (docs/ARCHITECTURE.md).
     package static let shapeLimit = 32 << 20
 
     /// A streamed answer (over 1 MiB) read whole, so that it can be shaped like any other; a larger one
