@@ -114,6 +114,8 @@ package final class Fleet: @unchecked Sendable {
             let runner = ScriptRunner(session: session, printer: hostPrinter, bail: shell.bail, reconnect: shell.reconnect,
                                       reconnectMax: shell.reconnectMax, showInbound: shell.execute.isEmpty, formatter: events, style: style)
             if let document {
+                // Every host may be reading an answer at once: they share the bound of one.
+                runner.shapeBudget = Self.share(ScriptRunner.shapeLimit, hosts: hosts.count)
                 runner.shape = { line, text in
                     document.add(host: host.label, line: line, output: text)
                     return ""

@@ -9,13 +9,13 @@ extension ScriptRunner {
     package static let shapeLimit = 32 << 20
 
     /// A streamed answer (over 1 MiB) read whole, so that it can be shaped like any other; a larger one
-    /// than `shapeLimit` is printed as it came.
+    /// than `shapeBudget` is printed as it came.
     package func collect(_ stream: any BodyStream, _ line: String, _ shape: (String, String) -> String) throws(ConnectionError) -> ExitStatus {
         var bytes: [UInt8] = []
         while let chunk = try stream.next() {
             bytes += chunk
-            if bytes.count > Self.shapeLimit {
-                printer.note("the answer to '\(line.escapedForDisplay)' is over \(Self.shapeLimit >> 20) MiB: printed as it came")
+            if bytes.count > shapeBudget {
+                printer.note("the answer to '\(line.escapedForDisplay)' is over \(shapeBudget >> 20) MiB: printed as it came")
                 printer.out(bytes: bytes)
                 var last = bytes.last
                 while let more = try stream.next() {
