@@ -95,9 +95,10 @@ public final class InboundQueue: @unchecked Sendable {
     /// `pace: false`: never pause (see `Pacing`).
     func push<Messages: Collection<Message>>(_ messages: Messages, pace: Bool = true) {
         guard !messages.isEmpty else { return }
+        // Measured before the lock: the consumer does not wait for it.
+        let sizes = messages.map(\.footprint)
         let deep = monitor.withLock { () -> Bool in
-            for message in messages {
-                let size = message.footprint
+            for (message, size) in zip(messages, sizes) {
                 if count == ring.count, ring.count < capacity { grow() }
                 while count == capacity || (count > 0 && bytes + size > byteBudget) {
                     bytes -= ring[head]!.bytes

@@ -1,13 +1,15 @@
 /// About how many bytes of memory a decoded value holds: what bounds in bytes (the inbound queue, the
 /// recorder's backlog) count. An estimate, cheap to take on the reader thread (no header is turned into
 /// text for it): the text and byte storage, plus a fixed allowance per header for the strings' own
-/// storage and per value for its bookkeeping. It errs high rather than low: a bound in bytes must hold
-/// however the peer shapes its frames (one 16 MiB event, or a million tiny ones).
+/// storage and per value for its bookkeeping, so that a bound in bytes holds within a small factor
+/// however the peer shapes its frames (one 16 MiB event, or a million tiny ones). Not counted: the
+/// positions of a plain event's header lines once indexed, 20 bytes a line (for ordinary 2 KB events
+/// a good part of their size, but then the queue's count, 10,000, binds long before its bytes).
 public enum Footprint {
     /// Per value held (its enum case, array and class headers).
     public static let perItem = 128
-    /// Per header held as strings (two string objects and their allocations).
-    static let perHeader = 48
+    /// Per header held as strings: two string values in the list, and two allocations' headers.
+    static let perHeader = 80
 
     static func of(_ text: String) -> Int { text.utf8.count }
 }
