@@ -108,53 +108,95 @@ import TestSupport
     }
 }
 
-/// The recorder falling behind: a disk that stalls (here a fifo nobody reads) holds the writer in
-/// `write`, the backlog stops at `backlogLimit` frames, the rest are counted and the count is told.
-@Suite struct FrameRecorderBacklogTests {
-    @Test func framesPastTheBacklogAreCountedAndTold() throws {
-        let path = temporaryPath("stalled.fifo")
-        #expect(mkfifo(path, 0o600) == 0)
-        defer { unlink(path) }
-        // The reader end is opened (a writer's open waits for one) but not read from: a stalled disk.
-        let reader = open(path, O_RDONLY | O_NONBLOCK)
-        try #require(reader >= 0)
-        defer { close(reader) }
-        // F_GETPIPE_SZ (Linux's fcntl.h; Glibc's module does not export it).
-        let capacity = Int(fcntl(reader, 1032))
-        #expect(capacity > 0)
-        let recorder = try FrameRecorder(path: path)
-        // One frame larger than the pipe: the writer takes it and is then held in `write` with most of
-        // it unwritten, its list empty. That it took the frame shows as a full pipe.
-        let big = Frame(headers: Headers([Header("Content-Type", "api/response")]), body: [UInt8](repeating: 0x61, count: capacity * 4))
-        recorder.record(.frame(big))
-        #expect(waitUntil { Self.queued(reader) == capacity }, "the writer never filled the pipe")
-        let extra = 7
-        let small = Frame(headers: Headers([Header("Content-Type", "command/reply"), Header("Reply-Text", "+OK")]))
-        for _ in 0..<(FrameRecorder.backlogLimit + extra) { recorder.record(.frame(small)) }
-        // The disk comes back: everything kept is written out, then the file closes.
-        let drained = Locked<[UInt8]>([])
-        let done = Gate()
-        Thread.detachNewThread {
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            var pollFD = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
-            while true {
-                _ = poll(&pollFD, 1, 1000)
-                let count = read(reader, &buffer, buffer.count)
-                if count > 0 { drained.withLock { $0 += buffer[0..<count] } } else if count == 0 { break } else if errno != EAGAIN && errno != EINTR { break }
-            }
-            done.open()
-        }
-        let message = recorder.close()
-        #expect(done.wait(), "the reader never saw the end of the recording")
-        #expect(message == "\(extra) frames were not recorded in \(path): the disk did not keep up")
-        let lines = drained.withLock { $0 }.split(separator: 0x0A)
-        #expect(lines.count == 1 + FrameRecorder.backlogLimit, "every frame kept is in the file")
-        #expect(lines.dropFirst().allSatisfy { String(decoding: $0, as: UTF8.self).hasSuffix(#","type":"command/reply","headers":[["Content-Type","command/reply"],["Reply-Text","+OK"]],"body":""}"#) })
+/// The recorder's backlog is bounded in bytes (issue 14, class 4): a writer stuck on a fifo nobody
+/// reads holds at most the budget, and the frames left out are counted.
+@Suite struct FrameRecorderBudgetTests {
+    static func frame(_ size: Int) -> FramePart {
+        .frame(Frame(headers: ["Content-Type": "text/event-plain"], body: Array(repeating: 0x61, count: size)))
     }
 
-    /// Bytes waiting in the pipe.
-    static func queued(_ fd: Int32) -> Int {
-        var count: Int32 = 0
-        return ioctl(fd, UInt(FIONREAD), &count) == 0 ? Int(count) : -1
+    /// A fifo with a reader that reads nothing until `drain` is called.
+    final class StalledFifo: Sendable {
+        let path = temporaryPath("stalled.fifo")
+        let reader: Int32
+        init() {
+            mkfifo(path, 0o600)
+            reader = open(path, O_RDONLY | O_NONBLOCK)
+        }
+        func drain() -> Int {
+            _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) & ~O_NONBLOCK)
+            var total = 0
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while case let count = read(reader, &chunk, chunk.count), count > 0 { total += count }
+            return total
+        }
+        deinit {
+            close(reader)
+            unlink(path)
+        }
+    }
+
+    @Test func aStalledWriterHoldsAtMostTheBudgetAndCountsWhatItLeftOut() throws {
+        let fifo = StalledFifo()
+        let recorder = try FrameRecorder(path: fifo.path, budget: 1 << 20)
+        for _ in 0..<40 { recorder.record(Self.frame(256 << 10)) }
+        #expect(recorder.backlogBytes <= 1 << 20)
+        _ = startThread { _ = fifo.drain() }
+        let message = try #require(recorder.close())
+        #expect(message.hasSuffix("frames were not recorded in \(fifo.path): the disk did not keep up"))
+        let lost = try #require(Int(message.prefix { $0 != " " }))
+        #expect(lost >= 36 && lost < 40)
+        #expect(recorder.backlogBytes == 0)
+    }
+
+    @Test func aStreamedBodyPastTheBudgetIsCutAndCounted() throws {
+        let fifo = StalledFifo()
+        let recorder = try FrameRecorder(path: fifo.path, budget: 1 << 20)
+        recorder.record(.head(["Content-Type": "api/response", "Content-Length": "\(8 << 20)"], length: 8 << 20))
+        for _ in 0..<32 { recorder.record(.chunk(Array(repeating: 0x61, count: 256 << 10))) }
+        recorder.record(.end)
+        #expect(recorder.backlogBytes <= 1 << 20)
+        _ = startThread { _ = fifo.drain() }
+        #expect(recorder.close() == "1 frames were not recorded in \(fifo.path): the disk did not keep up")
+    }
+}
+
+/// A fleet's document is gathered whole, so its answers are bounded in bytes (issue 14, class 4).
+@Suite struct FleetDocumentBudgetTests {
+    @Test func answersPastTheBudgetAreLeftOutAndCounted() {
+        let document = FleetDocument(hosts: ["a", "b", "c"], lines: ["status"], budget: 100)
+        document.add(host: "a", line: "status", output: String(repeating: "x", count: 60) + "\n")
+        document.add(host: "b", line: "status", output: String(repeating: "y", count: 60) + "\n")
+        document.add(host: "c", line: "status", output: "UP\n")
+        #expect(document.leftOut == 1)
+        let rows = document.tables()[0].table.rows
+        #expect(rows.map { $0[0] } == ["a", "b", "c"])
+        #expect(rows[1][1] == FleetDocument.leftOutText)
+        #expect(rows[2][1] == "UP")
+    }
+}
+
+/// A tagged printer writes whole lines, but holds no line past `longestLine` (issue 14, class 4).
+@Suite struct TaggedPrinterTests {
+    @Test func aLineLongerThanTheBoundGoesOutTaggedOnce() throws {
+        var pipe: [Int32] = [0, 0]
+        #expect(Glibc.pipe(&pipe) == 0)
+        let printer = Printer(quiet: false, tag: "[a] ", output: pipe[1], errors: 2)
+        let collected = Locked<[UInt8]>([])
+        let readEnd = pipe[0]
+        _ = startThread {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while case let count = read(readEnd, &chunk, chunk.count), count > 0 { collected.withLock { $0 += chunk[0..<count] } }
+        }
+        printer.out(bytes: Array(repeating: 0x61, count: Printer.longestLine + 10))
+        // Written before the line ended: the printer does not hold it.
+        #expect(waitUntil { collected.withLock { $0.count } >= Printer.longestLine })
+        printer.out("b\nnext\n")
+        printer.finish()
+        close(pipe[1])
+        #expect(waitUntil { collected.withLock { $0.last } == 0x0A && collected.withLock { $0.count } == Printer.longestLine + 10 + 4 + 2 + 9 })
+        let text = String(decoding: collected.withLock { $0 }, as: UTF8.self)
+        #expect(text == "[a] " + String(repeating: "a", count: Printer.longestLine + 10) + "b\n[a] next\n")
+        close(pipe[0])
     }
 }
