@@ -130,10 +130,21 @@ public final class InboundQueue: @unchecked Sendable {
         onPush?()
     }
 
+    /// Set by a connection without a reader thread (`ConnectOptions.Reading.waiter`): waiting for an
+    /// item reads the socket on the waiting thread.
+    /// Weak: the connection holds the queue.
+    nonisolated(unsafe) weak var reading: WaiterReading?
+
     /// The next item; waits until the deadline (nil: forever). Returns nil on timeout, and after
     /// `.closed` has been delivered once.
     public func next(until deadline: Deadline? = nil) -> Inbound? {
-        monitor.withLock {
+        if let reading {
+            while true {
+                if let item = poll() { return item }
+                if !reading.readForWaiter(until: deadline) { return poll() }
+            }
+        }
+        return monitor.withLock {
             while true {
                 if let item = popLocked() {
                     tookLocked()
@@ -161,7 +172,18 @@ public final class InboundQueue: @unchecked Sendable {
     /// Up to `limit` ready items under one lock, waiting until the deadline when there are none: a
     /// consumer that keeps up takes events in batches instead of paying a lock per event.
     public func nextBatch(limit: Int, until deadline: Deadline?) -> [Inbound] {
-        monitor.withLock {
+        if let reading {
+            var batch: [Inbound] = []
+            while true {
+                while batch.count < limit, let item = poll() { batch.append(item) }
+                if !batch.isEmpty { return batch }
+                if !reading.readForWaiter(until: deadline) {
+                    while batch.count < limit, let item = poll() { batch.append(item) }
+                    return batch
+                }
+            }
+        }
+        return monitor.withLock {
             var batch: [Inbound] = []
             defer { if !batch.isEmpty { tookLocked() } }
             while true {
