@@ -23,6 +23,10 @@ public struct ConnectOptions: Sendable {
     /// When plain events' header lines are found: `.onFirstLook` for a consumer that passes events on as
     /// received and never reads a header (the reader thread then does not index them).
     public var headerIndexing = HeaderIndexing.atOnce
+    /// Plain events reach the consumer undecoded, as runs of their texts (`Message.plainEvents`), for a
+    /// consumer that prints them as received (`--events --format plain`): the reader then only finds
+    /// each frame. A BACKGROUND_JOB for a job started here is still routed to its job.
+    public var plainEventRuns = false
     /// Who reads the socket after authentication.
     public var reading = Reading.thread
 

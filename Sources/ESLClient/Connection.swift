@@ -29,6 +29,9 @@ public final class Connection: @unchecked Sendable {
     private let onFrame: (@Sendable (FramePart) -> Void)?
     private let streamPolicy: FrameDecoder.StreamPolicy
     private let headerIndexing: HeaderIndexing
+    private let plainEventRuns: Bool
+    /// Plain events of the current read waiting to join `pending` as one run (reader only).
+    private var run = PlainEventRun()
     /// The streamed API output being received, if any (reader thread only).
     private var streaming: APIStream?
     /// With no reader thread: the decoder and buffer of whichever waiter reads (one at a time).
@@ -42,9 +45,10 @@ public final class Connection: @unchecked Sendable {
     private var readingForWaiters: WaiterReading? { waiterReading == nil ? nil : self }
 
     init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?, streamPolicy: FrameDecoder.StreamPolicy,
-         onFrame: (@Sendable (FramePart) -> Void)? = nil, headerIndexing: HeaderIndexing = .atOnce, reading: ConnectOptions.Reading = .thread) {
+         onFrame: (@Sendable (FramePart) -> Void)? = nil, headerIndexing: HeaderIndexing = .atOnce, reading: ConnectOptions.Reading = .thread, plainEventRuns: Bool = false) {
         self.waiterReading = reading == .waiter ? Locked(WaiterReader(decoder: decoder)) : nil
         self.headerIndexing = headerIndexing
+        self.plainEventRuns = plainEventRuns
         self.socket = socket
         self.onFrame = onFrame
         self.authReply = authReply
@@ -81,7 +85,7 @@ public final class Connection: @unchecked Sendable {
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
                           inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
                           streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing,
-                          reading: options.reading)
+                          reading: options.reading, plainEventRuns: options.plainEventRuns)
     }
 
     /// A connection FreeSWITCH made to us (outbound mode): there is no authentication; the first
@@ -231,6 +235,13 @@ public final class Connection: @unchecked Sendable {
                 switch part {
                 case .frame(let frame):
                     if let trace { trace("< \(Frame.traceSummary(frame))") }
+                    if plainEventRuns, frame.isPlainEvent, !mayBeAJobResult(frame) {
+                        run.append(frame.body)
+                        // Bounded in bytes, and in events so that a run is a small part of the queue's capacity.
+                        if run.bytes.count >= 256 * 1024 || run.count >= max(1, inbound.capacity / 4) { queueRun() }
+                        continue
+                    }
+                    queueRun()
                     route(Message(frame: frame, indexing: headerIndexing))
                 case .head(let headers, let length):
                     trace?("< \(headers["Content-Type"] ?? "") [\(length) bytes, streamed]")
@@ -263,10 +274,24 @@ public final class Connection: @unchecked Sendable {
     /// `pace: false` before resolving a waiting command: its thread may be the consumer, so pausing
     /// for it to take events would only delay the answer it waits for.
     private func flushPending(pace: Bool = true) {
+        queueRun()
         guard !pending.isEmpty else { return }
         // Without a reader thread the producer is the consumer: pausing for it would only stall it.
         inbound.push(pending, pace: pace && waiterReading == nil)
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The plain events gathered so far go to the consumer, ahead of whatever follows them.
+    private func queueRun() {
+        guard !run.isEmpty else { return }
+        pending.append(.plainEvents(run))
+        run = PlainEventRun()
+    }
+
+    /// With jobs of ours running, a plain event is looked into in case it is one's result (the job
+    /// waits for it); the check is one look at the table of jobs, not at the event.
+    private func mayBeAJobResult(_ frame: Frame) -> Bool {
+        state.withLock { correlation.hasPendingJobs }
     }
 
     /// Queues a message for the consumer, in order with everything else this read decoded.

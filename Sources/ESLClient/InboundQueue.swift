@@ -37,6 +37,8 @@ public final class InboundQueue: @unchecked Sendable {
     private var ring: [Message?]
     private var head = 0
     private var count = 0
+    /// The events and log lines the messages in the ring stand for (`Message.itemCount`).
+    private var held = 0
     private var droppedSinceLastPop = 0
     private var droppedTotalCount = 0
     private var end: ConnectionError?
@@ -76,16 +78,21 @@ public final class InboundQueue: @unchecked Sendable {
         guard !messages.isEmpty else { return }
         let deep = monitor.withLock { () -> Bool in
             for message in messages {
-                if count == ring.count, ring.count < capacity { grow() }
-                if count == capacity {
+                // The capacity counts events and log lines, whether they come one by one or in runs.
+                let items = min(message.itemCount, capacity)
+                while count > 0, held + items > capacity {
+                    let oldest = ring[head]!.itemCount
                     ring[head] = nil
                     head = (head + 1) % ring.count
                     count -= 1
-                    droppedSinceLastPop += 1
-                    droppedTotalCount += 1
+                    held -= min(oldest, capacity)
+                    droppedSinceLastPop += oldest
+                    droppedTotalCount += oldest
                 }
+                if count == ring.count, ring.count < capacity { grow() }
                 ring[(head + count) % ring.count] = message
                 count += 1
+                held += items
             }
             monitor.broadcast()
             return count > pacing.pauseAbove
@@ -217,6 +224,7 @@ public final class InboundQueue: @unchecked Sendable {
             ring[head] = nil
             head = (head + 1) % ring.count
             count -= 1
+            held -= min(message.itemCount, capacity)
             return .message(message)
         }
         if let end, !endDelivered {
