@@ -237,8 +237,9 @@ public final class Connection: @unchecked Sendable {
                     if let trace { trace("< \(Frame.traceSummary(frame))") }
                     if plainEventRuns, frame.isPlainEvent, !mayBeAJobResult(frame) {
                         run.append(frame.body)
-                        // Bounded in bytes, and in events so that a run is a small part of the queue's capacity.
-                        if run.bytes.count >= 256 * 1024 || run.count >= max(1, inbound.capacity / 4) { queueRun() }
+                        // Bounded in events, so that a run is a small part of the queue's capacity, and in
+                        // bytes, below malloc's mmap threshold: larger runs were each mapped, zeroed and unmapped.
+                        if run.bytes.count >= 64 * 1024 || run.count >= max(1, inbound.capacity / 4) { queueRun() }
                         continue
                     }
                     queueRun()
