@@ -60,14 +60,15 @@ package final class ListenMode: @unchecked Sendable {
             printer.error("the connecting peer did not describe a call (reply: \(reply.text))")
             return record(.commandFailed)
         case .failed(let error):
+            // An unanswered `connect` is a reply timeout (5), as any other command's in the script.
             printer.error("connect: \(error.description)")
-            return record(.connectionLost)
+            return record(error.isTimeout ? .timedOut : .connectionLost)
         }
         let tag = "[\(call.uuid.prefix(8))] "
         printer.out("\(tag)\(call.announcement)\n")
         if case .failure(let error) = subscription {
             printer.error("\(tag)myevents: \(error.description)")
-            return record(.connectionLost)
+            return record(error.isTimeout ? .timedOut : .connectionLost)
         }
         for line in script {
             let trimmed = line.trimmingWhitespace
