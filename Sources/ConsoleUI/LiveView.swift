@@ -66,6 +66,8 @@ public struct LiveView: Sendable {
         case .raw(let frame):
             let type = frame.contentType.map(renderer.terminal.field) ?? "frame without Content-Type"
             return renderer.tagged("[\(type)]\n" + Renderer().terminated(renderer.terminal.lines(frame.bodyText)))
+        case .plainEvents(let run):
+            return renderer.tagged(renderer.terminal.rawLines(String(decoding: run.bytes, as: UTF8.self)))
         case .authRequest:
             return nil
         }
