@@ -14,6 +14,9 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
     private var finished = false
     private var failure: ConnectionError?
     private var abandoned = false
+    /// The command's reply timeout, which covers the body too (`Connection.send` sets it).
+    private var deadline: Deadline?
+    private var timedOut: ConnectionError?
     private static let window = 4 << 20
 
     init(length: Int) { self.length = length }
@@ -39,10 +42,26 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
         }
     }
 
-    /// The next piece, nil at the end; throws if the connection ended before the body did.
+    /// The whole body must have arrived by `deadline`; past it, `next()` throws `.timedOut` and the
+    /// rest is dropped as it comes (the connection stays usable, as after any late answer).
+    func bound(by deadline: Deadline, command: String, milliseconds: Int) {
+        monitor.withLock {
+            self.deadline = deadline
+            timedOut = .timedOut(command: command, milliseconds: milliseconds)
+        }
+    }
+
+    /// The next piece, nil at the end; throws if the connection ended before the body did, or the
+    /// reply timeout passed first.
     public func next() throws(ConnectionError) -> [UInt8]? {
         let result: Result<[UInt8]?, ConnectionError> = monitor.withLock {
-            while chunks.isEmpty, !finished { _ = monitor.wait(until: nil) }
+            while chunks.isEmpty, !finished {
+                if !monitor.wait(until: deadline), chunks.isEmpty, !finished, let timedOut {
+                    abandoned = true
+                    monitor.broadcast()
+                    return .failure(timedOut)
+                }
+            }
             if !chunks.isEmpty {
                 let chunk = chunks.removeFirst()
                 buffered -= chunk.count

@@ -56,13 +56,15 @@ public final class Connection: @unchecked Sendable {
     /// inbound item (to wake a poll loop); keep it short.
     public static func open(_ options: ConnectOptions, onInbound: (@Sendable () -> Void)? = nil) throws(ConnectError) -> Connection {
         let socket: Socket
+        // `-T` bounds the connect and the whole handshake together.
+        let deadline = Deadline.after(milliseconds: options.connectTimeoutMilliseconds)
         do throws(SocketError) {
-            socket = try Socket.connect(host: options.host, port: options.port, timeoutMilliseconds: options.connectTimeoutMilliseconds)
+            socket = try Socket.connect(host: options.host, port: options.port, until: deadline, timeoutMilliseconds: options.connectTimeoutMilliseconds)
         } catch {
             throw .socket(error)
         }
         var handshake = Handshake(socket: socket, options: options)
-        let reply = try handshake.run()
+        let reply = try handshake.run(until: deadline)
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
                           inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
                           streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing)
@@ -80,11 +82,17 @@ public final class Connection: @unchecked Sendable {
     public var endReason: ConnectionError? { state.withLock { ended } }
 
     /// Sends a command and waits for its answer. On timeout or cancellation the command stays in line and
-    /// its late answer is discarded, so the next command still gets its own reply.
+    /// its late answer is discarded, so the next command still gets its own reply. The timeout bounds
+    /// the whole answer, a streamed body's last byte included, however the bytes trickle in.
     public func send(_ command: Command, timeout: Duration? = nil) throws(ConnectionError) -> Response {
+        let deadline = timeout.map(Deadline.after)
         let (promise, ticket) = try enqueue(command)
-        switch promise.wait(until: timeout.map(Deadline.after)) {
-        case .success(let response)?: return response
+        switch promise.wait(until: deadline) {
+        case .success(let response)?:
+            if let deadline, let timeout, case .apiStream(let stream as APIStream) = response {
+                stream.bound(by: deadline, command: command.redactedLine, milliseconds: milliseconds(timeout))
+            }
+            return response
         case .failure(let error)?: throw error
         case nil:
             state.withLock { _ = correlation.abandon(ticket) }
@@ -156,7 +164,21 @@ public final class Connection: @unchecked Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
         var failure = drain(&decoder)
+        var lingerEnds: Deadline?
         while failure == nil {
+            // A goodbye without linger ends the session at once, as libesl does, even when the peer
+            // leaves the connection open: waiting for its close would hang a command on a peer that
+            // has said it will answer nothing more. A linger notice ends it once its time (and a
+            // grace) is over: what remains is read until then, not for as long as the peer likes.
+            let (goodbye, lingering) = state.withLock { (correlation.goodbye, correlation.lingering) }
+            if lingerEnds == nil, let time = lingering?.lingerTime { lingerEnds = .after(time + Self.lingerGrace) }
+            var ending = goodbye
+            if ending == nil, let lingerEnds, !socket.waitReadable(until: lingerEnds) { ending = lingering }
+            if let notice = ending {
+                socket.shutdown()
+                finish(.closed(.goodbye(notice)))
+                return
+            }
             let count = socket.read(into: buffer)
             if count <= 0 {
                 let cause: CloseCause
@@ -176,14 +198,6 @@ public final class Connection: @unchecked Sendable {
             }
             decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             failure = drain(&decoder)
-            // A goodbye without linger ends the session at once, as libesl does, even when the peer
-            // leaves the connection open: waiting for its close would hang a command on a peer that
-            // has said it will answer nothing more.
-            if failure == nil, let notice = state.withLock({ correlation.goodbye }) {
-                socket.shutdown()
-                finish(.closed(.goodbye(notice)))
-                return
-            }
         }
         socket.shutdown()
         finish(.protocolError(failure!))
@@ -216,7 +230,7 @@ public final class Connection: @unchecked Sendable {
                         // Its waiter gave up: read on and drop it, as a late whole answer is dropped.
                         flushPending(pace: false)
                         stream.abandon()
-                    case .inbound, .job:
+                    case .inbound, .job, .malformedJob:
                         flushPending(pace: true)
                         stream.abandon()
                     }
@@ -256,10 +270,16 @@ public final class Connection: @unchecked Sendable {
         case .job(let job, let event):
             flushPending(pace: false)
             job.promise.resolve(.success(event))
+        case .malformedJob(let job, let reason):
+            flushPending(pace: false)
+            job.promise.resolve(.failure(.malformedResult(job: job.uuid, reason: reason)))
         case .inbound:
             queueForConsumer(message)
         }
     }
+
+    /// Past a linger notice's time: the peer's close may take a moment after its last event.
+    static let lingerGrace = Duration.seconds(1)
 
     private func finish(_ reason: ConnectionError) {
         flushPending(pace: false)

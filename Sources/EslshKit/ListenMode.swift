@@ -61,13 +61,13 @@ package final class ListenMode: @unchecked Sendable {
             return record(.commandFailed)
         case .failed(let error):
             printer.error("connect: \(error.description)")
-            return record(.connectionLost)
+            return record(error.isTimeout ? .timedOut : .connectionLost)
         }
         let tag = "[\(call.uuid.prefix(8))] "
         printer.out("\(tag)\(call.announcement)\n")
         if case .failure(let error) = subscription {
             printer.error("\(tag)myevents: \(error.description)")
-            return record(.connectionLost)
+            return record(error.isTimeout ? .timedOut : .connectionLost)
         }
         for line in script {
             let trimmed = line.trimmingWhitespace

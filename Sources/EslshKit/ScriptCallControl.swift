@@ -15,6 +15,8 @@ package final class ScriptCallControl {
     private var tracker = CallTracker()
     private var jobOrder: [CallTracker.Job] = []
     private var jobResults: [String: String] = [:]
+    /// Jobs whose BACKGROUND_JOB could not be read, with why.
+    private var malformedResults: [String: String] = [:]
 
     package init(session: Session, printer: Printer, style: Style) {
         self.session = session
@@ -107,6 +109,11 @@ package final class ScriptCallControl {
             }
         }
         for job in jobOrder {
+            if let reason = malformedResults[job.uuid] {
+                printer.error("job \(job.uuid) (\(job.command)): its result was malformed (\(reason))")
+                status = max(status, .connectionLost)
+                continue
+            }
             guard let body = jobResults[job.uuid] else {
                 printer.error("job \(job.uuid) (\(job.command)): " + (status == .timedOut ? "no result within the reply timeout" : "no result: the connection ended"))
                 if status != .timedOut { status = max(status, .connectionLost) }
@@ -138,6 +145,10 @@ package final class ScriptCallControl {
                 }
             case .closed(let reason):
                 return .closed(reason.description)
+            case .message(let message):
+                guard let outcome = tracker.outcome(ofMalformed: message) else { continue }
+                if case .jobMalformed(let job, let reason) = outcome { malformedResults[job.uuid] = reason }
+                if done(outcome) { return .done }
             default:
                 continue
             }
