@@ -8,14 +8,14 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(1))) struct GoodbyeTests {
     static let goodbye = "Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 
-    /// Says goodbye after the first command (answered or not), then keeps the connection open until
-    /// the client closes it.
-    static func server(answering: Bool) -> ScriptedServer {
+    /// Says goodbye (or sends `frames`) after the first command (answered or not), then keeps the
+    /// connection open until the client closes it.
+    static func server(answering: Bool, frames: [String] = [goodbye]) -> ScriptedServer {
         ScriptedServer { peer in
             peer.acceptAuth()
             _ = peer.readCommand()
             if answering { peer.send("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n") }
-            peer.send(goodbye)
+            for frame in frames { peer.send(frame) }
             while peer.readCommand() != nil {}
         }
     }
@@ -24,17 +24,9 @@ import Testing
     static let lingering = "Content-Type: text/disconnect-notice\nControlled-Session-UUID: cbb44022-4489-4d0f-8356-bd2a778606b9\n"
         + "Content-Disposition: linger\nChannel-Name: loopback/9196-a\nLinger-Time: 1\nContent-Length: 0\n\n"
 
-    /// After the first command (answered or not), a linger notice and one more event, then silence on
-    /// an open connection until the client closes it.
+    /// A linger notice and one more event, then silence on an open connection.
     static func lingeringServer(answering: Bool) -> ScriptedServer {
-        ScriptedServer { peer in
-            peer.acceptAuth()
-            _ = peer.readCommand()
-            if answering { peer.send("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n") }
-            peer.send(lingering)
-            peer.send("Content-Length: 42\nContent-Type: text/event-plain\n\nEvent-Name: CHANNEL_HANGUP_COMPLETE\nX: 1\n\n")
-            while peer.readCommand() != nil {}
-        }
+        server(answering: answering, frames: [lingering, HostileServerTests.event("text/event-plain", "Event-Name: CHANNEL_HANGUP_COMPLETE\nX: 1\n\n")])
     }
 
     @Test func aStreamReadsWhatFollowsALingerNoticeThenEndsWithZero() throws {

@@ -41,12 +41,18 @@ import Testing
             }
             peer.holdUntilClosed()
         }
+        let (run, job) = try Self.bgapiStatus(server, uuid)
+        #expect(run.stderr == "eslsh: job \(job) (status): its result was malformed (\(Self.reason(declared)))\n")
+    }
+
+    /// `-x "bgapi status"`, which must end with 6 and the job's acceptance on stdout; the job's UUID.
+    static func bgapiStatus(_ server: ScriptedServer, _ uuid: borrowing Mutex<String?>) throws -> (EslshTests.Run, String) {
         let (run, inTime) = try HangCheck.run { try EslshTests.run(["-P", "\(server.port)", "-t", "10s", "-x", "bgapi status"]) }
         #expect(inTime)
         let job = uuid.withLock { $0 } ?? "?"
         #expect(run.status == 6, "\(run.stderr)")
         #expect(run.stdout == "+OK Job-UUID: \(job)\n")
-        #expect(run.stderr == "eslsh: job \(job) (status): its result was malformed (\(Self.reason(declared)))\n")
+        return (run, job)
     }
 
     /// No watcher (the second connection refuses its subscription): the session follows the job
@@ -68,11 +74,7 @@ import Testing
             peer.send(Self.backgroundJob(job, declared: declared))
             peer.holdUntilClosed()
         }
-        let (run, inTime) = try HangCheck.run { try EslshTests.run(["-P", "\(server.port)", "-t", "10s", "-x", "bgapi status"]) }
-        #expect(inTime)
-        let job = uuid.withLock { $0 } ?? "?"
-        #expect(run.status == 6, "\(run.stderr)")
-        #expect(run.stdout == "+OK Job-UUID: \(job)\n")
+        let (run, job) = try Self.bgapiStatus(server, uuid)
         #expect(run.stderr.hasPrefix("eslsh: background job results cannot be followed: "), "\(run.stderr)")
         #expect(run.stderr.hasSuffix("\neslsh: job \(job) (status): its result was malformed (\(Self.reason(declared)))\n"), "\(run.stderr)")
     }
