@@ -12,6 +12,8 @@ public struct ConnectOptions: Sendable {
     public var connectTimeoutMilliseconds: Int
     /// Events and log lines held for a slow consumer before the oldest are dropped (and counted).
     public var queueCapacity: Int
+    /// The same queue's bound in bytes (`InboundQueue.byteBudget`): both bounds hold.
+    public var queueBytes = InboundQueue.defaultBytes
     public var limits: FrameDecoder.Limits
     /// API outputs longer than this arrive as an `APIStream` rather than in one piece.
     public var streamPolicy = FrameDecoder.StreamPolicy()

@@ -66,7 +66,7 @@ public final class Connection: @unchecked Sendable {
         var handshake = Handshake(socket: socket, options: options)
         let reply = try handshake.run(until: deadline)
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
-                          inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
+                          inbound: InboundQueue(capacity: options.queueCapacity, bytes: options.queueBytes, onPush: onInbound), trace: options.trace,
                           streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing)
     }
 
@@ -74,7 +74,7 @@ public final class Connection: @unchecked Sendable {
     /// command is usually `connect`, whose reply describes the call.
     public static func outbound(_ socket: Socket, options: ConnectOptions = ConnectOptions(), onInbound: (@Sendable () -> Void)? = nil) -> Connection {
         Connection(socket: socket, authReply: Reply(text: "+OK outbound"), decoder: FrameDecoder(limits: options.limits),
-                   inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
+                   inbound: InboundQueue(capacity: options.queueCapacity, bytes: options.queueBytes, onPush: onInbound), trace: options.trace,
                    streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing)
     }
 

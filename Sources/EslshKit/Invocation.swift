@@ -44,7 +44,7 @@ package struct Invocation: Sendable, Equatable {
     package var timestamps = false
     package var filters: [String] = []
     package var log: String?
-    package var buffer = 10_000
+    package var buffer = BufferSize.standard
     package var listen: String?
     package var allow: [String] = []
     package var calls: Int?

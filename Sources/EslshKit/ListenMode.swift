@@ -60,6 +60,7 @@ package final class ListenMode: @unchecked Sendable {
             printer.error("the connecting peer did not describe a call (reply: \(reply.text))")
             return record(.commandFailed)
         case .failed(let error):
+            // An unanswered `connect` is a reply timeout (5), as any other command's in the script.
             printer.error("connect: \(error.description)")
             return record(error.isTimeout ? .timedOut : .connectionLost)
         }

@@ -4,16 +4,18 @@ import ESLProtocol
 
 extension ScriptRunner {
     /// The most of a streamed answer held to be shaped as a whole; past it the rest is copied as it comes.
-    package static let shapeLimit = 64 << 20
+    /// Shaping costs a few times the answer (its text, the table, the output: a 60 MB `show … as json`
+    /// made JSON peaked at 339 MB), so 32 MiB keeps it under 240 MB (docs/ARCHITECTURE.md).
+    package static let shapeLimit = 32 << 20
 
     /// A streamed answer (over 1 MiB) read whole, so that it can be shaped like any other; a larger one
-    /// than `shapeLimit` is printed as it came.
+    /// than `shapeBudget` is printed as it came.
     package func collect(_ stream: any BodyStream, _ line: String, _ shape: (String, String) -> String) throws(ConnectionError) -> ExitStatus {
         var bytes: [UInt8] = []
         while let chunk = try stream.next() {
             bytes += chunk
-            if bytes.count > Self.shapeLimit {
-                printer.note("the answer to '\(line.escapedForDisplay)' is over \(Self.shapeLimit >> 20) MiB: printed as it came")
+            if bytes.count > shapeBudget {
+                printer.note("the answer to '\(line.escapedForDisplay)' is over \(shapeBudget >> 20) MiB: printed as it came")
                 printer.out(bytes: bytes)
                 var last = bytes.last
                 while let more = try stream.next() {

@@ -29,6 +29,8 @@ package final class ScriptRunner: @unchecked Sendable {
     /// Shapes each command's output before it is printed (`--output`), or takes it for a fleet's
     /// document (returning ""); nil: printed as it came.
     package var shape: ((_ line: String, _ output: String) -> String)?
+    /// The most of a streamed answer read whole for `shape` (a fleet's hosts share `shapeLimit`).
+    package var shapeBudget = ScriptRunner.shapeLimit
     private var jobs: [Job] = []
     private var subscribedToJobs = false
     /// Whether the script itself asked for BACKGROUND_JOB events (else other clients' jobs are hidden).

@@ -131,7 +131,7 @@ package struct Settings {
         if let debug = options.debug { settings.debug = debug }
         if options.batch { settings.batch = true }
         if let length = options.logUUID { settings.logUUID = length }
-        settings.connect.queueCapacity = options.buffer
+        options.buffer.apply(to: &settings.connect)
         try settings.resolveHosts(options: options.hosts, hostsFile: options.hostsFile,
                                   environmentHost: environment("ESL_HOST"), profileHosts: value("hosts"))
         return settings

@@ -292,6 +292,7 @@ do {
     if only == nil || only == "drain" { try bench.drain() }
     if only == nil || only == "startup" { try bench.startup() }
     if only == nil || only == "memory" { try bench.memory() }
+    if only == nil || only == "stall" { try bench.stall() }
     if only == nil || only == "console" { try bench.console() }
     if only == nil || only == "top" { bench.top() }
     if only == nil || only == "tables" { try bench.tables() }

@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 import Testing
 @testable import EslshKit
@@ -82,7 +83,7 @@ import Testing
         invocation.format = .xml
         invocation.log = "err"
         invocation.quiet = true
-        invocation.buffer = 50
+        invocation.buffer = .events(50)
         let environment = ["ESL_HOST": "envhost", "ESL_PORT": "8023", "ESL_USER": "u", "ESL_PASSWORD": "envsecret"]
         let settings = try resolve(invocation, environment: environment, config: config)
         #expect(settings.connect.host == "clihost")
@@ -203,5 +204,41 @@ import Testing
         let prompt = InteractiveConsole.colored("freeswitch@vm> ", style: Style(enabled: true), color: "\u{1B}[31m", input: "\u{1B}[44m")
         #expect(prompt == "\u{1}\u{1B}[31m\u{1}freeswitch@vm>\u{1}\u{1B}[0m\u{1B}[44m\u{1} ")
         #expect(InteractiveConsole.colored("p> ", style: Style(enabled: false), color: "\u{1B}[31m") == "p> ")
+    }
+}
+
+/// `--buffer`: a plain number keeps its old meaning (events), a size bounds the bytes.
+@Suite struct BufferSizeTests {
+    @Test(arguments: [("10000", BufferSize.events(10_000)), ("50", .events(50)), ("64M", .bytes(64 << 20)), ("512k", .bytes(512 << 10)),
+                      ("1G", .bytes(1 << 30)), ("64MiB", .bytes(64 << 20)), ("2mb", .bytes(2 << 20))])
+    func parses(_ text: String, _ expected: BufferSize) {
+        #expect(BufferSize(argument: text) == expected)
+    }
+
+    @Test(arguments: ["", "M", "64Q", "-5", "1.5M", "64 M", "99999999999999999999", "9999999999999999T"])
+    func refuses(_ text: String) {
+        #expect(BufferSize(argument: text) == nil)
+    }
+
+    @Test func theRangeIsChecked() {
+        #expect(BufferSize.events(0).problem == "--buffer must be 1 or more")
+        #expect(BufferSize.bytes(1 << 10).problem == "--buffer takes a size from 64K to 1T")
+        #expect(BufferSize.bytes(64 << 10).problem == nil)
+    }
+
+    @Test func aCountKeepsTheDefaultBytesAndASizeLiftsTheCount() {
+        var options = ConnectOptions()
+        BufferSize.events(50).apply(to: &options)
+        #expect(options.queueCapacity == 50)
+        #expect(options.queueBytes == InboundQueue.defaultBytes)
+        BufferSize.bytes(8 << 20).apply(to: &options)
+        #expect(options.queueBytes == 8 << 20)
+        #expect(options.queueCapacity == .max)
+    }
+
+    @Test func aFleetSharesTheBudget() {
+        #expect(Fleet.share(64 << 20, hosts: 4) == 16 << 20)
+        #expect(Fleet.share(64 << 20, hosts: 1000) == 1 << 20)
+        #expect(Fleet.share(64 << 20, hosts: 1) == 64 << 20)
     }
 }

@@ -56,25 +56,4 @@ import Testing
         #expect(run.status == 5)
         #expect(run.stderr == "eslsh: no reply to 'api status' within 1000 ms\n")
     }
-
-    /// Outbound mode: FreeSWITCH connected to `--listen`, and `connect` is a command like any other:
-    /// no answer within `-t` is the timeout's 5 (it was 6, as if the connection had been lost).
-    @Test func anOutboundConnectWithoutAnswerTimesOutWithFive() throws {
-        let port = ListenModeTests.freePort()
-        let step = BackgroundStep()
-        Thread.detachNewThread {
-            guard waitUntilListening(port: port) else { return }
-            step.run("the switch's side") {
-                let client = try RawClient(port: port)
-                // Events of the call, never the reply to `connect`; until eslsh closes the connection.
-                _ = client.receive(atLeast: "connect\n\n".utf8.count)
-                let peer = ScriptedServer.Peer(fd: client.socket.descriptor)
-                peer.keepSending(Self.heartbeat, everyMilliseconds: 400)
-            }
-        }
-        let run = try run(["--listen", "127.0.0.1:\(port)", "--calls", "1", "-t", "1s"], stdin: "answer\n")
-        #expect(step.error == nil)
-        #expect(run.status == 5, "\(run.stderr)")
-        #expect(run.stderr.hasSuffix("eslsh: connect: no reply to 'connect' within 1000 ms\n"), "\(run.stderr)")
-    }
 }
