@@ -65,6 +65,8 @@ public struct LiveView: Sendable {
             return renderer.tagged(style.paint("[malformed \(frame.contentType ?? "frame"): \(reason)]", .red) + "\n")
         case .raw(let frame):
             return renderer.tagged("[\(frame.contentType ?? "frame without Content-Type")]\n" + Renderer().terminated(frame.bodyText))
+        case .plainEvents(let run):
+            return renderer.tagged(String(decoding: run.bytes, as: UTF8.self))
         case .authRequest:
             return nil
         }

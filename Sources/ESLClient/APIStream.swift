@@ -18,15 +18,21 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
     private var deadline: Deadline?
     private var timedOut: ConnectionError?
     private static let window = 4 << 20
+    /// Set when the consumer's thread is also the reader (no reader thread): then the reader never
+    /// waits for the consumer, and the consumer reads when it has nothing; one read at a time stays small.
+    private let reading: WaiterReading?
 
-    init(length: Int) { self.length = length }
+    init(length: Int, reading: WaiterReading? = nil) {
+        self.length = length
+        self.reading = reading
+    }
 
     public static func == (lhs: APIStream, rhs: APIStream) -> Bool { lhs === rhs }
 
     /// Reader side: waits while the consumer is a window behind.
     func push(_ chunk: [UInt8]) {
         monitor.withLock {
-            while buffered >= Self.window, !abandoned { _ = monitor.wait(until: nil) }
+            while buffered >= Self.window, !abandoned, reading == nil { _ = monitor.wait(until: nil) }
             guard !abandoned else { return }
             chunks.append(chunk)
             buffered += chunk.count
@@ -54,13 +60,19 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
     /// The next piece, nil at the end; throws if the connection ended before the body did, or the
     /// reply timeout passed first.
     public func next() throws(ConnectionError) -> [UInt8]? {
+        if let reading {
+            while monitor.withLock({ chunks.isEmpty && !finished }) {
+                if !reading.readForWaiter(until: monitor.withLock({ deadline })) { break }
+            }
+        }
         let result: Result<[UInt8]?, ConnectionError> = monitor.withLock {
             while chunks.isEmpty, !finished {
-                if !monitor.wait(until: deadline), chunks.isEmpty, !finished, let timedOut {
-                    abandoned = true
-                    monitor.broadcast()
-                    return .failure(timedOut)
-                }
+                if reading == nil, monitor.wait(until: deadline) { continue }
+                // The deadline passed (or, reading on this thread, the read could not go on).
+                guard let timedOut else { break }
+                abandoned = true
+                monitor.broadcast()
+                return .failure(timedOut)
             }
             if !chunks.isEmpty {
                 let chunk = chunks.removeFirst()

@@ -54,6 +54,8 @@ public final class InboundQueue: @unchecked Sendable {
     private var bytes = 0
     private var head = 0
     private var count = 0
+    /// The events and log lines the messages in the ring stand for (`Message.itemCount`).
+    private var held = 0
     private var droppedSinceLastPop = 0
     private var droppedTotalCount = 0
     private var end: ConnectionError?
@@ -99,17 +101,23 @@ public final class InboundQueue: @unchecked Sendable {
         let sizes = messages.map(\.footprint)
         let deep = monitor.withLock { () -> Bool in
             for (message, size) in zip(messages, sizes) {
-                if count == ring.count, ring.count < capacity { grow() }
-                while count == capacity || (count > 0 && bytes + size > byteBudget) {
-                    bytes -= ring[head]!.bytes
+                // The capacity counts events and log lines, whether they come one by one or in runs.
+                let items = min(message.itemCount, capacity)
+                while count > 0, held + items > capacity || bytes + size > byteBudget {
+                    let oldest = ring[head]!
+                    let lost = oldest.message.itemCount
+                    bytes -= oldest.bytes
                     ring[head] = nil
                     head = (head + 1) % ring.count
                     count -= 1
-                    droppedSinceLastPop += 1
-                    droppedTotalCount += 1
+                    held -= min(lost, capacity)
+                    droppedSinceLastPop += lost
+                    droppedTotalCount += lost
                 }
+                if count == ring.count, ring.count < capacity { grow() }
                 ring[(head + count) % ring.count] = Entry(message: message, bytes: size)
                 count += 1
+                held += items
                 bytes += size
             }
             monitor.broadcast()
@@ -158,10 +166,21 @@ public final class InboundQueue: @unchecked Sendable {
         onPush?()
     }
 
+    /// Set by a connection without a reader thread (`ConnectOptions.Reading.waiter`): waiting for an
+    /// item reads the socket on the waiting thread.
+    /// Weak: the connection holds the queue.
+    nonisolated(unsafe) weak var reading: WaiterReading?
+
     /// The next item; waits until the deadline (nil: forever). Returns nil on timeout, and after
     /// `.closed` has been delivered once.
     public func next(until deadline: Deadline? = nil) -> Inbound? {
-        monitor.withLock {
+        if let reading {
+            while true {
+                if let item = poll() { return item }
+                if !reading.readForWaiter(until: deadline) { return poll() }
+            }
+        }
+        return monitor.withLock {
             while true {
                 if let item = popLocked() {
                     tookLocked()
@@ -189,7 +208,18 @@ public final class InboundQueue: @unchecked Sendable {
     /// Up to `limit` ready items under one lock, waiting until the deadline when there are none: a
     /// consumer that keeps up takes events in batches instead of paying a lock per event.
     public func nextBatch(limit: Int, until deadline: Deadline?) -> [Inbound] {
-        monitor.withLock {
+        if let reading {
+            var batch: [Inbound] = []
+            while true {
+                while batch.count < limit, let item = poll() { batch.append(item) }
+                if !batch.isEmpty { return batch }
+                if !reading.readForWaiter(until: deadline) {
+                    while batch.count < limit, let item = poll() { batch.append(item) }
+                    return batch
+                }
+            }
+        }
+        return monitor.withLock {
             var batch: [Inbound] = []
             var taken = 0
             defer { if !batch.isEmpty { tookLocked() } }
@@ -225,6 +255,7 @@ public final class InboundQueue: @unchecked Sendable {
             ring[head] = nil
             head = (head + 1) % ring.count
             count -= 1
+            held -= min(entry.message.itemCount, capacity)
             bytes -= entry.bytes
             taken += entry.bytes
             return .message(entry.message)

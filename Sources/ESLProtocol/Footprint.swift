@@ -49,6 +49,7 @@ extension Message {
             case .rudeRejection(let text): return Footprint.of(text)
             case .malformed(let frame, let reason): return frame.footprint + Footprint.of(reason)
             case .raw(let frame): return frame.footprint
+            case .plainEvents(let run): return run.bytes.capacity
             }
         }()
     }

@@ -18,6 +18,9 @@ public enum Message: Sendable, Equatable {
     case malformed(Frame, reason: String)
     /// A Content-Type this client does not know, kept whole.
     case raw(Frame)
+    /// Plain events passed on undecoded, for a consumer that prints them as received (`--format
+    /// plain`); only made when the connection is asked to (`ConnectOptions.plainEventRuns`).
+    case plainEvents(PlainEventRun)
 
     /// Classifies a frame. Never fails: what cannot be understood is kept as `.raw` or `.malformed`.
     public init(frame: Frame) { self.init(frame: frame, indexing: .atOnce) }

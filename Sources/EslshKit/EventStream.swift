@@ -65,6 +65,9 @@ package struct EventStream {
     /// One item of the stream; a status when the stream is over.
     private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
         switch item {
+        case .message(.plainEvents(let run)):
+            printer.out(bytes: run.bytes)
+            seen += run.count
         case .message(let message):
             let received = formatter.timestamps ? WallClock.microseconds() : nil
             if output.show(message, received: received) {

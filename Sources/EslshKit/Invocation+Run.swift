@@ -72,7 +72,15 @@ extension Invocation {
         }
         // A plain event stream writes each event's received bytes and reads none of its headers: the
         // reader thread then leaves them unindexed (it still finds each event's body).
-        if events != nil, settings.format == .plain, !timestamps { settings.connect.headerIndexing = .onFirstLook }
+        if events != nil, settings.format == .plain, !timestamps {
+            settings.connect.headerIndexing = .onFirstLook
+            // Nor does it need them one by one, unless it counts them or a person reads them (where
+            // they are made safe for the terminal): runs of their bytes instead (ConnectOptions).
+            if count == nil, isatty(1) == 0 { settings.connect.plainEventRuns = true }
+        }
+        // A one-shot run sends and waits on this thread and shows nothing it did not ask for: the thread
+        // that waits reads, and no reader thread is started (ConnectOptions.Reading).
+        if !execute.isEmpty, events == nil, !stats, trace == nil { settings.connect.reading = .waiter }
         let connection: Connection
         do {
             connection = try Session.connect(settings, retries: retry, printer: printer)

@@ -79,6 +79,12 @@ package final class Printer: Sendable {
     /// Raw result bytes (a streamed API output), passed on as they are.
     package func out(bytes: [UInt8]) {
         state.withLock { pending in
+            // A large piece with nothing before it goes out as it is (runs of plain events, streamed
+            // output): copying it into the buffer would only add a copy.
+            if pending.bytes.isEmpty, bytes.count >= 1 << 15, tag.isEmpty || !tagsOutput {
+                Self.writeResults(output, bytes)
+                return
+            }
             pending.bytes.append(contentsOf: bytes)
             if pending.bytes.count >= 1 << 16 { drain(&pending) }
         }

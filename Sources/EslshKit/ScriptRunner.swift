@@ -67,7 +67,7 @@ package final class ScriptRunner: @unchecked Sendable {
         status = max(status, status != .connectionLost ? waitForJobs() : control.waitForJobs())
         control.close()
         // Give lines already on their way a moment to be printed, then stop the printer.
-        usleep(showInbound ? 100_000 : 0)
+        if showInbound { usleep(100_000) }
         stopping.store(true, ordering: .relaxed)
         if let printerThread { pthread_join(printerThread, nil) }
         printer.flush()

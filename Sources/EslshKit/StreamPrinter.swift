@@ -29,6 +29,9 @@ package struct StreamPrinter {
             printer.error(reason)
         case .disconnect(let notice):
             printer.note(StreamRenderer.notice(notice))
+        case .plainEvents(let run):
+            printer.out(bytes: run.bytes)
+            return true
         case .authRequest, .rudeRejection, .raw:
             break
         }
