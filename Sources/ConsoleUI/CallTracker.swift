@@ -36,6 +36,8 @@ public struct CallTracker: Sendable {
 
     public enum Outcome: Sendable, Equatable {
         case jobDone(Job, body: String, elapsed: UInt64)
+        /// The job's BACKGROUND_JOB came but could not be read (its inner `Content-Length` lies).
+        case jobMalformed(Job, reason: String)
         case applicationStarted(Application)
         case applicationDone(Application, response: String?, elapsed: UInt64)
         /// The call was destroyed before the application's CHANNEL_EXECUTE_COMPLETE.
@@ -50,14 +52,15 @@ public struct CallTracker: Sendable {
         /// The application an outcome is about, if any.
         public var application: Application? {
             switch self {
-            case .jobDone: return nil
+            case .jobDone, .jobMalformed: return nil
             case .applicationStarted(let app), .applicationDone(let app, _, _), .callEnded(let app, _): return app
             }
         }
 
-        /// A job whose output starts with -ERR.
+        /// A job whose output starts with -ERR, or could not be read.
         public var failed: Bool {
             if case .jobDone(_, let body, _) = self { return body.hasPrefix("-ERR") }
+            if case .jobMalformed = self { return true }
             return false
         }
     }
@@ -137,6 +140,13 @@ public struct CallTracker: Sendable {
         }
     }
 
+    /// A malformed frame that was one of our jobs' BACKGROUND_JOB: the job is over, its result unreadable.
+    public mutating func outcome(ofMalformed message: Message) -> Outcome? {
+        guard case .malformed(_, let reason) = message, let uuid = message.malformedJobUUID,
+              let index = jobs.firstIndex(where: { $0.uuid == uuid }) else { return nil }
+        return .jobMalformed(jobs.remove(at: index), reason: reason)
+    }
+
     private func applicationIndex(_ event: Event) -> Int? {
         guard let uuid = event["Application-UUID"] else { return nil }
         return applications.firstIndex { $0.uuid == uuid }
@@ -151,6 +161,8 @@ public struct CallTracker: Sendable {
             let label = "[job \(job.uuid.prefix(8)) \(job.command)] done in \(duration(elapsed))"
             let text = body.isEmpty ? "(no output)\n" : (body.hasSuffix("\n") ? body : body + "\n")
             return style.paint(label + ":", .dim) + "\n" + (body.hasPrefix("-ERR") ? style.paint(text, .red) : text)
+        case .jobMalformed(let job, let reason):
+            return style.paint("[job \(job.uuid.prefix(8)) \(job.command)] malformed result: \(reason)", .red) + "\n"
         case .applicationStarted(let app):
             return style.paint("\(app.label) started", .dim) + "\n"
         case .applicationDone(let app, let response, let elapsed):

@@ -14,6 +14,9 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
     private var finished = false
     private var failure: ConnectionError?
     private var abandoned = false
+    /// The command's reply timeout, which covers the body too (`Connection.send` sets it).
+    private var deadline: Deadline?
+    private var timedOut: ConnectionError?
     private static let window = 4 << 20
     /// Set when the consumer's thread is also the reader (no reader thread): then the reader never
     /// waits for the consumer, and the consumer reads when it has nothing; one read at a time stays small.
@@ -45,15 +48,32 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
         }
     }
 
-    /// The next piece, nil at the end; throws if the connection ended before the body did.
+    /// The whole body must have arrived by `deadline`; past it, `next()` throws `.timedOut` and the
+    /// rest is dropped as it comes (the connection stays usable, as after any late answer).
+    func bound(by deadline: Deadline, command: String, milliseconds: Int) {
+        monitor.withLock {
+            self.deadline = deadline
+            timedOut = .timedOut(command: command, milliseconds: milliseconds)
+        }
+    }
+
+    /// The next piece, nil at the end; throws if the connection ended before the body did, or the
+    /// reply timeout passed first.
     public func next() throws(ConnectionError) -> [UInt8]? {
         if let reading {
             while monitor.withLock({ chunks.isEmpty && !finished }) {
-                if !reading.readForWaiter(until: nil) { break }
+                if !reading.readForWaiter(until: monitor.withLock({ deadline })) { break }
             }
         }
         let result: Result<[UInt8]?, ConnectionError> = monitor.withLock {
-            while chunks.isEmpty, !finished, reading == nil { _ = monitor.wait(until: nil) }
+            while chunks.isEmpty, !finished {
+                if reading == nil, monitor.wait(until: deadline) { continue }
+                // The deadline passed (or, reading on this thread, the read could not go on).
+                guard let timedOut else { break }
+                abandoned = true
+                monitor.broadcast()
+                return .failure(timedOut)
+            }
             if !chunks.isEmpty {
                 let chunk = chunks.removeFirst()
                 buffered -= chunk.count

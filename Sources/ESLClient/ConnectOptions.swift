@@ -7,7 +7,8 @@ public struct ConnectOptions: Sendable {
     public var password: String
     /// With a user (`user@domain`), `userauth` is sent instead of `auth`.
     public var user: String?
-    /// Bounds the TCP connect, the wait for `auth/request` and the wait for the auth reply, each.
+    /// Bounds the TCP connect, the wait for `auth/request` and the wait for the auth reply together:
+    /// one deadline for the whole, which no frame restarts.
     public var connectTimeoutMilliseconds: Int
     /// Events and log lines held for a slow consumer before the oldest are dropped (and counted).
     public var queueCapacity: Int

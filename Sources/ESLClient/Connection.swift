@@ -75,13 +75,15 @@ public final class Connection: @unchecked Sendable {
     /// inbound item (to wake a poll loop); keep it short.
     public static func open(_ options: ConnectOptions, onInbound: (@Sendable () -> Void)? = nil) throws(ConnectError) -> Connection {
         let socket: Socket
+        // `-T` bounds the connect and the whole handshake together.
+        let deadline = Deadline.after(milliseconds: options.connectTimeoutMilliseconds)
         do throws(SocketError) {
-            socket = try Socket.connect(host: options.host, port: options.port, timeoutMilliseconds: options.connectTimeoutMilliseconds)
+            socket = try Socket.connect(host: options.host, port: options.port, until: deadline, timeoutMilliseconds: options.connectTimeoutMilliseconds)
         } catch {
             throw .socket(error)
         }
         var handshake = Handshake(socket: socket, options: options)
-        let reply = try handshake.run()
+        let reply = try handshake.run(until: deadline)
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
                           inbound: InboundQueue(capacity: options.queueCapacity, bytes: options.queueBytes, onPush: onInbound), trace: options.trace,
                           streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing,
@@ -102,11 +104,17 @@ public final class Connection: @unchecked Sendable {
     public var endReason: ConnectionError? { state.withLock { ended } }
 
     /// Sends a command and waits for its answer. On timeout or cancellation the command stays in line and
-    /// its late answer is discarded, so the next command still gets its own reply.
+    /// its late answer is discarded, so the next command still gets its own reply. The timeout bounds
+    /// the whole answer, a streamed body's last byte included, however the bytes trickle in.
     public func send(_ command: Command, timeout: Duration? = nil) throws(ConnectionError) -> Response {
+        let deadline = timeout.map(Deadline.after)
         let (promise, ticket) = try enqueue(command)
-        switch promise.wait(until: timeout.map(Deadline.after)) {
-        case .success(let response)?: return response
+        switch promise.wait(until: deadline) {
+        case .success(let response)?:
+            if let deadline, let timeout, case .apiStream(let stream as APIStream) = response {
+                stream.bound(by: deadline, command: command.redactedLine, milliseconds: milliseconds(timeout))
+            }
+            return response
         case .failure(let error)?: throw error
         case nil:
             state.withLock { _ = correlation.abandon(ticket) }
@@ -182,7 +190,27 @@ public final class Connection: @unchecked Sendable {
             finish(.protocolError(failure))
             return
         }
-        while readOnce(&decoder, into: buffer) {}
+        while awaitBytes(until: nil) != nil, readOnce(&decoder, into: buffer) {}
+    }
+
+    /// When a linger notice's time (and a grace) is over; under `state`.
+    private var lingerEnds: Deadline?
+
+    /// Waits for bytes until `deadline` (nil: the read that follows blocks), as long as a linger
+    /// notice's time allows: true when there are bytes to read, false when the deadline passed, nil when
+    /// the linger time ran out first. A linger notice keeps the session for the call's last events,
+    /// not for as long as the peer likes: then it ends as for a goodbye.
+    private func awaitBytes(until deadline: Deadline?) -> Bool? {
+        let (lingering, ends) = state.withLock { () -> (DisconnectNotice?, Deadline?) in
+            if lingerEnds == nil, let time = correlation.lingering?.lingerTime { lingerEnds = .after(time + Self.lingerGrace) }
+            return (correlation.lingering, lingerEnds)
+        }
+        guard let lingering, let ends else { return deadline.map { socket.waitReadable(until: $0) } ?? true }
+        if let deadline, deadline < ends { return socket.waitReadable(until: deadline) }
+        if socket.waitReadable(until: ends) { return true }
+        socket.shutdown()
+        finish(.closed(.goodbye(lingering)))
+        return nil
     }
 
     /// One read, decoded and routed; false once the connection has ended (and `finish` has run).
@@ -256,7 +284,7 @@ public final class Connection: @unchecked Sendable {
                         // Its waiter gave up: read on and drop it, as a late whole answer is dropped.
                         flushPending(pace: false)
                         stream.abandon()
-                    case .inbound, .job:
+                    case .inbound, .job, .malformedJob:
                         flushPending(pace: true)
                         stream.abandon()
                     }
@@ -311,10 +339,16 @@ public final class Connection: @unchecked Sendable {
         case .job(let job, let event):
             flushPending(pace: false)
             job.promise.resolve(.success(event))
+        case .malformedJob(let job, let reason):
+            flushPending(pace: false)
+            job.promise.resolve(.failure(.malformedResult(job: job.uuid, reason: reason)))
         case .inbound:
             queueForConsumer(message)
         }
     }
+
+    /// Past a linger notice's time: the peer's close may take a moment after its last event.
+    static let lingerGrace = Duration.seconds(1)
 
     private func finish(_ reason: ConnectionError) {
         flushPending(pace: false)
@@ -337,7 +371,7 @@ extension Connection: WaiterReading {
         guard let waiterReading else { return false }
         return waiterReading.withLock { reader in
             if endReason != nil { return false }
-            guard socket.waitReadable(until: deadline) else { return false }
+            guard awaitBytes(until: deadline) == true else { return false }
             if reader.buffer == nil { reader.buffer = .allocate(byteCount: 64 * 1024, alignment: 16) }
             return readOnce(&reader.decoder, into: reader.buffer!)
         }

@@ -2,6 +2,9 @@ import ESLProtocol
 
 /// The start of an inbound session, run before the reader thread exists: wait for `auth/request`, send
 /// `auth`/`userauth`, check the reply. Each way it can fail becomes its own `ConnectError`.
+///
+/// One deadline bounds it all (with the TCP connect before it: `-T`): a peer that keeps sending
+/// frames other than the one awaited (events, junk) must not restart the clock with each.
 struct Handshake {
     let socket: Socket
     let options: ConnectOptions
@@ -13,13 +16,13 @@ struct Handshake {
         self.decoder = FrameDecoder(limits: options.limits)
     }
 
-    mutating func run() throws(ConnectError) -> Reply {
+    mutating func run(until deadline: Deadline) throws(ConnectError) -> Reply {
         let peer = socket.peer
         let timeout = options.connectTimeoutMilliseconds
         // Wait for auth/request. Frames of any other kind before it are skipped (a confused proxy's
         // banner), but a rude rejection ends the attempt with the server's own words.
         waitForRequest: while true {
-            switch try nextMessage(until: .after(milliseconds: timeout)) {
+            switch try nextMessage(until: deadline) {
             case .authRequest?:
                 break waitForRequest
             case .rudeRejection(let text)?:
@@ -38,7 +41,7 @@ struct Handshake {
         options.trace?("> \(command.redactedLine)")
         guard socket.write(bytes) else { throw .closedBeforeAuth(peer: peer) }
         while true {
-            switch try nextMessage(until: .after(milliseconds: timeout)) {
+            switch try nextMessage(until: deadline) {
             case .reply(let reply)?:
                 guard reply.text.lowercasedASCII == "+ok accepted" else {
                     throw .authenticationFailed(peer: peer, replyText: reply.text)

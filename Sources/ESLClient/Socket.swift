@@ -43,8 +43,13 @@ public final class Socket: @unchecked Sendable {
     /// one connects, all within one overall timeout. libesl used only the first address, so a
     /// `localhost` that resolves to ::1 failed against a switch listening on 127.0.0.1.
     public static func connect(host: String, port: Int, timeoutMilliseconds: Int) throws(SocketError) -> Socket {
+        try connect(host: host, port: port, until: .after(milliseconds: timeoutMilliseconds), timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// As above, by a deadline the caller holds (the handshake that follows spends the rest of it);
+    /// `timeoutMilliseconds` is only for the message.
+    public static func connect(host: String, port: Int, until deadline: Deadline, timeoutMilliseconds: Int) throws(SocketError) -> Socket {
         let name = Self.stripBrackets(host)
-        let deadline = Deadline.after(milliseconds: timeoutMilliseconds)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

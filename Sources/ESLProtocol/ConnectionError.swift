@@ -10,6 +10,9 @@ public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible
     case cancelled
     /// The server answered `-ERR` to a command the caller cannot go on without (a subscription).
     case refused(command: String, replyText: String)
+    /// A background job's result arrived but could not be read (a BACKGROUND_JOB whose inner
+    /// `Content-Length` lies): the job ended, its output is unknown.
+    case malformedResult(job: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,7 @@ public enum ConnectionError: Error, Sendable, Equatable, CustomStringConvertible
         case .encoding(let error): return error.description
         case .cancelled: return "cancelled"
         case .refused(let command, let replyText): return "\(command): \(replyText)"
+        case .malformedResult(let job, let reason): return "the result of job \(job) was malformed (\(reason))"
         }
     }
 }

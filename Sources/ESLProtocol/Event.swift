@@ -115,17 +115,23 @@ enum PlainEventCodec {
         // The body's own length is framing, not a header of the event: the table leaves it out.
         let (table, declared, bodyStart) = HeaderTable.plainEvent(bytes: bytes, indexing: indexing)
         guard let text = declared else { return Event(headers: Headers(table: table), body: nil, plainSource: bytes) }
+        // The inner length frames the body exactly (every capture): one that is longer or shorter would
+        // cut the body or hide bytes after it, so either is a malformed event, never a truncated one.
+        let framed = bytes.count - bodyStart
         let length: Int
         do throws(DecodeError) {
             length = try FrameDecoder.parseLength(text, limit: bytes.count)
         } catch {
-            throw .malformedEvent(format: "plain", reason: "inner Content-Length '\(text.escapedForDisplay)' does not fit the frame")
+            if case .bodyTooLarge = error { throw Self.lying(text.trimmingLineBreaks, "longer", framed) }
+            throw .malformedEvent(format: "plain", reason: "inner Content-Length '\(text.escapedForDisplay)' is not a length")
         }
-        guard bodyStart + length <= bytes.count else {
-            throw .malformedEvent(format: "plain", reason: "body shorter than its Content-Length \(length)")
-        }
+        guard length == framed else { throw Self.lying(String(length), length > framed ? "longer" : "shorter", framed) }
         let body = String(decoding: bytes[bodyStart..<(bodyStart + length)], as: UTF8.self)
         return Event(headers: Headers(table: table), body: body, plainSource: bytes)
+    }
+
+    private static func lying(_ length: String, _ comparison: String, _ framed: Int) -> DecodeError {
+        .malformedEvent(format: "plain", reason: "inner Content-Length \(length.escapedForDisplay) is \(comparison) than the \(framed)-byte body it frames")
     }
 
     static func encode(_ event: Event) -> [UInt8] {

@@ -58,6 +58,18 @@ public enum Message: Sendable, Equatable {
     }
 }
 
+extension Message {
+    /// The `Job-UUID` of a plain BACKGROUND_JOB that could not be decoded (its inner `Content-Length`
+    /// lies), read from its header block: the job then learns that its result was malformed instead of
+    /// waiting for one that will never come.
+    public var malformedJobUUID: String? {
+        guard case .malformed(let frame, _) = self, frame.contentType?.lowercasedASCII == "text/event-plain" else { return nil }
+        let headers = Headers(table: HeaderTable.plainEvent(bytes: frame.body).0)
+        guard headers["Event-Name"] == "BACKGROUND_JOB" else { return nil }
+        return headers["Job-UUID"]
+    }
+}
+
 /// `command/reply`: `Reply-Text` plus any extra headers (`Job-UUID`, userauth's `Allowed-*`).
 public struct Reply: Sendable, Equatable {
     public var headers: Headers
@@ -183,10 +195,22 @@ public struct DisconnectNotice: Sendable, Equatable {
 
     public var disposition: Disposition? { headers["Content-Disposition"].flatMap { Disposition(rawValue: $0.lowercasedASCII) } }
     public var lingerSeconds: Int? { headers["Linger-Time"].flatMap { Int($0) } }
+    /// How long a lingering server said it goes on: `Linger-Time`, within 0 s…1 day (the peer is
+    /// untrusted: an absurd value must not overflow a deadline). Nil for a notice that is not a linger
+    /// notice or gives no time (`linger` without one lingers until the call's events are sent).
+    public var lingerTime: Duration? {
+        guard disposition == .linger, let seconds = lingerSeconds else { return nil }
+        return .seconds(min(max(seconds, 0), 86_400))
+    }
     public var sessionUUID: String? { headers["Controlled-Session-UUID"] }
     /// The notice's first line, for a one-line report of why the connection ended: the peer's text, so
     /// quoted as error messages quote (control characters escaped, bounded in length).
-    public var summary: String { text.trimmingLineBreaks.split(separator: "\n").first.map { String($0).escapedForDisplay } ?? "disconnect notice" }
+    public var summary: String {
+        if let line = text.trimmingLineBreaks.split(separator: "\n").first { return String(line).escapedForDisplay }
+        // A linger notice has no text; it becomes the reason only when its time is over.
+        if disposition == .linger { return "the call ended; its linger time (\(lingerSeconds.map { "\($0) s" } ?? "none given")) is over" }
+        return "disconnect notice"
+    }
 
     /// The server's standard goodbye.
     public static let goodbyeText = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"

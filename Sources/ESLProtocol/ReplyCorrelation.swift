@@ -22,6 +22,9 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
         case late
         /// The BACKGROUND_JOB of a job started here (which is then no longer pending).
         case job(JobWaiter, Event)
+        /// The BACKGROUND_JOB of a job started here could not be decoded (its inner `Content-Length`
+        /// lies): the job's result is malformed, said so, not left to wait for the timeout.
+        case malformedJob(JobWaiter, reason: String)
         /// For the consumer's queue.
         case inbound
     }
@@ -37,6 +40,8 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
     private var jobs: [String: JobWaiter] = [:]
     /// The last goodbye (a disconnect notice that is not a linger notice): why the peer will close.
     public private(set) var goodbye: DisconnectNotice?
+    /// The linger notice, once one came: the call's last events follow, for at most its `lingerTime`.
+    public private(set) var lingering: DisconnectNotice?
     public private(set) var isClosed = false
 
     public init() {}
@@ -100,8 +105,11 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
         case .event(let event, _) where !jobs.isEmpty && event.name == "BACKGROUND_JOB":
             if let uuid = event.jobUUID, let job = jobs.removeValue(forKey: uuid) { return .job(job, event) }
             return .inbound
+        case .malformed(_, let reason) where !jobs.isEmpty:
+            if let uuid = message.malformedJobUUID, let job = jobs.removeValue(forKey: uuid) { return .malformedJob(job, reason: reason) }
+            return .inbound
         case .disconnect(let notice):
-            if notice.disposition != .linger { goodbye = notice }
+            if notice.disposition == .linger { lingering = notice } else { goodbye = notice }
             return .inbound
         default:
             return .inbound

@@ -163,6 +163,8 @@ extension ConsoleSession {
                     if outcome.isFinal, let app = outcome.application { watcher.unfollow(application: app.uuid) }
                     if event.name != "CHANNEL_DESTROY" { break }
                 }
+            case .message(let message):
+                if let outcome = control.tracker.outcome(ofMalformed: message) { text += CallTracker.render(outcome, style: style) }
             case .closed(let reason):
                 let pending = control.watcherClosed()
                 if finished == nil, pending > 0 {

@@ -39,9 +39,12 @@ package struct EventStream {
         if let failure = subscribe() { return failure }
         var seen = 0
         var dropped = 0
+        var malformed = 0
         defer {
             printer.flush()
             if dropped > 0 { printer.note(StreamRenderer.droppedInAll(dropped)) }
+            // Each was named as it came; the total says how many at the end, where it is seen.
+            if malformed > 0 { printer.note("\(malformed) malformed event\(malformed == 1 ? " was" : "s were") skipped in all") }
         }
         while true {
             if interruption.isRequested() { return .ok }
@@ -52,6 +55,7 @@ package struct EventStream {
                 batch = connection.inbound.nextBatch(limit: 512, until: .after(milliseconds: 200))
             }
             for item in batch {
+                if case .message(.malformed) = item { malformed += 1 }
                 if let status = handle(item, seen: &seen, dropped: &dropped) { return status }
                 if interruption.isRequested() { return .ok }
             }

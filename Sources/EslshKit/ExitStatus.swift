@@ -11,7 +11,8 @@ package enum ExitStatus: Int32, Comparable {
     case rejected = 4
     /// A reply did not arrive within the reply timeout (`-t`).
     case timedOut = 5
-    /// The connection was lost.
+    /// The connection was lost, or the server broke the protocol (a malformed frame, a background
+    /// job's malformed result).
     case connectionLost = 6
     /// Output could not be written: standard output (a full disk, an I/O error, /dev/full) or the
     /// `--record` file. One line on stderr says which and why.
@@ -27,7 +28,7 @@ package enum ExitStatus: Int32, Comparable {
     package static let summary = """
         Exit codes: 0 all good; 1 a command answered -ERR; 2 usage error; 3 could not connect \
         (resolve, refused, timeout); 4 authentication or ACL rejection; 5 a reply timed out (-t); \
-        6 the connection was lost; 7 output could not be written (stdout or the --record file); \
+        6 the connection was lost or the server broke the protocol (a malformed frame or job result); 7 output could not be written (stdout or the --record file); \
         130 Ctrl-C with -i; 141 the reader of stdout went away (as a filter ended by SIGPIPE). With \
         several hosts, the highest of the hosts' codes.
         """

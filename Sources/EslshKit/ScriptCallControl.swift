@@ -17,6 +17,8 @@ package final class ScriptCallControl {
     private var tracker = CallTracker()
     private var jobOrder: [CallTracker.Job] = []
     private var jobResults: [String: String] = [:]
+    /// Jobs whose BACKGROUND_JOB could not be read, with why.
+    private var malformedResults: [String: String] = [:]
 
     package init(session: Session, printer: Printer, style: Style, terminal: TerminalText) {
         self.session = session
@@ -110,6 +112,11 @@ package final class ScriptCallControl {
             }
         }
         for job in jobOrder {
+            if let reason = malformedResults[job.uuid] {
+                printer.error("job \(job.uuid) (\(job.command)): its result was malformed (\(reason))")
+                status = max(status, .connectionLost)
+                continue
+            }
             guard let body = jobResults[job.uuid] else {
                 printer.error("job \(job.uuid) (\(job.command)): " + (status == .timedOut ? "no result within the reply timeout" : "no result: the connection ended"))
                 if status != .timedOut { status = max(status, .connectionLost) }
@@ -141,6 +148,10 @@ package final class ScriptCallControl {
                 }
             case .closed(let reason):
                 return .closed(reason.description)
+            case .message(let message):
+                guard let outcome = tracker.outcome(ofMalformed: message) else { continue }
+                if case .jobMalformed(let job, let reason) = outcome { malformedResults[job.uuid] = reason }
+                if done(outcome) { return .done }
             default:
                 continue
             }

@@ -156,6 +156,7 @@ package final class ScriptRunner: @unchecked Sendable {
         switch error {
         case .timedOut: return (.timedOut, false)
         case .encoding, .cancelled, .refused: return (.commandFailed, false)
+        case .malformedResult: return (.connectionLost, false)
         case .closed, .protocolError:
             if reconnect, session.reconnect(maxAttempts: reconnectMax) { return (.connectionLost, false) }
             return (.connectionLost, true)
@@ -192,7 +193,11 @@ package final class ScriptRunner: @unchecked Sendable {
                 printer.out(output.renderer.render(.jobResult(body)))
                 if body.hasPrefix("-ERR") { status = max(status, .commandFailed) }
             } catch {
-                printer.error("job \(job.uuid) (\(job.command)): \(error.description)")
+                if case .malformedResult(_, let reason) = error {
+                    printer.error("job \(job.uuid) (\(job.command)): its result was malformed (\(reason))")
+                } else {
+                    printer.error("job \(job.uuid) (\(job.command)): \(error.description)")
+                }
                 status = max(status, error == .cancelled ? .commandFailed : (error.isTimeout ? .timedOut : .connectionLost))
             }
         }

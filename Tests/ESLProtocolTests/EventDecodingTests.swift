@@ -240,6 +240,8 @@ import Testing
         ("text/event-json", "{\"Event-Name\": "), ("text/event-json", "[1,2]"), ("text/event-json", "{\"a\":{\"b\":1}}"),
         ("text/event-xml", "<event><headers><A>1</headers>"), ("text/event-xml", "not xml at all"),
         ("text/event-plain", "Event-Name: X\nContent-Length: 50\n\nshort"),
+        // Shorter than the body: the bytes after it are not dropped in silence.
+        ("text/event-plain", "Event-Name: X\nContent-Length: 2\n\nlonger"),
     ])
     func malformedBodies(type: String, body: String) {
         let frame = Frame(headers: ["Content-Type": type], body: Array(body.utf8))

@@ -12,6 +12,7 @@ import Testing
         case .answer(let waiter, let response): return "\(waiter): \(response.text)"
         case .late: return "late"
         case .job(let job, let event): return "job \(job): \(event.jobUUID ?? "?")"
+        case .malformedJob(let job, let reason): return "malformed job \(job): \(reason)"
         case .inbound: return "inbound"
         }
     }
@@ -133,6 +134,7 @@ import Testing
                                           body: Array("Lingering\n".utf8)))
         #expect(Self.describe(machine.route(linger)) == "inbound")
         #expect(machine.goodbye == nil)  // a linger notice is not a goodbye: the call's last events follow
+        #expect(machine.lingering?.lingerTime == .seconds(5))  // …for at most this long
         let goodbye = try #require(try Fixtures.messages("handshake-ok-exit").last)
         guard case .disconnect(let notice) = goodbye else {
             Issue.record("the capture does not end with a disconnect notice")
@@ -141,6 +143,20 @@ import Testing
         #expect(Self.describe(machine.route(goodbye)) == "inbound")
         #expect(machine.peerClosedCause(peer: "127.0.0.1:8021") == .goodbye(notice))
         #expect(machine.peerClosedCause(peer: "127.0.0.1:8021").description == "server closed the connection: Disconnected, goodbye.")
+    }
+
+    /// Issue 14, class 7: a job's BACKGROUND_JOB whose inner length lies goes to its job as a
+    /// malformed result; another client's is inbound, as any malformed event.
+    @Test func aJobsResultWithALyingLengthIsItsMalformedResult() {
+        var machine = Machine()
+        machine.registerJob(uuid: "u1", "mine")
+        let lying = { (uuid: String) in
+            Message(frame: Frame(headers: ["Content-Type": "text/event-plain"],
+                                 body: Array("Event-Name: BACKGROUND_JOB\nJob-UUID: \(uuid)\nContent-Length: 9\n\n+OK\n".utf8)))
+        }
+        #expect(Self.describe(machine.route(lying("other"))) == "inbound")
+        #expect(Self.describe(machine.route(lying("u1"))) == "malformed job mine: malformed plain event: inner Content-Length 9 is longer than the 4-byte body it frames")
+        #expect(machine.pendingJobs.isEmpty)
     }
 }
 

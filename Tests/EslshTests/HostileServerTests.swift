@@ -120,9 +120,10 @@ import Testing
         #expect(run.status == 0)
         #expect(run.stdout == "Event-Name: HEARTBEAT\n\n")
         let errors = run.stderr.split(separator: "\n")
-        #expect(errors.count == 2)
+        #expect(errors.count == 3)
         #expect(errors[0].hasPrefix("eslsh: malformed json event: "))
         #expect(errors[1].hasPrefix("eslsh: malformed xml event: mismatched closing tag"))
+        #expect(errors.last == "eslsh: 2 malformed events were skipped in all")
     }
 
     @Test func unknownContentTypesAreNotErrors() throws {

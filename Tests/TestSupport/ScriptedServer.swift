@@ -34,6 +34,25 @@ public final class ScriptedServer: Sendable {
         }
     }
 
+    /// Serves `connections` connections one after another, each with `script` on its own thread, which
+    /// is told the connection's number (0 first): for a client that opens a second one (the watcher)
+    /// or retries (`-r`).
+    public convenience init(connections: Int, _ script: @escaping @Sendable (Peer, Int) -> Void) {
+        self.init(accept: false)
+        let fd = listener
+        _ = startThread {
+            for number in 0..<connections {
+                let connection = Glibc.accept(fd, nil, nil)
+                guard connection >= 0 else { return }
+                let peer = Peer(fd: connection)
+                _ = startThread {
+                    script(peer, number)
+                    peer.close()
+                }
+            }
+        }
+    }
+
     deinit {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
@@ -78,6 +97,21 @@ public final class ScriptedServer: Sendable {
                 var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&descriptor, 1, 50) >= 0 else { return }
                 if descriptor.revents != 0, recv(fd, &byte, 1, 0) <= 0 { return }
+            }
+        }
+
+        /// Sends `frame` every `milliseconds` (and reads and drops whatever the client writes) until the
+        /// client closes the connection or `bound` passes: a peer that keeps talking but never says what
+        /// the client waits for. The bound is far past any timeout under test, so a client whose clock
+        /// restarts with each frame is still waiting when it ends.
+        public func keepSending(_ frame: String, everyMilliseconds milliseconds: Int, within bound: Duration = .seconds(30)) {
+            let deadline = Deadline.after(bound)
+            var scratch = [UInt8](repeating: 0, count: 4096)
+            while !deadline.hasPassed {
+                send(frame)
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&descriptor, 1, Int32(milliseconds)) >= 0 else { return }
+                if descriptor.revents != 0, recv(fd, &scratch, scratch.count, 0) <= 0 { return }
             }
         }
 
