@@ -43,6 +43,22 @@ import TestSupport
     @Test(arguments: ["a,b\n1,2\n\n1 total.\n", "a|b\n1|2|3\n\n1 total.\n", "\n5 total.\n", "x\n\n0 total.\n"])
     func delimitedTables(_ text: String) { Self.run(4, text) }
 
+    /// `ESLFUZZ_TARGET`'s names for a run held to one parser, in the selector's order; the mixed target
+    /// and the decoders are not kinds.
+    @Test func kindsByName() {
+        #expect(["config", "recording", "show", "script", "tables"].map { ParserFuzzTarget.Kind(name: $0)?.rawValue } == [0, 1, 2, 3, 4])
+        #expect(ParserFuzzTarget.Kind(name: "parsers") == nil && ParserFuzzTarget.Kind(name: "decoders") == nil && ParserFuzzTarget.Kind(name: "") == nil)
+    }
+
+    /// A script is split at line feeds by bytes, as `LineFile` reads it: a CRLF script's lines each end
+    /// in a carriage return the grammar trims, and a NUL ends a line. Held to the script parser, a
+    /// selector that would pick another parser still goes to the script's.
+    @Test(arguments: [UInt8(0), 1, 2, 3, 4])
+    func scriptHeldToItsParser(_ selector: UInt8) {
+        let bytes = [selector] + Array("/sendevent CUSTOM\r\nContent-Length: 3\r\n\r\nab\r\nstatus\0\r\n/bg\r\n".utf8)
+        bytes.withUnsafeBufferPointer { ParserFuzzTarget.run($0, only: .script) }
+    }
+
     /// Whatever the long runs found (none so far: docs/RELIABILITY.md), replayed.
     @Test func findings() throws {
         let directory = Fixtures.directory + "/fuzz-regressions-parsers"
