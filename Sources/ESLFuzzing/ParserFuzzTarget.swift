@@ -85,13 +85,10 @@ public enum ParserFuzzTarget {
         _ = TableFormatter(format: .table, width: 30).render(table)
     }
 
-    /// Every line of a script, split at line feeds by bytes as `LineFile` reads a script file (a NUL
-    /// ends a line there, as `strlen` does); what is sent must be one command: a head without a carriage
-    /// return or a blank line inside it, and exactly the body its Content-Length announces.
+    /// Every line of a script; what is sent must be one command: a head without a carriage return or a
+    /// blank line inside it, and exactly the body its Content-Length announces.
     static func script(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
-            String(decoding: line.prefix { $0 != 0 }, as: UTF8.self)
-        }.makeIterator()
+        var lines = scriptLines(bytes).makeIterator()
         while let line = lines.next() {
             let action: LineAction
             do throws(CommandError) { action = try LineGrammar.parse(line) } catch { continue }
@@ -104,6 +101,15 @@ public enum ParserFuzzTarget {
                 break
             }
         }
+    }
+
+    /// A script's lines as `LineFile` reads them from a file: split at line feeds by bytes, a NUL ending
+    /// a line (`strlen`), no empty line after the last line feed (a body must not borrow one the file
+    /// does not have).
+    public static func scriptLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var split = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if split.last?.isEmpty == true { split.removeLast() }
+        return split.map { line in String(decoding: line.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// Searched by plain loops: `firstRange(of:)` and a String split were most of a run's time.

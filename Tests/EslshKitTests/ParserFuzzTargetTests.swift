@@ -1,4 +1,5 @@
 import ESLProtocol
+import EslshKit
 import Foundation
 import Testing
 import ESLFuzzing
@@ -57,6 +58,19 @@ import TestSupport
     func scriptHeldToItsParser(_ selector: UInt8) {
         let bytes = [selector] + Array("/sendevent CUSTOM\r\nContent-Length: 3\r\n\r\nab\r\nstatus\0\r\n/bg\r\n".utf8)
         bytes.withUnsafeBufferPointer { ParserFuzzTarget.run($0, only: .script) }
+    }
+
+    /// The target reads a script's lines as `LineFile` reads them from a file, so what it checks is what
+    /// a script run sends: the same lines for LF and CRLF ends, a missing or doubled last line feed, a
+    /// NUL inside a line, bytes that are not UTF-8.
+    @Test(arguments: ["", "\n", "a", "a\n", "a\n\n", "a\r\nb\r\n", "a\0b\nc", "\0\n\n", "/sendevent A\nContent-Length: 4\n\nab\n"].map { Array($0.utf8) }
+          + [[0x78, 0xFF, 0x0A, 0xC3, 0x0A, 0x79]])
+    func scriptLinesAsLineFileReadsThem(_ bytes: [UInt8]) throws {
+        let path = temporaryPath("script")
+        defer { unlink(path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let read = try #require(LineFile(path: path))
+        #expect(bytes.withUnsafeBufferPointer(ParserFuzzTarget.scriptLines) == Array(read))
     }
 
     /// Whatever the long runs found (none so far: docs/RELIABILITY.md), replayed.
