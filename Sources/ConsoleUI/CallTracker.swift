@@ -143,16 +143,18 @@ public struct CallTracker: Sendable {
     }
 
     /// The text shown for an outcome.
-    public static func render(_ outcome: Outcome, style: Style) -> String {
+    /// `terminal`: the job's output is raw output, the application's response text for people.
+    public static func render(_ outcome: Outcome, style: Style, terminal: TerminalText = .safe) -> String {
         switch outcome {
         case .jobDone(let job, let body, let elapsed):
+            let body = terminal.rawLines(body)
             let label = "[job \(job.uuid.prefix(8)) \(job.command)] done in \(duration(elapsed))"
             let text = body.isEmpty ? "(no output)\n" : (body.hasSuffix("\n") ? body : body + "\n")
             return style.paint(label + ":", .dim) + "\n" + (body.hasPrefix("-ERR") ? style.paint(text, .red) : text)
         case .applicationStarted(let app):
             return style.paint("\(app.label) started", .dim) + "\n"
         case .applicationDone(let app, let response, let elapsed):
-            return "\(app.label) done in \(duration(elapsed))" + (response.map { ": Application-Response \($0)" } ?? "") + "\n"
+            return "\(app.label) done in \(duration(elapsed))" + (response.map { ": Application-Response \(terminal.field($0))" } ?? "") + "\n"
         case .callEnded(let app, let elapsed):
             return style.paint("\(app.label) the call ended after \(duration(elapsed)), before the application completed", .red) + "\n"
         }

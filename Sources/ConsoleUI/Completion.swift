@@ -13,6 +13,16 @@ public struct Completion: Sendable, Equatable {
         self.candidates = candidates
     }
 
+    /// The completion as Tab may show it: candidates come from the switch (channel UUIDs, names,
+    /// `console_complete`), so they are listed with control characters escaped, and a text to insert
+    /// that holds any is not inserted (it would be a raw control byte in the line; its escape, a wrong
+    /// value) but listed, escaped, so the user sees what was there.
+    public var shown: Completion {
+        let safe = VisibleText.escaped(insert, .oneLine) == insert
+        let listed = safe || !candidates.isEmpty ? candidates : [insert]
+        return Completion(replace: safe ? replace : 0, insert: safe ? insert : "", candidates: listed.map(TerminalText.visible))
+    }
+
     /// Completes `stem` from `words` (case-insensitive): one match is inserted whole with a space after
     /// it; several are listed and their common prefix inserted.
     public static func from(stem: String, words: [String]) -> Completion {

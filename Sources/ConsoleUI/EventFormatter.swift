@@ -26,10 +26,14 @@ public struct EventFormatter: Sendable {
     /// Prefix each event with the time it was received (summary already shows the event's own time).
     public var timestamps: Bool
 
-    public init(format: EventOutputFormat = .summary, style: Style = .plain, timestamps: Bool = false) {
+    /// Which outside text is shown escaped (`--escape`); everything unless told otherwise.
+    public var terminal: TerminalText
+
+    public init(format: EventOutputFormat = .summary, style: Style = .plain, timestamps: Bool = false, terminal: TerminalText = .safe) {
         self.format = format
         self.style = style
         self.timestamps = timestamps
+        self.terminal = terminal
     }
 
     /// The event's text, ending in a line break. `received` is microseconds since the epoch.
@@ -45,6 +49,11 @@ public struct EventFormatter: Sendable {
     /// `host` (a fleet's): written as the first member of the JSON object, or the first element of
     /// XML's `<headers>`, while the event is written. The line formats get no host here: their
     /// `[host] ` tags are the stream renderer's, on every line.
+    ///
+    /// Outside text is escaped by its format's rule (`terminal`): summary and headers escape each
+    /// value (one line each: a value with a line break must not fake a line), plain and XML escape
+    /// what they wrote only when `terminal.raw` (a pipe gets the switch's bytes; nothing is scanned),
+    /// JSON and NDJSON are escaped by their encoding.
     public func append(_ event: Event, received: Int? = nil, host: String? = nil, to out: inout [UInt8]) {
         let stamp = timestamps ? received.map { Self.clock($0, date: true) } : nil
         switch format {
@@ -54,19 +63,23 @@ public struct EventFormatter: Sendable {
             out.append(0x0A)
         case .headers:
             var text = stamp.map { $0 + " \n" } ?? ""
-            for header in event.headers { text += style.paint(header.name, .cyan) + ": " + header.value + "\n" }
-            if let body = event.body {
+            for header in event.headers { text += style.paint(terminal.field(header.name), .cyan) + ": " + terminal.field(header.value) + "\n" }
+            if let body = event.body.map(terminal.lines) {
                 text += "\n" + body
                 if !body.hasSuffix("\n") { text += "\n" }
             }
             out.append(contentsOf: (text + "\n").utf8)
         case .plain:
             if let stamp { out.append(contentsOf: (stamp + " ").utf8) }
+            let start = out.count
             event.append(as: .plain, to: &out)
+            if terminal.raw { VisibleText.escape(&out, from: start, .lines) }
             out.append(0x0A)
         case .xml:
             if let stamp { out.append(contentsOf: (stamp + " ").utf8) }
+            let start = out.count
             if let host { out.append(contentsOf: event.encodedXML(leading: [("host", host)])) } else { event.append(as: .xml, to: &out) }
+            if terminal.raw { VisibleText.escape(&out, from: start, .lines) }
         case .ndjson:
             // eslsh's own members go first, written into the object as it is opened.
             var leading: [String] = []
@@ -88,36 +101,40 @@ public struct EventFormatter: Sendable {
 
     /// `12:00:01.234 CHANNEL_ANSWER loopback/9196-a Outbound Call <0000000000> → 9196 [uuid]`.
     public func summary(_ event: Event) -> String {
+        // Every value from the event is escaped as one line before it is joined or painted.
+        let field = terminal.field
+        func value(_ name: String) -> String? { event[name].map(field) }
         var parts: [String] = []
         if let micros = event["Event-Date-Timestamp"].flatMap(Int.init) { parts.append(style.paint(Self.clock(micros, date: false), .dim)) }
-        var name = style.paint(event.name, .bold)
-        if let subclass = event.subclass { name += " " + subclass }
+        var name = style.paint(field(event.name), .bold)
+        if let subclass = event.subclass { name += " " + field(subclass) }
         parts.append(name)
+        let uuid = (event.uniqueID ?? event.jobUUID).map(field)
         // CUSTOM events say who and what in headers of their own (sofia registrations, conferences).
         if let custom = CustomEventSummary.parts(event) {
-            parts += custom
-            if let uuid = event.uniqueID { parts.append(style.paint("[\(uuid)]", .dim)) }
+            parts += custom.map(field)
+            if let uuid = event.uniqueID.map(field) { parts.append(style.paint("[\(uuid)]", .dim)) }
             return parts.joined(separator: " ")
         }
         let named = parts.count
-        if let channel = event["Channel-Name"] { parts.append(channel) }
-        if let state = event["Channel-State"], event.name == "CHANNEL_STATE" { parts.append(state) }
-        if let callState = event["Channel-Call-State"], event.name == "CHANNEL_CALLSTATE" { parts.append(callState) }
-        if let app = event["Application"] {
-            parts.append(app + (event["Application-Data"].map { $0.isEmpty ? "" : "(\($0))" } ?? ""))
+        if let channel = value("Channel-Name") { parts.append(channel) }
+        if let state = value("Channel-State"), event.name == "CHANNEL_STATE" { parts.append(state) }
+        if let callState = value("Channel-Call-State"), event.name == "CHANNEL_CALLSTATE" { parts.append(callState) }
+        if let app = value("Application") {
+            parts.append(app + (value("Application-Data").map { $0.isEmpty ? "" : "(\($0))" } ?? ""))
         }
-        if let cause = event["Hangup-Cause"], event.name.hasPrefix("CHANNEL_HANGUP") { parts.append(cause) }
-        let caller = [event["Caller-Caller-ID-Name"], event["Caller-Caller-ID-Number"].map { "<\($0)>" }].compactMap { $0 }
-        if let destination = event["Caller-Destination-Number"] {
+        if let cause = value("Hangup-Cause"), event.name.hasPrefix("CHANNEL_HANGUP") { parts.append(cause) }
+        let caller = [value("Caller-Caller-ID-Name"), value("Caller-Caller-ID-Number").map { "<\($0)>" }].compactMap { $0 }
+        if let destination = value("Caller-Destination-Number") {
             parts.append((caller.isEmpty ? "" : caller.joined(separator: " ") + " → ") + destination)
         }
-        if let command = event["API-Command"] { parts.append(command + (event["API-Command-Argument"].map { " " + $0 } ?? "")) }
-        if let job = event["Job-Command"] { parts.append(job + (event["Job-Command-Arg"].map { " " + $0 } ?? "")) }
-        if event.name == "CUSTOM", parts.count == named { parts += CustomEventSummary.tellingHeaders(event) }
-        if let uuid = event.uniqueID ?? event.jobUUID { parts.append(style.paint("[\(uuid)]", .dim)) }
+        if let command = value("API-Command") { parts.append(command + (value("API-Command-Argument").map { " " + $0 } ?? "")) }
+        if let job = value("Job-Command") { parts.append(job + (value("Job-Command-Arg").map { " " + $0 } ?? "")) }
+        if event.name == "CUSTOM", parts.count == named { parts += CustomEventSummary.tellingHeaders(event).map(field) }
+        if let uuid { parts.append(style.paint("[\(uuid)]", .dim)) }
         if event.name == "BACKGROUND_JOB", let body = event.body {
             let firstLine = body.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-            parts.append("→ " + firstLine)
+            parts.append("→ " + field(firstLine))
         }
         return parts.joined(separator: " ")
     }

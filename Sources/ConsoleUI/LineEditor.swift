@@ -282,7 +282,7 @@ public final class LineEditor {
         let info = el_line(el).pointee
         let before = lineText(info, toCursor: true)
         let after = String(decoding: UnsafeRawBufferPointer(start: info.cursor, count: info.lastchar - info.cursor!), as: UTF8.self)
-        guard let completion = complete(before, after) else { return UInt8(CC_REFRESH) }
+        guard let completion = complete(before, after)?.shown else { return UInt8(CC_REFRESH) }
         // The same list for the same line was just shown: Tab again does not repeat it.
         let listing = completion.candidates.isEmpty ? nil : before + "\u{0}" + completion.candidates.joined(separator: "\u{0}")
         if let listing, listing != lastListing {

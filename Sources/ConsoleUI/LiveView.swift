@@ -54,17 +54,20 @@ public struct LiveView: Sendable {
             return renderer.render(.event(event, received: nil))
         case .disconnect(let notice):
             // A closing notice is reported with the end of the connection; a linger notice is news.
-            return notice.disposition == .linger ? renderer.tagged(Renderer().terminated(notice.text)) : nil
+            return notice.disposition == .linger ? renderer.tagged(Renderer().terminated(renderer.terminal.lines(notice.text))) : nil
         case .reply(let reply):
             return renderer.render(.reply(reply))
         case .apiResponse(let response):
             return renderer.render(.api(response))
         case .rudeRejection(let text):
-            return renderer.tagged(style.paint(Renderer().terminated(text), .red))
+            return renderer.tagged(style.paint(Renderer().terminated(renderer.terminal.lines(text)), .red))
         case .malformed(let frame, let reason):
-            return renderer.tagged(style.paint("[malformed \(frame.contentType ?? "frame"): \(reason)]", .red) + "\n")
+            return renderer.tagged(style.paint("[malformed \(frame.contentType.map(renderer.terminal.field) ?? "frame"): \(reason)]", .red) + "\n")
         case .raw(let frame):
-            return renderer.tagged("[\(frame.contentType ?? "frame without Content-Type")]\n" + Renderer().terminated(frame.bodyText))
+            let type = frame.contentType.map(renderer.terminal.field) ?? "frame without Content-Type"
+            return renderer.tagged("[\(type)]\n" + Renderer().terminated(renderer.terminal.lines(frame.bodyText)))
+        case .plainEvents(let run):
+            return renderer.tagged(renderer.terminal.rawLines(String(decoding: run.bytes, as: UTF8.self)))
         case .authRequest:
             return nil
         }
@@ -76,7 +79,7 @@ public struct LiveView: Sendable {
         case .api(let api): return renderer.render(.api(api))
         case .reply(let reply): return renderer.render(.reply(reply))
         case .apiStream:
-            let text = Renderer().render(response)
+            let text = renderer.terminal.rawLines(Renderer().render(response))
             return response.isError ? style.paint(String(text.dropLast()), .red) + "\n" : text
         }
     }

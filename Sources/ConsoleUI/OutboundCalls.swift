@@ -36,17 +36,20 @@ public struct OutboundCall: Sendable {
         state = channel["Answer-State"] ?? channel["Channel-Call-State"] ?? "?"
     }
 
+    // The texts below are for a person and made of what the switch sent (a caller may name itself
+    // `ESC]52;…`), so each is escaped as one line; the raw values above are for commands.
+
     /// `Alice <1000>`, `<1000>`, `Alice`, or `?`.
     public var caller: String {
         let parts = [callerName, callerNumber.map { "<\($0)>" }].compactMap { $0 }
-        return parts.isEmpty ? "?" : parts.joined(separator: " ")
+        return parts.isEmpty ? "?" : TerminalText.visible(parts.joined(separator: " "))
     }
 
-    /// `call 1 (1000→9196)`: the number, or else the name, of the caller.
-    public var label: String { "call \(number) (\(callerNumber ?? callerName ?? "")→\(destination))" }
+    /// `call 1 (1000→9196)`: the number, or else the name, of the caller (the outbound console's prompt).
+    public var label: String { TerminalText.visible("call \(number) (\(callerNumber ?? callerName ?? "")→\(destination))") }
 
     /// How the console announces the call: `call <uuid> from <caller> to <dest> on <channel> (<state>)`.
-    public var announcement: String { "call \(uuid) from \(caller) to \(destination) on \(channelName) (\(state))" }
+    public var announcement: String { TerminalText.visible("call \(uuid) from \(caller) to \(destination) on \(channelName) (\(state))") }
 
     /// The channel variables (`variable_*` headers of the channel data), in the server's order.
     public var variables: [(name: String, value: String)] {
@@ -164,8 +167,8 @@ public struct CallTable: Sendable {
         var rows = [["", "N", "UUID", "CALLER", "DESTINATION", "STATE", "AGE"]]
         for call in calls {
             let seconds = Int((now.nanoseconds &- call.arrived.nanoseconds) / 1_000_000_000)
-            rows.append([call.number == current ? "*" : "", String(call.number), call.uuid, call.caller, call.destination,
-                         call.state, Self.age(seconds: now < call.arrived ? 0 : seconds)])
+            rows.append([call.number == current ? "*" : "", String(call.number), TerminalText.visible(call.uuid), call.caller,
+                         TerminalText.visible(call.destination), TerminalText.visible(call.state), Self.age(seconds: now < call.arrived ? 0 : seconds)])
         }
         var widths = [Int](repeating: 0, count: rows[0].count)
         for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], DisplayWidth.of(cell)) } }

@@ -25,10 +25,10 @@ public struct OutboundView: Sendable {
         case .event(let event):
             return StreamRenderer(events: events, tag: .call(number)).render(.event(event, received: nil))
         case .completed(let line, let response):
-            return tag(number) + line + " " + style.paint("done", .green) + (response.map { " → \($0)" } ?? "") + "\n"
+            return tag(number) + line + " " + style.paint("done", .green) + (response.map { " → \(TerminalText.visible($0))" } ?? "") + "\n"
         case .hungUp(let cause, let abandoned):
-            let rest = abandoned.isEmpty ? "" : " (" + abandoned.joined(separator: ", ") + " did not complete)"
-            return tag(number) + style.paint("hung up: \(cause)", .yellow) + rest + "\n"
+            let rest = abandoned.isEmpty ? "" : TerminalText.visible(" (" + abandoned.joined(separator: ", ") + " did not complete)")
+            return tag(number) + style.paint("hung up: \(TerminalText.visible(cause))", .yellow) + rest + "\n"
         }
     }
 
@@ -39,20 +39,20 @@ public struct OutboundView: Sendable {
 
     /// The call's socket closed: the call leaves the table.
     public func removed(_ number: Int, reason: String) -> String {
-        tag(number) + style.paint("call \(number) removed: \(reason)", .dim) + "\n"
+        tag(number) + style.paint("call \(number) removed: \(TerminalText.visible(reason))", .dim) + "\n"
     }
 
     /// `/vars [text]`: the channel variables from `connect`, those whose name contains `text` if given.
     public func variables(_ call: OutboundCall, matching text: String?) -> String {
         let chosen = call.variables.filter { text == nil || $0.name.lowercasedASCII.contains(text!.lowercasedASCII) }
         guard !chosen.isEmpty else { return text == nil ? "No channel variables.\n" : "No channel variable matches \(text!).\n" }
-        return chosen.map { style.paint($0.name, .cyan) + " = " + $0.value }.joined(separator: "\n") + "\n"
+        return chosen.map { style.paint(TerminalText.visible($0.name), .cyan) + " = " + TerminalText.visible($0.value) }.joined(separator: "\n") + "\n"
     }
 
     /// The answer to a command sent on the current call; `-ERR` in red. An empty `getvar` answer
     /// (the variable is not set) says so instead of printing nothing.
     public func reply(_ response: Response) -> String {
-        let text = Renderer().render(response)
+        let text = TerminalText.safe.rawLines(Renderer().render(response))
         if text.isEmpty { return style.paint("(empty)", .dim) + "\n" }
         return response.isError ? style.paint(String(text.dropLast()), .red) + "\n" : text
     }

@@ -124,7 +124,8 @@ public struct StatsAccumulator: Sendable {
         for (value, column) in zip(values, columns) {
             out += String(repeating: " ", count: max(1, column.width - value.count)) + value
         }
-        let top = line.topEvents.map { "\($0.name) \($0.perSecond)" }.joined(separator: ", ")
+        // Event names and subclasses are the switch's words: escaped, as every outside text for a person.
+        let top = line.topEvents.map { "\(TerminalText.visible($0.name)) \($0.perSecond)" }.joined(separator: ", ")
         out += "   " + (top.isEmpty ? "-" : top)
         if line.dropped > 0 { out += " (\(line.dropped) dropped)" }
         return out

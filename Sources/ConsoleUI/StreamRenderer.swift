@@ -11,7 +11,7 @@ public enum StreamTag: Sendable, Equatable {
     /// What goes before a tagged line.
     public func prefix(style: Style) -> String {
         switch self {
-        case .host(let host): return "[\(host)] "
+        case .host(let host): return "[\(TerminalText.visible(host))] "
         case .call(let number): return style.paint("[\(number)]", .cyan) + " "
         }
     }
@@ -56,8 +56,8 @@ public struct StreamRenderer: Sendable {
     /// first N characters; nil none.
     public var logUUID: Int?
 
-    public init(format: EventOutputFormat = .summary, style: Style = .plain, timestamps: Bool = false, tag: StreamTag? = nil) {
-        events = EventFormatter(format: format, style: style, timestamps: timestamps)
+    public init(format: EventOutputFormat = .summary, style: Style = .plain, timestamps: Bool = false, terminal: TerminalText = .safe, tag: StreamTag? = nil) {
+        events = EventFormatter(format: format, style: style, timestamps: timestamps, terminal: terminal)
         self.tag = tag
     }
 
@@ -68,6 +68,8 @@ public struct StreamRenderer: Sendable {
 
     public var format: EventOutputFormat { events.format }
     public var style: Style { events.style }
+    /// Which outside text is escaped: the event formatter's, for every item.
+    public var terminal: TerminalText { events.terminal }
 
     /// The one text for lost items, in the stream where they were lost.
     public static func droppedText(_ count: Int) -> String {
@@ -94,10 +96,13 @@ public struct StreamRenderer: Sendable {
     /// The item's bytes appended to an output buffer; nothing for a log line that is only a line break
     /// (fs_cli prints nothing for those).
     ///
-    /// Every item of every mode passes here before any colour code is added: neutralising control
-    /// characters of outside text for a terminal (issue 14) is one step on `item` at the top of this
-    /// function, and nowhere else.
+    /// Every item of every mode passes here before any colour code is added, so this is where outside
+    /// text is neutralised for a terminal (issue 14), by `terminal`'s rule for the item's kind: an
+    /// event by its format's rule (`EventFormatter.append`), a log line and a reply as text for people,
+    /// API output and a job's result as raw output. Clean text is scanned once and copied as it is;
+    /// raw output that is not escaped (`--format plain` to a pipe) is not even scanned.
     public func render(_ item: StreamItem, to out: inout [UInt8]) {
+        let terminal = events.terminal
         switch item {
         case .event(let event, let received):
             switch tag {
@@ -113,20 +118,20 @@ public struct StreamRenderer: Sendable {
         case .log(let line):
             guard !line.text.isEmpty, line.text != "\n" else { return }
             if format == .ndjson { return appendObject(logMembers(line), to: &out) }
-            var text = Renderer().terminated(line.text)
+            var text = Renderer().terminated(terminal.lines(line.text))
             if let length = logUUID, !line.userData.isEmpty {
-                text = (length == 0 ? line.userData : String(line.userData.prefix(length))) + " " + text
+                text = terminal.field(length == 0 ? line.userData : String(line.userData.prefix(length))) + " " + text
             }
             appendTagged(Array(style.log(text, level: line.level).utf8), to: &out)
         case .dropped(let count):
             if format == .ndjson { return appendObject("\"_dropped\":\(count)", to: &out) }
             appendTagged(Array((style.paint(Self.droppedText(count), .red) + "\n").utf8), to: &out)
         case .reply(let reply):
-            appendTagged(answer(reply.text, failed: reply.isError), to: &out)
+            appendTagged(answer(terminal.lines(reply.text), failed: reply.isError), to: &out)
         case .api(let response):
-            appendTagged(answer(response.text, failed: response.isError), to: &out)
+            appendTagged(answer(terminal.rawLines(response.text), failed: response.isError), to: &out)
         case .jobResult(let body):
-            appendTagged(answer(body, failed: body.hasPrefix("-ERR")), to: &out)
+            appendTagged(answer(terminal.rawLines(body), failed: body.hasPrefix("-ERR")), to: &out)
         }
     }
 

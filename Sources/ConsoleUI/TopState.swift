@@ -1,3 +1,5 @@
+import ESLProtocol
+
 /// The `--top` view's keys and what they lead to: selection (kept on the same call while rows move),
 /// sort, the `/` filter being typed, the hang-up question, the trace of a call. Pure: keys in,
 /// actions out; the runner does the I/O (uuid_kill, subscriptions).
@@ -76,7 +78,7 @@ public struct TopState: Sendable {
             case .escape: filter = ""; mode = .table
             case .backspace: if !filter.isEmpty { filter.removeLast() }
             case .character(let character) where !character.isNewline && filter.count < 64:
-                if character.unicodeScalars.allSatisfy({ !TerminalText.isControl($0) }) { filter.append(character) }
+                if character.unicodeScalars.allSatisfy({ !VisibleText.isControl($0) }) { filter.append(character) }
             default: break
             }
             return .none

@@ -15,15 +15,21 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
     private var failure: ConnectionError?
     private var abandoned = false
     private static let window = 4 << 20
+    /// Set when the consumer's thread is also the reader (no reader thread): then the reader never
+    /// waits for the consumer, and the consumer reads when it has nothing; one read at a time stays small.
+    private let reading: WaiterReading?
 
-    init(length: Int) { self.length = length }
+    init(length: Int, reading: WaiterReading? = nil) {
+        self.length = length
+        self.reading = reading
+    }
 
     public static func == (lhs: APIStream, rhs: APIStream) -> Bool { lhs === rhs }
 
     /// Reader side: waits while the consumer is a window behind.
     func push(_ chunk: [UInt8]) {
         monitor.withLock {
-            while buffered >= Self.window, !abandoned { _ = monitor.wait(until: nil) }
+            while buffered >= Self.window, !abandoned, reading == nil { _ = monitor.wait(until: nil) }
             guard !abandoned else { return }
             chunks.append(chunk)
             buffered += chunk.count
@@ -41,8 +47,13 @@ public final class APIStream: BodyStream, @unchecked Sendable, Equatable {
 
     /// The next piece, nil at the end; throws if the connection ended before the body did.
     public func next() throws(ConnectionError) -> [UInt8]? {
+        if let reading {
+            while monitor.withLock({ chunks.isEmpty && !finished }) {
+                if !reading.readForWaiter(until: nil) { break }
+            }
+        }
         let result: Result<[UInt8]?, ConnectionError> = monitor.withLock {
-            while chunks.isEmpty, !finished { _ = monitor.wait(until: nil) }
+            while chunks.isEmpty, !finished, reading == nil { _ = monitor.wait(until: nil) }
             if !chunks.isEmpty {
                 let chunk = chunks.removeFirst()
                 buffered -= chunk.count

@@ -11,6 +11,8 @@ public struct ConnectOptions: Sendable {
     public var connectTimeoutMilliseconds: Int
     /// Events and log lines held for a slow consumer before the oldest are dropped (and counted).
     public var queueCapacity: Int
+    /// The same queue's bound in bytes (`InboundQueue.byteBudget`): both bounds hold.
+    public var queueBytes = InboundQueue.defaultBytes
     public var limits: FrameDecoder.Limits
     /// API outputs longer than this arrive as an `APIStream` rather than in one piece.
     public var streamPolicy = FrameDecoder.StreamPolicy()
@@ -23,6 +25,18 @@ public struct ConnectOptions: Sendable {
     /// When plain events' header lines are found: `.onFirstLook` for a consumer that passes events on as
     /// received and never reads a header (the reader thread then does not index them).
     public var headerIndexing = HeaderIndexing.atOnce
+    /// Plain events reach the consumer undecoded, as runs of their texts (`Message.plainEvents`), for a
+    /// consumer that prints them as received (`--events --format plain`): the reader then only finds
+    /// each frame. A BACKGROUND_JOB for a job started here is still routed to its job.
+    public var plainEventRuns = false
+    /// Who reads the socket after authentication.
+    public var reading = Reading.thread
+
+    /// `.thread`: a reader thread, which any number of threads may wait on, and which reads events
+    /// while nobody waits. `.waiter`: no thread; whoever waits for an answer reads until it comes, and
+    /// nothing is read while nobody waits. For one thread that sends and waits in turn, such as a
+    /// one-shot run: it saves the thread, its stack and malloc arena, and two wake-ups per answer.
+    public enum Reading: Sendable { case thread, waiter }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", user: String? = nil,

@@ -29,12 +29,26 @@ public final class Connection: @unchecked Sendable {
     private let onFrame: (@Sendable (FramePart) -> Void)?
     private let streamPolicy: FrameDecoder.StreamPolicy
     private let headerIndexing: HeaderIndexing
+    private let plainEventRuns: Bool
+    /// Plain events of the current read waiting to join `pending` as one run (reader only).
+    private var run = PlainEventRun()
     /// The streamed API output being received, if any (reader thread only).
     private var streaming: APIStream?
+    /// With no reader thread: the decoder and buffer of whichever waiter reads (one at a time).
+    private let waiterReading: Locked<WaiterReader>?
+
+    private struct WaiterReader {
+        var decoder: FrameDecoder
+        var buffer: UnsafeMutableRawBufferPointer?
+    }
+    /// What promises and streams read through; nil with a reader thread.
+    private var readingForWaiters: WaiterReading? { waiterReading == nil ? nil : self }
 
     init(socket: Socket, authReply: Reply, decoder: FrameDecoder, inbound: InboundQueue, trace: (@Sendable (String) -> Void)?, streamPolicy: FrameDecoder.StreamPolicy,
-         onFrame: (@Sendable (FramePart) -> Void)? = nil, headerIndexing: HeaderIndexing = .atOnce) {
+         onFrame: (@Sendable (FramePart) -> Void)? = nil, headerIndexing: HeaderIndexing = .atOnce, reading: ConnectOptions.Reading = .thread, plainEventRuns: Bool = false) {
+        self.waiterReading = reading == .waiter ? Locked(WaiterReader(decoder: decoder)) : nil
         self.headerIndexing = headerIndexing
+        self.plainEventRuns = plainEventRuns
         self.socket = socket
         self.onFrame = onFrame
         self.authReply = authReply
@@ -48,8 +62,13 @@ public final class Connection: @unchecked Sendable {
             finish(.protocolError(failure))
             return
         }
-        let start = reader
-        _ = startThread { [self] in self.readLoop(start) }
+        if let waiterReading {
+            waiterReading.withLock { $0.decoder = reader }
+            inbound.reading = self
+        } else {
+            let start = reader
+            _ = startThread { [self] in self.readLoop(start) }
+        }
     }
 
     /// Connects, authenticates and starts the reader. `onInbound` runs on the reader thread after each
@@ -64,17 +83,20 @@ public final class Connection: @unchecked Sendable {
         var handshake = Handshake(socket: socket, options: options)
         let reply = try handshake.run()
         return Connection(socket: socket, authReply: reply, decoder: handshake.decoder,
-                          inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
-                          streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing)
+                          inbound: InboundQueue(capacity: options.queueCapacity, bytes: options.queueBytes, onPush: onInbound), trace: options.trace,
+                          streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing,
+                          reading: options.reading, plainEventRuns: options.plainEventRuns)
     }
 
     /// A connection FreeSWITCH made to us (outbound mode): there is no authentication; the first
     /// command is usually `connect`, whose reply describes the call.
     public static func outbound(_ socket: Socket, options: ConnectOptions = ConnectOptions(), onInbound: (@Sendable () -> Void)? = nil) -> Connection {
         Connection(socket: socket, authReply: Reply(text: "+OK outbound"), decoder: FrameDecoder(limits: options.limits),
-                   inbound: InboundQueue(capacity: options.queueCapacity, onPush: onInbound), trace: options.trace,
+                   inbound: InboundQueue(capacity: options.queueCapacity, bytes: options.queueBytes, onPush: onInbound), trace: options.trace,
                    streamPolicy: options.streamPolicy, onFrame: options.onFrame, headerIndexing: options.headerIndexing)
     }
+
+    deinit { waiterReading?.withLock { $0.buffer?.deallocate() } }
 
     /// Why the connection ended, once it has.
     public var endReason: ConnectionError? { state.withLock { ended } }
@@ -97,7 +119,7 @@ public final class Connection: @unchecked Sendable {
     private func enqueue(_ command: Command) throws(ConnectionError) -> (Promise<Response>, ReplyCorrelation<Promise<Response>, Job>.Ticket) {
         let bytes: [UInt8]
         do throws(CommandError) { bytes = try command.encode() } catch { throw .encoding(error) }
-        let promise = Promise<Response>()
+        let promise = Promise<Response>(reading: readingForWaiters)
         trace?("> \(command.redactedLine)")
         // Registration and write happen under one lock so the reply order equals the write order.
         let placed: Result<ReplyCorrelation<Promise<Response>, Job>.Ticket, ConnectionError> = writeLock.withLock {
@@ -125,7 +147,7 @@ public final class Connection: @unchecked Sendable {
     /// Starts `bgapi` with a Job-UUID chosen here, registered before sending so that even an instant
     /// BACKGROUND_JOB finds its waiter.
     public func bgapi(_ command: String, timeout: Duration? = nil) throws(ConnectionError) -> Job {
-        let job = Job(uuid: UUIDText.random(), command: command)
+        let job = Job(uuid: UUIDText.random(), command: command, reading: readingForWaiters)
         state.withLock { correlation.registerJob(uuid: job.uuid, job) }
         let response: Response
         do throws(ConnectionError) {
@@ -155,38 +177,48 @@ public final class Connection: @unchecked Sendable {
         let size = 256 * 1024
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
-        var failure = drain(&decoder)
-        while failure == nil {
-            let count = socket.read(into: buffer)
-            if count <= 0 {
-                let cause: CloseCause
-                if !decoder.isIdle {
-                    cause = .closedMidFrame(peer: socket.peer)
-                } else if count == 0 {
-                    cause = state.withLock {
-                        let cause = correlation.peerClosedCause(peer: socket.peer)
-                        if case .peerClosed = cause, closedLocally { return .localShutdown(peer: socket.peer) }
-                        return cause
-                    }
-                } else {
-                    cause = .lost(peer: socket.peer, reason: errnoText())
-                }
-                finish(.closed(cause))
-                return
-            }
-            decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            failure = drain(&decoder)
-            // A goodbye without linger ends the session at once, as libesl does, even when the peer
-            // leaves the connection open: waiting for its close would hang a command on a peer that
-            // has said it will answer nothing more.
-            if failure == nil, let notice = state.withLock({ correlation.goodbye }) {
-                socket.shutdown()
-                finish(.closed(.goodbye(notice)))
-                return
-            }
+        if let failure = drain(&decoder) {
+            socket.shutdown()
+            finish(.protocolError(failure))
+            return
         }
-        socket.shutdown()
-        finish(.protocolError(failure!))
+        while readOnce(&decoder, into: buffer) {}
+    }
+
+    /// One read, decoded and routed; false once the connection has ended (and `finish` has run).
+    private func readOnce(_ decoder: inout FrameDecoder, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        let count = socket.read(into: buffer)
+        if count <= 0 {
+            let cause: CloseCause
+            if !decoder.isIdle {
+                cause = .closedMidFrame(peer: socket.peer)
+            } else if count == 0 {
+                cause = state.withLock {
+                    let cause = correlation.peerClosedCause(peer: socket.peer)
+                    if case .peerClosed = cause, closedLocally { return .localShutdown(peer: socket.peer) }
+                    return cause
+                }
+            } else {
+                cause = .lost(peer: socket.peer, reason: errnoText())
+            }
+            finish(.closed(cause))
+            return false
+        }
+        decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        if let failure = drain(&decoder) {
+            socket.shutdown()
+            finish(.protocolError(failure))
+            return false
+        }
+        // A goodbye without linger ends the session at once, as libesl does, even when the peer
+        // leaves the connection open: waiting for its close would hang a command on a peer that
+        // has said it will answer nothing more.
+        if let notice = state.withLock({ correlation.goodbye }) {
+            socket.shutdown()
+            finish(.closed(.goodbye(notice)))
+            return false
+        }
+        return true
     }
 
     /// Messages for `inbound` from the current read, handed over together (see `InboundQueue.push`).
@@ -203,10 +235,18 @@ public final class Connection: @unchecked Sendable {
                 switch part {
                 case .frame(let frame):
                     if let trace { trace("< \(Frame.traceSummary(frame))") }
+                    if plainEventRuns, frame.isPlainEvent, !mayBeAJobResult(frame) {
+                        run.append(frame.body)
+                        // Bounded in events, so that a run is a small part of the queue's capacity, and in
+                        // bytes, below malloc's mmap threshold: larger runs were each mapped, zeroed and unmapped.
+                        if run.bytes.count >= 64 * 1024 || run.count >= max(1, inbound.capacity / 4) { queueRun() }
+                        continue
+                    }
+                    queueRun()
                     route(Message(frame: frame, indexing: headerIndexing))
                 case .head(let headers, let length):
                     trace?("< \(headers["Content-Type"] ?? "") [\(length) bytes, streamed]")
-                    let stream = APIStream(length: length)
+                    let stream = APIStream(length: length, reading: readingForWaiters)
                     streaming = stream
                     switch state.withLock({ correlation.streamBegins(stream) }) {
                     case .answer(let promise, let response):
@@ -235,9 +275,24 @@ public final class Connection: @unchecked Sendable {
     /// `pace: false` before resolving a waiting command: its thread may be the consumer, so pausing
     /// for it to take events would only delay the answer it waits for.
     private func flushPending(pace: Bool = true) {
+        queueRun()
         guard !pending.isEmpty else { return }
-        inbound.push(pending, pace: pace)
+        // Without a reader thread the producer is the consumer: pausing for it would only stall it.
+        inbound.push(pending, pace: pace && waiterReading == nil)
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The plain events gathered so far go to the consumer, ahead of whatever follows them.
+    private func queueRun() {
+        guard !run.isEmpty else { return }
+        pending.append(.plainEvents(run))
+        run = PlainEventRun()
+    }
+
+    /// With jobs of ours running, a plain event is looked into in case it is one's result (the job
+    /// waits for it); the check is one look at the table of jobs, not at the event.
+    private func mayBeAJobResult(_ frame: Frame) -> Bool {
+        state.withLock { correlation.hasPendingJobs }
     }
 
     /// Queues a message for the consumer, in order with everything else this read decoded.
@@ -272,6 +327,20 @@ public final class Connection: @unchecked Sendable {
         for promise in pending { promise.resolve(.failure(reason)) }
         for job in orphans { job.promise.resolve(.failure(reason)) }
         inbound.close(reason)
+    }
+}
+
+extension Connection: WaiterReading {
+    /// Reading on the waiting thread (`.waiter`): the same decoding and routing as the reader thread's,
+    /// one read at a time (a second waiting thread waits for the first one's read to end).
+    func readForWaiter(until deadline: Deadline?) -> Bool {
+        guard let waiterReading else { return false }
+        return waiterReading.withLock { reader in
+            if endReason != nil { return false }
+            guard socket.waitReadable(until: deadline) else { return false }
+            if reader.buffer == nil { reader.buffer = .allocate(byteCount: 64 * 1024, alignment: 16) }
+            return readOnce(&reader.decoder, into: reader.buffer!)
+        }
     }
 }
 

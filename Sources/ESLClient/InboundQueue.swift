@@ -3,14 +3,17 @@ import ESLProtocol
 /// A bounded FIFO between the reader thread and a consumer.
 ///
 /// The reader must never wait long for the consumer: FreeSWITCH kills a listener whose queue
-/// overflows, so a slow terminal must not back-pressure the socket. When full, the oldest message is
-/// dropped and counted; the consumer receives a `.dropped(n)` marker in its place, so a loss is never
+/// overflows, so a slow terminal must not back-pressure the socket. Bounded twice: in messages
+/// (`capacity`) and in bytes (`byteBudget`, by each message's `footprint`), since a frame can be 16 MiB
+/// and ten thousand of them would not fit in any memory. When either is full, the oldest message is
+/// dropped and counted (a message larger than the whole budget is still kept, alone); the consumer receives a `.dropped(n)` marker in its place, so a loss is never
 /// silent. A consumer that is taking messages but has fallen behind for a moment (its thread was
 /// descheduled) gets a short pause of the reader instead (`Pacing`): the kernel's socket buffer holds
 /// the difference, and memory stays near the pause mark rather than the capacity.
 public final class InboundQueue: @unchecked Sendable {
-    /// When the reader pauses for the consumer: above `pauseAbove` messages, while the consumer has taken
-    /// one within `activeWithin`, until the depth is down to `resumeAt` or `longestPause` has passed,
+    /// When the reader pauses for the consumer: above `pauseAbove` messages (or half the byte budget),
+    /// while the consumer has taken one within `activeWithin`, until the depth is down to `resumeAt` (and
+    /// a quarter of the budget) or `longestPause` has passed,
     /// and for at most `share` of the time (so a consumer that is slower for good still ends in drops,
     /// not in a stalled socket).
     public struct Pacing: Sendable {
@@ -31,12 +34,28 @@ public final class InboundQueue: @unchecked Sendable {
         }
     }
 
+    /// The default bound in bytes: room for thousands of ordinary events (2 KB each) or 256 of 256 KiB,
+    /// far below what a machine running a switch can spare (docs/ARCHITECTURE.md, "Buffers in bytes").
+    public static let defaultBytes = 64 << 20
+    /// At most this many bytes leave the queue in one `nextBatch`: a consumer blocked on a full output
+    /// holds its batch outside the budget.
+    public static let batchBytes = 4 << 20
+
     public let capacity: Int
+    public let byteBudget: Int
     private let pacing: Pacing
     private let monitor = Monitor()
-    private var ring: [Message?]
+    private var ring: [Entry?]
+    private struct Entry {
+        var message: Message
+        var bytes: Int
+    }
+    /// The footprints of the messages waiting now.
+    private var bytes = 0
     private var head = 0
     private var count = 0
+    /// The events and log lines the messages in the ring stand for (`Message.itemCount`).
+    private var held = 0
     private var droppedSinceLastPop = 0
     private var droppedTotalCount = 0
     private var end: ConnectionError?
@@ -51,8 +70,9 @@ public final class InboundQueue: @unchecked Sendable {
     private var producerPaused = false
 
     /// `onPush` runs on the producer's thread after each push (e.g. to wake a poll loop); keep it short.
-    public init(capacity: Int = 10_000, pacing: Pacing = Pacing(), onPush: (@Sendable () -> Void)? = nil) {
+    public init(capacity: Int = 10_000, bytes: Int = InboundQueue.defaultBytes, pacing: Pacing = Pacing(), onPush: (@Sendable () -> Void)? = nil) {
         self.capacity = max(1, capacity)
+        self.byteBudget = max(1, bytes)
         self.pacing = pacing
         // The ring grows on demand up to `capacity`: a one-shot command that sees three replies should
         // not pay for zeroing (and faulting in) room for ten thousand events at start-up.
@@ -65,6 +85,9 @@ public final class InboundQueue: @unchecked Sendable {
     /// Messages waiting now.
     var depth: Int { monitor.withLock { count } }
 
+    /// Their footprints, in bytes.
+    var depthBytes: Int { monitor.withLock { bytes } }
+
     func push(_ message: Message) {
         push(CollectionOfOne(message))
     }
@@ -74,21 +97,31 @@ public final class InboundQueue: @unchecked Sendable {
     /// `pace: false`: never pause (see `Pacing`).
     func push<Messages: Collection<Message>>(_ messages: Messages, pace: Bool = true) {
         guard !messages.isEmpty else { return }
+        // Measured before the lock: the consumer does not wait for it.
+        let sizes = messages.map(\.footprint)
         let deep = monitor.withLock { () -> Bool in
-            for message in messages {
-                if count == ring.count, ring.count < capacity { grow() }
-                if count == capacity {
+            for (message, size) in zip(messages, sizes) {
+                // The capacity counts events and log lines, whether they come one by one or in runs.
+                let items = min(message.itemCount, capacity)
+                while count > 0, held + items > capacity || bytes + size > byteBudget {
+                    let oldest = ring[head]!
+                    let lost = oldest.message.itemCount
+                    bytes -= oldest.bytes
                     ring[head] = nil
                     head = (head + 1) % ring.count
                     count -= 1
-                    droppedSinceLastPop += 1
-                    droppedTotalCount += 1
+                    held -= min(lost, capacity)
+                    droppedSinceLastPop += lost
+                    droppedTotalCount += lost
                 }
-                ring[(head + count) % ring.count] = message
+                if count == ring.count, ring.count < capacity { grow() }
+                ring[(head + count) % ring.count] = Entry(message: message, bytes: size)
                 count += 1
+                held += items
+                bytes += size
             }
             monitor.broadcast()
-            return count > pacing.pauseAbove
+            return count > pacing.pauseAbove || bytes > byteBudget / 2
         }
         onPush?()  // before any pause: it may be what wakes the consumer
         if deep, pace { pause() }
@@ -108,7 +141,7 @@ public final class InboundQueue: @unchecked Sendable {
             guard pauseAllowance > 0 else { return }
             let until = Deadline(nanoseconds: now + min(longest, pauseAllowance))
             producerPaused = true
-            while count > pacing.resumeAt, end == nil, monitor.wait(until: until) {}
+            while !shallowLocked, end == nil, monitor.wait(until: until) {}
             producerPaused = false
             let paused = Deadline.now().nanoseconds &- now
             pauseAllowance = pauseAllowance > paused ? pauseAllowance - paused : 0
@@ -119,8 +152,11 @@ public final class InboundQueue: @unchecked Sendable {
     /// the depth is down to the resume mark.
     private func tookLocked() {
         lastTake = Deadline.now().nanoseconds
-        if producerPaused, count <= pacing.resumeAt { monitor.broadcast() }
+        if producerPaused, shallowLocked { monitor.broadcast() }
     }
+
+    /// Down to the resume mark, in messages and in bytes (a quarter of the budget).
+    private var shallowLocked: Bool { count <= pacing.resumeAt && bytes <= byteBudget / 4 }
 
     func close(_ reason: ConnectionError) {
         monitor.withLock {
@@ -130,10 +166,21 @@ public final class InboundQueue: @unchecked Sendable {
         onPush?()
     }
 
+    /// Set by a connection without a reader thread (`ConnectOptions.Reading.waiter`): waiting for an
+    /// item reads the socket on the waiting thread.
+    /// Weak: the connection holds the queue.
+    nonisolated(unsafe) weak var reading: WaiterReading?
+
     /// The next item; waits until the deadline (nil: forever). Returns nil on timeout, and after
     /// `.closed` has been delivered once.
     public func next(until deadline: Deadline? = nil) -> Inbound? {
-        monitor.withLock {
+        if let reading {
+            while true {
+                if let item = poll() { return item }
+                if !reading.readForWaiter(until: deadline) { return poll() }
+            }
+        }
+        return monitor.withLock {
             while true {
                 if let item = popLocked() {
                     tookLocked()
@@ -161,14 +208,26 @@ public final class InboundQueue: @unchecked Sendable {
     /// Up to `limit` ready items under one lock, waiting until the deadline when there are none: a
     /// consumer that keeps up takes events in batches instead of paying a lock per event.
     public func nextBatch(limit: Int, until deadline: Deadline?) -> [Inbound] {
-        monitor.withLock {
+        if let reading {
             var batch: [Inbound] = []
+            while true {
+                while batch.count < limit, let item = poll() { batch.append(item) }
+                if !batch.isEmpty { return batch }
+                if !reading.readForWaiter(until: deadline) {
+                    while batch.count < limit, let item = poll() { batch.append(item) }
+                    return batch
+                }
+            }
+        }
+        return monitor.withLock {
+            var batch: [Inbound] = []
+            var taken = 0
             defer { if !batch.isEmpty { tookLocked() } }
             while true {
-                while batch.count < limit, let item = popLocked() { batch.append(item) }
+                while batch.count < limit, taken < Self.batchBytes, let item = popLocked(taken: &taken) { batch.append(item) }
                 if !batch.isEmpty || (end != nil && endDelivered) { return batch }
                 if !monitor.wait(until: deadline) {
-                    while batch.count < limit, let item = popLocked() { batch.append(item) }
+                    while batch.count < limit, taken < Self.batchBytes, let item = popLocked(taken: &taken) { batch.append(item) }
                     return batch
                 }
             }
@@ -177,7 +236,7 @@ public final class InboundQueue: @unchecked Sendable {
 
     /// Doubles the ring (at most to `capacity`), oldest message first. Called with the lock held.
     private func grow() {
-        var larger: [Message?] = []
+        var larger: [Entry?] = []
         larger.reserveCapacity(min(capacity, ring.count * 2))
         for offset in 0..<count { larger.append(ring[(head + offset) % ring.count]) }
         larger.append(contentsOf: repeatElement(nil, count: min(capacity, ring.count * 2) - count))
@@ -185,22 +244,31 @@ public final class InboundQueue: @unchecked Sendable {
         head = 0
     }
 
-    private func popLocked() -> Inbound? {
+    /// `taken`: the footprint of what was popped is added to it.
+    private func popLocked(taken: inout Int) -> Inbound? {
         if droppedSinceLastPop > 0 {
             defer { droppedSinceLastPop = 0 }
             return .dropped(droppedSinceLastPop)
         }
         if count > 0 {
-            let message = ring[head]!
+            let entry = ring[head]!
             ring[head] = nil
             head = (head + 1) % ring.count
             count -= 1
-            return .message(message)
+            held -= min(entry.message.itemCount, capacity)
+            bytes -= entry.bytes
+            taken += entry.bytes
+            return .message(entry.message)
         }
         if let end, !endDelivered {
             endDelivered = true
             return .closed(end)
         }
         return nil
+    }
+
+    private func popLocked() -> Inbound? {
+        var taken = 0
+        return popLocked(taken: &taken)
     }
 }

@@ -5,11 +5,12 @@ public final class Job: Sendable {
     public let uuid: String
     public let command: String
     public let started: Deadline
-    let promise = Promise<Event>()
+    let promise: Promise<Event>
     /// The server's answer to the `bgapi` itself (`+OK Job-UUID: …`, or `-ERR …` when it was refused).
     public nonisolated(unsafe) var reply: Response?
 
-    init(uuid: String, command: String) {
+    init(uuid: String, command: String, reading: WaiterReading? = nil) {
+        self.promise = Promise(reading: reading)
         self.uuid = uuid
         self.command = command
         self.started = .now()

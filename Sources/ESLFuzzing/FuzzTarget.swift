@@ -83,7 +83,7 @@ public enum FuzzTarget {
             _ = notice.disposition
         case .malformed(_, let reason):
             _ = reason
-        case .authRequest, .rudeRejection, .raw:
+        case .authRequest, .rudeRejection, .raw, .plainEvents:
             break
         }
     }

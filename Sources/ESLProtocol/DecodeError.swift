@@ -27,28 +27,3 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-
-extension String {
-    /// The string with control characters shown as escapes (C0, DEL and the C1 range U+0080–U+009F,
-    /// which terminals also obey), short enough for a one-line message: what a peer or a file says is
-    /// quoted this way, never raw and never whole.
-    public var escapedForDisplay: String {
-        var out = ""
-        for scalar in unicodeScalars.prefix(80) {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\0": out += "\\0"
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                    out += "\\x" + String(scalar.value, radix: 16, uppercase: true)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        if unicodeScalars.count > 80 { out += "…" }
-        return out
-    }
-}

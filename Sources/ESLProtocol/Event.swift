@@ -24,6 +24,8 @@ public struct Event: Sendable, Equatable {
     /// The plain body this event was decoded from, while unchanged: re-encoding it as plain is then a
     /// copy, and exactly what the switch sent.
     private var plainSource: [UInt8]?
+    /// For `footprint`.
+    var plainSourceCount: Int { plainSource?.count ?? 0 }
 
     public init(headers: Headers, body: String? = nil) {
         self.headers = headers

@@ -10,6 +10,9 @@ public struct Frame: Sendable, Equatable {
 
     public var contentType: String? { headers["Content-Type"] }
 
+    /// `text/event-plain`, in any case.
+    public var isPlainEvent: Bool { contentType?.equalsIgnoringASCIICase("text/event-plain") ?? false }
+
     /// The body as text; invalid UTF-8 becomes U+FFFD rather than an error (bodies are shown, not trusted).
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 

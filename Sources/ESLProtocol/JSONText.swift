@@ -3,8 +3,9 @@
 ///
 /// `"` and `\` are escaped, control characters become `\n`, `\r`, `\t` or `\u00XX`, and so does DEL
 /// (0x7F, as `\u007f`): JSON allows DEL raw, but a raw DEL reaching a terminal is a control character, and
-/// a string written escaped reads back the same in every JSON reader (FreeSWITCH's, `jq`, ours). UTF-8
-/// is copied as it is.
+/// a string written escaped reads back the same in every JSON reader (FreeSWITCH's, `jq`, ours). So are
+/// the C1 controls U+0080–U+009F (`\u009b`, CSI, is an escape sequence's start to many terminals): JSON
+/// output is then safe on a terminal in every mode, and loses nothing. Other UTF-8 is copied as it is.
 public enum JSONText {
     public static func quoted(_ text: String) -> String {
         var out: [UInt8] = []
@@ -22,12 +23,15 @@ public enum JSONText {
     public static func appendQuoted(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Nearly every value needs no escape: then it is one copy.
-        if !text.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !text.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             out.append(contentsOf: text)
             out.append(UInt8(ascii: "\""))
             return
         }
-        for byte in text {
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            index += 1
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
             case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
@@ -38,6 +42,12 @@ public enum JSONText {
                 out.append(contentsOf: Array("\\u00".utf8))
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0x0F)])
+            case 0xC2 where index < text.count && (0x80...0x9F).contains(text[index]):
+                // A C1 control: its second byte is its code point.
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(text[index] >> 4)])
+                out.append(hex[Int(text[index] & 0x0F)])
+                index += 1
             default: out.append(byte)
             }
         }

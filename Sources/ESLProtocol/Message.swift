@@ -18,6 +18,9 @@ public enum Message: Sendable, Equatable {
     case malformed(Frame, reason: String)
     /// A Content-Type this client does not know, kept whole.
     case raw(Frame)
+    /// Plain events passed on undecoded, for a consumer that prints them as received (`--format
+    /// plain`); only made when the connection is asked to (`ConnectOptions.plainEventRuns`).
+    case plainEvents(PlainEventRun)
 
     /// Classifies a frame. Never fails: what cannot be understood is kept as `.raw` or `.malformed`.
     public init(frame: Frame) { self.init(frame: frame, indexing: .atOnce) }
@@ -181,8 +184,9 @@ public struct DisconnectNotice: Sendable, Equatable {
     public var disposition: Disposition? { headers["Content-Disposition"].flatMap { Disposition(rawValue: $0.lowercasedASCII) } }
     public var lingerSeconds: Int? { headers["Linger-Time"].flatMap { Int($0) } }
     public var sessionUUID: String? { headers["Controlled-Session-UUID"] }
-    /// The notice's first line, for a one-line report of why the connection ended.
-    public var summary: String { text.trimmingLineBreaks.split(separator: "\n").first.map(String.init) ?? "disconnect notice" }
+    /// The notice's first line, for a one-line report of why the connection ended: the peer's text, so
+    /// quoted as error messages quote (control characters escaped, bounded in length).
+    public var summary: String { text.trimmingLineBreaks.split(separator: "\n").first.map { String($0).escapedForDisplay } ?? "disconnect notice" }
 
     /// The server's standard goodbye.
     public static let goodbyeText = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"

@@ -82,6 +82,9 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
     @discardableResult
     public mutating func forgetJob(uuid: String) -> JobWaiter? { jobs.removeValue(forKey: uuid) }
 
+    /// Whether any job started here still waits for its BACKGROUND_JOB.
+    public var hasPendingJobs: Bool { !jobs.isEmpty }
+
     /// Jobs whose result has not arrived.
     public var pendingJobs: [JobWaiter] { Array(jobs.values) }
 

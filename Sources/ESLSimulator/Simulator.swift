@@ -17,6 +17,9 @@ public struct SimulatorConfiguration: Sendable {
     public var rejectByACL = false
     /// HEARTBEAT every this often (nil: never).
     public var heartbeatInterval: Duration? = .seconds(20)
+    /// Time taken before answering each command (auth included), as a real switch takes for its work:
+    /// FreeSWITCH 1.10 answers `auth` and `api status` in a few hundred microseconds each.
+    public var answerDelay: Duration?
     /// Start a call every this often by itself (nil: only on `originate`).
     public var callInterval: Duration?
     /// How long a call lasts before it hangs up by itself (nil: until hung up).

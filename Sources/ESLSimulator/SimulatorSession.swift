@@ -66,6 +66,13 @@ final class SimulatorSession: @unchecked Sendable {
         if wasOpen { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
+    /// Busy-waits, as a switch that is working does: a sleep this short would add the scheduler's
+    /// wake-up latency, which a benchmark must not count against the client.
+    private static func spin(_ delay: Duration) {
+        let end = Deadline.after(delay)
+        while !end.hasPassed {}
+    }
+
     private func run() {
         defer {
             close()
@@ -94,6 +101,7 @@ final class SimulatorSession: @unchecked Sendable {
                     return  // the server drops connections with an out-of-range Content-Length
                 }
                 state.withLock { $0.busy = true }
+                if let delay = simulator.configuration.answerDelay { Self.spin(delay) }
                 let keepGoing = handle(command)
                 flushDeferred()
                 if !keepGoing { return }

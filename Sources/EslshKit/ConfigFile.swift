@@ -33,7 +33,7 @@ package struct ConfigFile {
 
     package static let knownKeys: Set<String> = [
         "host", "hosts", "port", "user", "password", "loglevel", "quiet", "prompt-string", "timeout", "connect-timeout",
-        "color", "format", "history", "debug", "batchmode", "log-uuid", "log-uuid-short", "log-uuid-length",
+        "color", "escape", "format", "history", "debug", "batchmode", "log-uuid", "log-uuid-short", "log-uuid-length",
         "no-history-file", "prompt-color", "input-text-color", "output-text-color",
     ]
 

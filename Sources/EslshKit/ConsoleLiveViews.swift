@@ -73,7 +73,7 @@ extension ConsoleSession {
         for command in [Command.event(.plain, ["ALL"]), .log("debug")] {
             do throws(ConnectionError) {
                 let response = try connection.send(command, timeout: replyTimeout ?? .seconds(5))
-                if response.isError { return editor.show(style.paint("eslsh: /trace: \(response.text.trimmingWhitespace)", .red) + "\n") }
+                if response.isError { return editor.show(style.paint("eslsh: /trace: \(response.text.trimmingWhitespace.escapedForDisplay)", .red) + "\n") }
             } catch {
                 return editor.show(style.paint("eslsh: /trace: \(error.description)", .red) + "\n")
             }

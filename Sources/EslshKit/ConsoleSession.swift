@@ -156,12 +156,19 @@ package final class ConsoleSession {
             editor.show(style.paint("eslsh: cannot start a thread to wait for the reply", .red) + "\n")
             return nil
         }
-        report(outcome)
+        report(outcome, command)
         return outcome
     }
 
-    private func report(_ outcome: Result<Response, ConnectionError>) {
+    private func report(_ outcome: Result<Response, ConnectionError>, _ command: Command) {
         switch outcome {
+        case .success(.apiStream(let stream)):
+            // Read here, within the budget of an answer shaped whole (see `showWhole`).
+            switch showWhole(stream, command.redactedLine) {
+            case .success(let whole?): report(.success(.api(whole)), command)
+            case .success(nil): break
+            case .failure(let error): report(.failure(error), command)
+            }
         case .success(let response):
             trace("< " + (response.text.split(separator: "\n").first.map(String.init) ?? ""))
             editor.show((outputColor ?? "") + present(response))

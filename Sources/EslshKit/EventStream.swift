@@ -61,6 +61,10 @@ package struct EventStream {
     /// One item of the stream; a status when the stream is over.
     private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
         switch item {
+        case .message(.plainEvents(let run)):
+            // The drain's hot path: the bytes as they are, unless they are to be escaped (not asked for then).
+            if formatter.terminal.raw { output.show(.plainEvents(run), received: nil) } else { printer.out(bytes: run.bytes) }
+            seen += run.count
         case .message(let message):
             let received = formatter.timestamps ? WallClock.microseconds() : nil
             if output.show(message, received: received) {
@@ -102,7 +106,7 @@ package struct EventStream {
             do {
                 let response = try session.send(command)
                 if response.isError {
-                    printer.error("\(command.redactedLine): \(response.text)")
+                    printer.error("\(command.redactedLine): \(response.text.escapedForDisplay)")
                     return .commandFailed
                 }
             } catch {

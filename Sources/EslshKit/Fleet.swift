@@ -51,6 +51,7 @@ package final class Fleet: @unchecked Sendable {
     package func settings(for host: FleetHost) -> Settings {
         var one = settings
         one.connect = settings.connect(to: host)
+        one.connect.queueBytes = Self.share(settings.connect.queueBytes, hosts: hosts.count)
         if let recorder = recorders[host.label] { one.connect.onFrame = { part in recorder.record(part) } }
         one.fleet = []
         if settings.connect.trace != nil {
@@ -59,6 +60,10 @@ package final class Fleet: @unchecked Sendable {
         }
         return one
     }
+
+    /// One host's part of a byte budget: the fleet's hosts share it, so ten hosts stalled on one stdout
+    /// hold what one would (each at least 1 MiB, room for a few large events).
+    package static func share(_ budget: Int, hosts: Int) -> Int { max(min(budget, 1 << 20), budget / max(1, hosts)) }
 
     /// Connects to one host (with -r retries); on failure its one-line error, tagged, and the status.
     package func connect(_ host: FleetHost, printer: Printer) -> Connected {
@@ -94,7 +99,8 @@ package final class Fleet: @unchecked Sendable {
 
     private func runScript(_ lines: [String]) -> ExitStatus {
         let style = Style.forStandardOutput(settings.color)
-        let events = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps)
+        let events = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps,
+                                    terminal: .forStandardOutput(settings.escape))
         let format = shell.output ?? .raw
         let document = format == .raw ? nil : FleetDocument(hosts: hosts.map(\.label), lines: lines)
         let status = everywhere { [self] host in
@@ -109,6 +115,8 @@ package final class Fleet: @unchecked Sendable {
             let runner = ScriptRunner(session: session, printer: hostPrinter, bail: shell.bail, reconnect: shell.reconnect,
                                       reconnectMax: shell.reconnectMax, showInbound: shell.execute.isEmpty, formatter: events, style: style)
             if let document {
+                // Every host may be reading an answer at once: they share the bound of one.
+                runner.shapeBudget = Self.share(ScriptRunner.shapeLimit, hosts: hosts.count)
                 runner.shape = { line, text in
                     document.add(host: host.label, line: line, output: text)
                     return ""
@@ -120,6 +128,9 @@ package final class Fleet: @unchecked Sendable {
             let formatter = shell.tables.formatter(style: style)
             printer.out(document.render(formatter))
             printer.flush()
+            if document.leftOut > 0 {
+                printer.error("\(document.leftOut) answers were left out of the document: the fleet's answers are over \(document.budget >> 20) MiB")
+            }
         }
         return status
     }

@@ -14,10 +14,23 @@ package final class FleetDocument: Sendable {
     package let hosts: [String]
     /// The commands in script order; a line repeated in the script is a command of its own.
     package let slots: [String]
-    private let answers = Locked<[String: [(line: String, output: String)]]>([:])
+    private let answers = Locked<Answers>(Answers())
+    /// The document is gathered whole before it is printed, so what it holds is bounded: past `budget`
+    /// bytes of answers, an answer is left out (its row says so) and counted (docs/ARCHITECTURE.md,
+    /// "Buffers in bytes").
+    package let budget: Int
+    package static let defaultBudget = ScriptRunner.shapeLimit
+    package static let leftOutText = "(left out: the fleet's answers are over the document's budget)"
 
-    package init(hosts: [String], lines: [String]) {
+    private struct Answers {
+        var byHost: [String: [(line: String, output: String)]] = [:]
+        var bytes = 0
+        var leftOut = 0
+    }
+
+    package init(hosts: [String], lines: [String], budget: Int = FleetDocument.defaultBudget) {
         self.hosts = hosts
+        self.budget = budget
         slots = lines.filter { line in
             guard case .send(let command)? = try? LineGrammar.parse(line) else { return false }
             if case .bgapi(_, nil) = command { return false }  // background jobs print their results as they come
@@ -27,12 +40,20 @@ package final class FleetDocument: Sendable {
 
     /// One host's answer to its next command (called from the host's thread).
     package func add(host: String, line: String, output: String) {
-        answers.withLock { $0[host, default: []].append((line, output)) }
+        answers.withLock { answers in
+            let size = output.utf8.count
+            let fits = answers.bytes + size <= budget
+            if fits { answers.bytes += size } else { answers.leftOut += 1 }
+            answers.byHost[host, default: []].append((line, fits ? output : Self.leftOutText))
+        }
     }
+
+    /// Answers left out for the budget; the caller says so on stderr.
+    package var leftOut: Int { answers.withLock { $0.leftOut } }
 
     /// Each command's table, in script order.
     package func tables() -> [(line: String, table: ShowTable)] {
-        let gathered = answers.withLock { $0 }
+        let gathered = answers.withLock { $0.byHost }
         // A host's answers are matched to the script by line and occurrence, so one that timed out
         // (and so has no answer) does not shift the others.
         var seen: [String: Int] = [:]

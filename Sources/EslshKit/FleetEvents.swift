@@ -11,7 +11,8 @@ package struct FleetEvents {
         let shell = fleet.shell
         let settings = fleet.settings
         let style = Style.forStandardOutput(settings.color)
-        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps)
+        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: shell.timestamps,
+                                       terminal: .forStandardOutput(settings.escape))
         return fleet.everywhere { host in
             // The renderer tags what goes to stdout (into the structure of JSON and XML); the printer tags stderr.
             let printer = Printer(quiet: settings.quiet, tag: "[\(host.label)] ", tagsOutput: false)

@@ -14,11 +14,14 @@ import Synchronization
 package final class FrameRecorder: @unchecked Sendable {
     package let path: String
     private let fd: Int32
-    private let pending = Locked<[(time: Int, part: FramePart)]>([])
+    private let pending = Locked(Backlog())
     private let stopping = Atomic<Bool>(false)
-    /// Frames not recorded because the writer fell this far behind (a stalled disk): memory stays
-    /// bounded, and the loss is reported when the recording closes.
-    package static let backlogLimit = 50_000
+    /// Frames not recorded because the writer fell this far behind (a stalled disk or pipe): memory
+    /// stays bounded, and the loss is reported when the recording closes. In bytes (each part's
+    /// `footprint`), counting what the writer is still writing: frames reach 16 MiB, so a count of
+    /// frames bounds nothing (docs/ARCHITECTURE.md, "Buffers in bytes").
+    package static let defaultBudget = 64 << 20
+    package let budget: Int
     private let dropped = Atomic<Int>(0)
     private var thread: pthread_t?
     /// Writer thread only: a body arriving in pieces is base64-encoded as it comes.
@@ -31,8 +34,9 @@ package final class FrameRecorder: @unchecked Sendable {
 
     /// Creates (or truncates) the file, readable by its owner only: events carry caller numbers and
     /// variables, and replies can carry anything.
-    package init(path: String) throws(Failure) {
+    package init(path: String, budget: Int = FrameRecorder.defaultBudget) throws(Failure) {
         self.path = path
+        self.budget = max(1, budget)
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(description: "cannot create recording \(path): \(String(cString: strerror(errno)))") }
         // An existing file keeps its mode through O_CREAT; a device or a pipe (/dev/stdout, a fifo) is
@@ -45,16 +49,34 @@ package final class FrameRecorder: @unchecked Sendable {
     /// The hook for `ConnectOptions.onFrame` (reader thread).
     package func record(_ part: FramePart) {
         let time = WallClock.microseconds()
-        // Whole frames only: a streamed body's pieces are never dropped once its head is recorded.
-        var droppable = false
-        if case .frame = part { droppable = true }
-        let kept = pending.withLock { list in
-            guard !droppable || list.count < Self.backlogLimit else { return false }
-            list.append((time, part))
+        let size = part.footprint
+        let kept = pending.withLock { backlog in
+            let fits = backlog.bytes + size <= budget || backlog.bytes == 0
+            switch part {
+            case .frame:
+                guard fits else { return false }
+            case .head:
+                // The whole streamed frame is left out, its pieces with it.
+                backlog.skipping = !fits
+                guard fits else { return false }
+            case .chunk:
+                guard !backlog.skipping else { return true }
+                // A body that outgrows the budget is cut there: its line is closed short (as when the
+                // connection is lost mid-body) and counted as not recorded.
+                backlog.skipping = !fits
+                guard fits else { return false }
+            case .end:
+                backlog.skipping = false
+            }
+            backlog.parts.append((time, part, size))
+            backlog.bytes += size
             return true
         }
         if !kept { dropped.add(1, ordering: .relaxed) }
     }
+
+    /// The footprint of what is waiting to be written or being written.
+    package var backlogBytes: Int { pending.withLock { $0.bytes } }
 
     /// Writes what is left and closes the file; a message when frames were left out. (A failed write
     /// was told when it happened.)
@@ -83,13 +105,19 @@ package final class FrameRecorder: @unchecked Sendable {
     }
 
     private func writeOut() {
-        let parts = pending.withLock { list in
-            defer { list.removeAll(keepingCapacity: true) }
-            return list
+        // The bytes stay counted until written: the writer's batch is part of the backlog.
+        var parts = pending.withLock { backlog in
+            defer { backlog.parts.removeAll(keepingCapacity: backlog.parts.capacity <= 4096) }
+            return backlog.parts
         }
         guard !parts.isEmpty else { return }
         var out: [UInt8] = []
-        for (time, part) in parts {
+        var written = 0
+        defer { pending.withLock { $0.bytes -= written } }
+        for index in parts.indices {
+            let (time, part, size) = parts[index]
+            // Let go of each part once encoded, so the memory comes back as the budget says.
+            parts[index].part = .end
             switch part {
             case .frame(let frame):
                 endInterruptedBody(&out)
@@ -103,9 +131,21 @@ package final class FrameRecorder: @unchecked Sendable {
             case .end:
                 endInterruptedBody(&out)
             }
-            if out.count >= 1 << 18 { write(&out) }
+            written += size
+            if out.count >= 1 << 18 {
+                write(&out)
+                pending.withLock { $0.bytes -= written }
+                written = 0
+            }
         }
         write(&out)
+    }
+
+    private struct Backlog {
+        var parts: [(time: Int, part: FramePart, bytes: Int)] = []
+        var bytes = 0
+        /// A streamed frame's pieces are being left out (its head did not fit, or its body was cut).
+        var skipping = false
     }
 
     /// Closes a line whose body was being streamed (at its end, or cut short when the connection was lost).
@@ -150,7 +190,7 @@ extension FrameRecorder {
         var recorders: [String: FrameRecorder] = [:]
         for host in hosts {
             do throws(FrameRecorder.Failure) {
-                recorders[host.label] = try FrameRecorder(path: Self.path(path, for: host.label))
+                recorders[host.label] = try FrameRecorder(path: Self.path(path, for: host.label), budget: Fleet.share(defaultBudget, hosts: hosts.count))
             } catch {
                 for recorder in recorders.values { _ = recorder.close() }
                 throw error

@@ -72,7 +72,15 @@ extension Invocation {
         }
         // A plain event stream writes each event's received bytes and reads none of its headers: the
         // reader thread then leaves them unindexed (it still finds each event's body).
-        if events != nil, settings.format == .plain, !timestamps { settings.connect.headerIndexing = .onFirstLook }
+        if events != nil, settings.format == .plain, !timestamps {
+            settings.connect.headerIndexing = .onFirstLook
+            // Nor does it need them one by one, unless it counts them or they are escaped (at a terminal,
+            // or `--escape always`: the renderer makes them safe): runs of their bytes instead (ConnectOptions).
+            if count == nil, !TerminalText.forStandardOutput(settings.escape).raw { settings.connect.plainEventRuns = true }
+        }
+        // A one-shot run sends and waits on this thread and shows nothing it did not ask for: the thread
+        // that waits reads, and no reader thread is started (ConnectOptions.Reading).
+        if !execute.isEmpty, events == nil, !stats, trace == nil { settings.connect.reading = .waiter }
         let connection: Connection
         do {
             connection = try Session.connect(settings, retries: retry, printer: printer)
@@ -83,7 +91,8 @@ extension Invocation {
         let session = Session(settings: settings, printer: printer, connection: connection)
         defer { session.connection.close() }
         let style = Style.forStandardOutput(settings.color)
-        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps)
+        let formatter = EventFormatter(format: settings.format ?? .summary, style: style, timestamps: timestamps,
+                                       terminal: .forStandardOutput(settings.escape))
 
         if let trace {
             return TraceMode(connection: connection, printer: printer, uuid: trace,
@@ -166,6 +175,7 @@ extension Invocation {
         let mode = ListenMode(listener: listener, allow: allowList, script: lines, printer: printer,
                               replyTimeout: timeout?.duration, calls: calls)
         if (debug ?? 0) > 0 { mode.trace = Self.trace }
+        mode.terminal = .forStandardOutput(escape ?? .auto)
         return mode.run()
     }
 

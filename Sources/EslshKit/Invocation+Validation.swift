@@ -15,7 +15,7 @@ extension Invocation {
         if let timeout, timeout.milliseconds == 0 { throw UsageError("--timeout must be more than 0") }
         if retry < 0 { throw UsageError("--retries must be 0 or more") }
         if let count, count < 1 { throw UsageError("--count must be 1 or more") }
-        if buffer < 1 { throw UsageError("--buffer must be 1 or more") }
+        if let problem = buffer.problem { throw UsageError(problem) }
         if let debug, !(0...7).contains(debug) { throw UsageError("--debug must be 0-7") }
         if batch, file != nil || !execute.isEmpty { throw UsageError("-b reads standard input; it does not go with -f or -x") }
         if let events, events.trimmingWhitespace.isEmpty { throw UsageError("--events needs event names (or ALL)") }

@@ -16,6 +16,8 @@ package struct Invocation: Sendable, Equatable {
     /// Only errors on standard error.
     package var quiet = false
     package var color: ColorMode?
+    /// `--escape`: when outside control characters are shown as escapes (nil: the profile's, else auto).
+    package var escape: EscapeMode?
     package var connectTimeout: TimeSpan?
     package var timeout: TimeSpan?
     package var retry = 0
@@ -44,7 +46,7 @@ package struct Invocation: Sendable, Equatable {
     package var timestamps = false
     package var filters: [String] = []
     package var log: String?
-    package var buffer = 10_000
+    package var buffer = BufferSize.standard
     package var listen: String?
     package var allow: [String] = []
     package var calls: Int?

@@ -20,6 +20,8 @@ package final class ListenMode: @unchecked Sendable {
     private let worst = Locked(ExitStatus.ok)
     /// `--debug 1`: each call's commands and frames on stderr, as the other modes trace theirs.
     package var trace: (@Sendable (String) -> Void)?
+    /// `--escape` for the answers printed (the call's banner and eslsh's own lines always escape).
+    package var terminal = TerminalText.safe
 
     package init(listener: Listener, allow: AllowList, script: [String], printer: Printer, replyTimeout: Duration?, calls: Int?) {
         self.listener = listener
@@ -57,17 +59,18 @@ package final class ListenMode: @unchecked Sendable {
             call = OutboundCall(number: 0, channel: channel, arrived: .now())
             subscription = subscribed
         case .noCall(let reply):
-            printer.error("the connecting peer did not describe a call (reply: \(reply.text))")
+            printer.error("the connecting peer did not describe a call (reply: \(reply.text.escapedForDisplay))")
             return record(.commandFailed)
         case .failed(let error):
+            // An unanswered `connect` is a reply timeout (5), as any other command's in the script.
             printer.error("connect: \(error.description)")
-            return record(.connectionLost)
+            return record(error.isTimeout ? .timedOut : .connectionLost)
         }
-        let tag = "[\(call.uuid.prefix(8))] "
+        let tag = "[\(TerminalText.visible(String(call.uuid.prefix(8))))] "
         printer.out("\(tag)\(call.announcement)\n")
         if case .failure(let error) = subscription {
             printer.error("\(tag)myevents: \(error.description)")
-            return record(.connectionLost)
+            return record(error.isTimeout ? .timedOut : .connectionLost)
         }
         for line in script {
             let trimmed = line.trimmingWhitespace
@@ -76,7 +79,7 @@ package final class ListenMode: @unchecked Sendable {
             do {
                 guard case .command(let command, let eventUUID) = try OutboundLine.parse(trimmed, consoleLines: false) else { break }
                 let response = try connection.send(command, timeout: replyTimeout)
-                printer.out(Self.prefixed(Renderer().render(response), with: tag))
+                printer.out(Self.prefixed(terminal.lines(Renderer().render(response)), with: tag))
                 if response.isError { record(.commandFailed); continue }
                 if let eventUUID { waitForCompletion(eventUUID, on: connection, tag: tag) }
             } catch let error as CommandError {
@@ -111,11 +114,11 @@ package final class ListenMode: @unchecked Sendable {
             switch item {
             case .message(.event(let event, _)) where event.name == "CHANNEL_EXECUTE_COMPLETE" && event["Application-UUID"] == eventUUID:
                 let response = event["Application-Response"].map { $0 == "_none_" ? "" : " → \($0)" } ?? ""
-                printer.out("\(tag)\(event["Application"] ?? "application") done\(response)\n")
+                printer.out(tag + TerminalText.visible("\(event["Application"] ?? "application") done\(response)") + "\n")
                 return
             // Not CHANNEL_HANGUP: the application may still complete after it (outbound-session capture).
             case .message(.event(let event, _)) where event.name == "CHANNEL_HANGUP_COMPLETE":
-                printer.out("\(tag)hung up: \(event["Hangup-Cause"] ?? "?")\n")
+                printer.out("\(tag)hung up: \(TerminalText.visible(event["Hangup-Cause"] ?? "?"))\n")
                 return
             case .message(.disconnect(let notice)):
                 printer.out("\(tag)\(notice.disposition == .linger ? "call ended; lingering \(notice.lingerSeconds ?? 0) s" : "disconnected")\n")

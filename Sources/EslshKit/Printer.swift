@@ -9,7 +9,15 @@ import Synchronization
 /// command loop and the event printer never interleave mid-line. Stdout is buffered and flushed when
 /// the caller is about to wait, so a flood of events costs few system calls.
 package final class Printer: Sendable {
-    private let state = Locked<[UInt8]>([])
+    private let state = Locked(Pending())
+    /// Results waiting to be written; `midLine`: a tagged printer wrote part of a line (its tag too).
+    private struct Pending {
+        var bytes: [UInt8] = []
+        var midLine = false
+    }
+    /// A tagged printer writes whole lines, but no longer one than this: a peer's answer without a
+    /// line break must not sit in memory whole (the rest of the line follows without a tag).
+    package static let longestLine = 1 << 20
     package let quiet: Bool
     /// In a fleet: `[host] `, written before every line (of stdout only when `tagsOutput`; stderr always).
     package let tag: String
@@ -62,25 +70,31 @@ package final class Printer: Sendable {
 
     /// Results (buffered until `flush`, or once 64 KiB are waiting).
     package func out(_ text: String) {
-        state.withLock { buffer in
-            buffer.append(contentsOf: text.utf8)
-            if buffer.count >= 1 << 16 { drain(&buffer) }
+        state.withLock { pending in
+            pending.bytes.append(contentsOf: text.utf8)
+            if pending.bytes.count >= 1 << 16 { drain(&pending) }
         }
     }
 
     /// Raw result bytes (a streamed API output), passed on as they are.
     package func out(bytes: [UInt8]) {
-        state.withLock { buffer in
-            buffer.append(contentsOf: bytes)
-            if buffer.count >= 1 << 16 { drain(&buffer) }
+        state.withLock { pending in
+            // A large piece with nothing before it goes out as it is (runs of plain events, streamed
+            // output): copying it into the buffer would only add a copy.
+            if pending.bytes.isEmpty, bytes.count >= 1 << 15, tag.isEmpty || !tagsOutput {
+                Self.writeResults(output, bytes)
+                return
+            }
+            pending.bytes.append(contentsOf: bytes)
+            if pending.bytes.count >= 1 << 16 { drain(&pending) }
         }
     }
 
     /// Results written straight into the buffer (the event stream formats into it without copies).
     package func out(_ write: (inout [UInt8]) -> Void) {
-        state.withLock { buffer in
-            write(&buffer)
-            if buffer.count >= 1 << 16 { drain(&buffer) }
+        state.withLock { pending in
+            write(&pending.bytes)
+            if pending.bytes.count >= 1 << 16 { drain(&pending) }
         }
     }
 
@@ -92,8 +106,8 @@ package final class Printer: Sendable {
 
     /// An error: always shown, one line, after any pending results.
     package func error(_ text: String) {
-        state.withLock { buffer in
-            drain(&buffer)
+        state.withLock { pending in
+            drain(&pending)
             _ = Self.write(errors, Array("\(tag)eslsh: \(text)\n".utf8), lock: Self.writingErr)
         }
     }
@@ -104,15 +118,17 @@ package final class Printer: Sendable {
         error(text)
     }
 
-    private func drain(_ buffer: inout [UInt8], whole: Bool = false) {
-        guard !buffer.isEmpty else { return }
+    private func drain(_ pending: inout Pending, whole: Bool = false) {
+        guard !pending.bytes.isEmpty else { return }
         guard !tag.isEmpty, tagsOutput else {
-            Self.writeResults(output, buffer)
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+            Self.writeResults(output, pending.bytes)
+            pending.bytes.removeAll(keepingCapacity: pending.bytes.capacity <= 1 << 20)
             return
         }
         // Tagged: complete lines only, each with the tag (a blank line gets the tag without its space).
-        let end = whole ? buffer.count : (buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+        let buffer = pending.bytes
+        let long = buffer.count >= Self.longestLine
+        let end = whole || long ? buffer.count : (buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
         guard end > 0 else { return }
         var out: [UInt8] = []
         out.reserveCapacity(end + 64)
@@ -120,13 +136,15 @@ package final class Printer: Sendable {
         var start = 0
         while start < end {
             let stop = buffer[start..<end].firstIndex(of: 0x0A) ?? end
-            out += stop == start ? tagBytes.dropLast(tagBytes.last == 0x20 ? 1 : 0) : tagBytes[...]
+            if !pending.midLine { out += stop == start ? tagBytes.dropLast(tagBytes.last == 0x20 ? 1 : 0) : tagBytes[...] }
             out += buffer[start..<stop]
-            out.append(0x0A)
+            // A line cut at `longestLine` goes on later, untagged; `whole` ends it.
+            pending.midLine = stop == end && !whole && buffer.last != 0x0A
+            if !pending.midLine { out.append(0x0A) }
             start = stop + 1
         }
         Self.writeResults(output, out)
-        buffer.removeFirst(end)
+        pending.bytes.removeFirst(end)
     }
 
     /// Writes to a descriptor outside any printer (a trace line, the profile list, the password prompt).

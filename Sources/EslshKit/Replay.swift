@@ -19,6 +19,8 @@ package struct Replay {
     package var count: Int?
     package var quiet: Bool
     package var color: ColorMode
+    /// `--escape`.
+    package var escape = EscapeMode.auto
     /// Ctrl-C or SIGTERM: the replay ends cleanly with what was printed so far.
     package var interruption = Interruption.signals
     /// `--trace UUID`: the call's timeline, as `eslsh --trace` prints it live.
@@ -45,7 +47,8 @@ package struct Replay {
         }
         interruption.install()
         let style = Style.forStandardOutput(color)
-        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps),
+        var player = ReplayPlayer(formatter: EventFormatter(format: format, style: style, timestamps: timestamps,
+                                                                    terminal: .forStandardOutput(escape)),
                                   selection: selection, replies: replies, printer: printer)
         var follower = trace.map { TraceFollower(uuid: $0, format: TraceFormat(json: format == .ndjson, style: style)) }
         var paced: ReplayPace?

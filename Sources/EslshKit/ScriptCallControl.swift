@@ -10,16 +10,19 @@ package final class ScriptCallControl {
     package let session: Session
     package let printer: Printer
     package let style: Style
+    /// Which outside text is escaped (`--escape`, resolved for standard output).
+    package let terminal: TerminalText
     private var watcher: Watcher?
     private var watcherFailed = false
     private var tracker = CallTracker()
     private var jobOrder: [CallTracker.Job] = []
     private var jobResults: [String: String] = [:]
 
-    package init(session: Session, printer: Printer, style: Style) {
+    package init(session: Session, printer: Printer, style: Style, terminal: TerminalText) {
         self.session = session
         self.printer = printer
         self.style = style
+        self.terminal = terminal
     }
 
     package func close() { watcher?.close() }
@@ -63,7 +66,7 @@ package final class ScriptCallControl {
             return true
         }) {
         case .done:
-            if let outcome { printer.out(CallTracker.render(outcome, style: style)) }
+            if let outcome { printer.out(CallTracker.render(outcome, style: style, terminal: terminal)) }
             return (.ok, false)
         case .timedOut:
             tracker.forget(execute.uuid)
@@ -82,7 +85,7 @@ package final class ScriptCallControl {
         tracker.started(job: uuid, command: command, at: Deadline.now().nanoseconds)
         do throws(ConnectionError) {
             let response = try session.send(.bgapi(command, jobUUID: uuid))
-            StreamPrinter(renderer: StreamRenderer(style: style), printer: printer).answer(response)
+            StreamPrinter(renderer: StreamRenderer(style: style, terminal: terminal), printer: printer).answer(response)
             if response.isError {
                 tracker.forget(uuid)
                 return (.commandFailed, false)
@@ -112,7 +115,7 @@ package final class ScriptCallControl {
                 if status != .timedOut { status = max(status, .connectionLost) }
                 continue
             }
-            printer.out(StreamRenderer(style: style).render(.jobResult(body)))
+            printer.out(StreamRenderer(style: style, terminal: terminal).render(.jobResult(body)))
             if body.hasPrefix("-ERR") { status = max(status, .commandFailed) }
         }
         jobOrder = []

@@ -29,13 +29,15 @@ package final class ScriptRunner: @unchecked Sendable {
     /// Shapes each command's output before it is printed (`--output`), or takes it for a fleet's
     /// document (returning ""); nil: printed as it came.
     package var shape: ((_ line: String, _ output: String) -> String)?
+    /// The most of a streamed answer read whole for `shape` (a fleet's hosts share `shapeLimit`).
+    package var shapeBudget = ScriptRunner.shapeLimit
     private var jobs: [Job] = []
     private var subscribedToJobs = false
     /// Whether the script itself asked for BACKGROUND_JOB events (else other clients' jobs are hidden).
     private let wantsJobEvents = Atomic<Bool>(false)
     private var wireFormat = EventFormat.plain
     /// Jobs and `/execute`s followed through the watcher connection.
-    private lazy var control = ScriptCallControl(session: session, printer: printer, style: style)
+    private lazy var control = ScriptCallControl(session: session, printer: printer, style: style, terminal: formatter.terminal)
     private let stopping = Atomic<Bool>(false)
 
     package init(session: Session, printer: Printer, bail: Bool, reconnect: Bool, reconnectMax: Int?, showInbound: Bool, formatter: EventFormatter, style: Style) {
@@ -65,7 +67,7 @@ package final class ScriptRunner: @unchecked Sendable {
         status = max(status, status != .connectionLost ? waitForJobs() : control.waitForJobs())
         control.close()
         // Give lines already on their way a moment to be printed, then stop the printer.
-        usleep(showInbound ? 100_000 : 0)
+        if showInbound { usleep(100_000) }
         stopping.store(true, ordering: .relaxed)
         if let printerThread { pthread_join(printerThread, nil) }
         printer.flush()
@@ -121,7 +123,7 @@ package final class ScriptRunner: @unchecked Sendable {
                 return (try copy(stream), false)
             }
             if let shape {
-                let text = shape(line, renderer.render(response))
+                let text = shape(line, formatter.terminal.rawLines(renderer.render(response)))
                 printer.out(response.isError ? style.paint(text, .red) : text)
             } else {
                 output.answer(response)
@@ -137,11 +139,13 @@ package final class ScriptRunner: @unchecked Sendable {
     private func copy(_ stream: any BodyStream) throws(ConnectionError) -> ExitStatus {
         var first: [UInt8] = []
         var last: UInt8?
+        var escaping = formatter.terminal.raw ? VisibleText.Stream(.lines) : nil
         while let chunk = try stream.next() {
             if first.count < 4 { first += chunk.prefix(4 - first.count) }
             last = chunk.last ?? last
-            printer.out(bytes: chunk)
+            printer.out(bytes: escaping?.escape(chunk) ?? chunk)
         }
+        if let rest = escaping?.finish() { printer.out(bytes: rest) }
         if let last, last != 0x0A { printer.out("\n") }
         if blankLineAfterOutput, last == 0x0A { printer.out("\n") }
         return first.starts(with: "-ERR".utf8) ? .commandFailed : .ok
@@ -170,7 +174,7 @@ package final class ScriptRunner: @unchecked Sendable {
             }
             let job = try session.connection.bgapi(command, timeout: session.settings.replyTimeout)
             let reply = job.reply ?? .reply(Reply(text: "+OK Job-UUID: \(job.uuid)"))
-            printer.out(renderer.render(reply))
+            printer.out(formatter.terminal.lines(renderer.render(reply)))
             if reply.isError { return (.commandFailed, false) }
             jobs.append(job)
             return (.ok, false)
@@ -228,9 +232,9 @@ package final class ScriptRunner: @unchecked Sendable {
             case .message(.event(let event, _)) where event.name == "BACKGROUND_JOB" && !wantsJobEvents.load(ordering: .relaxed):
                 continue
             case .message(.reply(let reply)):
-                printer.note("unexpected reply from the server: \(reply.text)")
+                printer.note("unexpected reply from the server: \(reply.text.escapedForDisplay)")
             case .message(.raw(let frame)):
-                printer.note("unknown frame from the server: \(frame.contentType ?? "no Content-Type"), \(frame.body.count) bytes")
+                printer.note("unknown frame from the server: \(frame.contentType?.escapedForDisplay ?? "no Content-Type"), \(frame.body.count) bytes")
             case .message(let message):
                 output.show(message, received: formatter.timestamps ? WallClock.microseconds() : nil)
             case .dropped(let count):

@@ -11,6 +11,8 @@ package struct Settings {
     /// fs_cli's `quiet` key: do not subscribe to log lines when the console starts.
     package var quietLogs = false
     package var color = ColorMode.auto
+    /// `--escape`, the profile's `escape`.
+    package var escape = EscapeMode.auto
     package var format: EventOutputFormat?
     package var history = true
     package var prompt: String?
@@ -75,6 +77,10 @@ package struct Settings {
             guard let mode = ColorMode(rawValue: color.lowercased()) else { throw Invalid(description: "\(place): color must be auto, always or never") }
             settings.color = mode
         }
+        if let (escape, place) = value("escape") {
+            guard let mode = EscapeMode(rawValue: escape.lowercased()) else { throw Invalid(description: "\(place): escape must be auto, always or never") }
+            settings.escape = mode
+        }
         if let (format, place) = value("format") {
             guard let parsed = EventOutputFormat(rawValue: format.lowercased()) else {
                 throw Invalid(description: "\(place): format must be one of \(EventOutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -125,13 +131,14 @@ package struct Settings {
         if let timeout = options.timeout { settings.replyTimeout = timeout.duration }
         if options.quiet { settings.quiet = true }
         if let color = options.color { settings.color = color }
+        if let escape = options.escape { settings.escape = escape }
         if let format = options.format { settings.format = format }
         if let level = options.log { settings.logLevel = level; settings.quietLogs = false }
         if options.quietLogs { settings.quietLogs = true }
         if let debug = options.debug { settings.debug = debug }
         if options.batch { settings.batch = true }
         if let length = options.logUUID { settings.logUUID = length }
-        settings.connect.queueCapacity = options.buffer
+        options.buffer.apply(to: &settings.connect)
         try settings.resolveHosts(options: options.hosts, hostsFile: options.hostsFile,
                                   environmentHost: environment("ESL_HOST"), profileHosts: value("hosts"))
         return settings

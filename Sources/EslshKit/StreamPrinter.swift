@@ -29,6 +29,16 @@ package struct StreamPrinter {
             printer.error(reason)
         case .disconnect(let notice):
             printer.note(StreamRenderer.notice(notice))
+        case .plainEvents(let run):
+            // Runs are asked for only when raw output is not escaped; should one come anyway, it is.
+            guard renderer.terminal.raw else {
+                printer.out(bytes: run.bytes)
+                return true
+            }
+            var bytes = run.bytes
+            VisibleText.escape(&bytes, .lines)
+            printer.out(bytes: bytes)
+            return true
         case .authRequest, .rudeRejection, .raw:
             break
         }

@@ -24,7 +24,7 @@ package struct TraceMode {
             do throws(ConnectionError) {
                 let response = try connection.send(command, timeout: replyTimeout ?? .seconds(5))
                 if response.isError {
-                    printer.error("\(command.redactedLine): \(response.text.trimmingWhitespace)")
+                    printer.error("\(command.redactedLine): \(response.text.trimmingWhitespace.escapedForDisplay)")
                     return .commandFailed
                 }
             } catch {

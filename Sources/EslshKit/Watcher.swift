@@ -19,6 +19,7 @@ package final class Watcher: Sendable {
     package static func open(_ options: ConnectOptions, onInbound: (@Sendable () -> Void)? = nil) -> Result<Watcher, WatcherError> {
         var options = options
         options.trace = nil  // the user's `--debug` trace is about the user's connection
+        options.reading = .thread  // its events are waited for through the queue, which only a reader thread fills
         let connection: Connection
         do throws(ConnectError) { connection = try Connection.open(options, onInbound: onInbound) } catch { return .failure(.connect(error)) }
         let setup: [Command] = [.event(.plain, events)] + ["BACKGROUND_JOB", "CHANNEL_CREATE", "CHANNEL_DESTROY"].map { .filter(header: "Event-Name", value: $0) }

@@ -198,28 +198,45 @@ struct Bench {
         return compile.terminationStatus == 0 ? directory + name : nil
     }
 
+    /// One-shot start-up: eslsh against the C client, their runs alternated so that the machine's
+    /// changing load falls on both alike. Twice: against the simulator as it is (it answers at once), and
+    /// against one that takes 300 µs per answer, as a real switch takes for `auth` and `api status`.
+    /// Then three commands: one eslsh with three `-x` against three runs of the C client, which is what
+    /// a script that starts fs_cli once per command pays.
     func startup() throws {
         guard let client = try compile("eslbench-client", Bench.cClient) else { print("startup.skipped 0 (no C compiler)"); return }
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.heartbeatInterval = nil
-        let simulator = try Simulator(configuration)
-        defer { simulator.stop() }
         let runs = quick ? 15 : 50
-        func median(_ launch: () throws -> Void) rethrows -> Double {
-            var times: [Double] = []
+        func medians(_ first: () throws -> Void, _ second: () throws -> Void) rethrows -> (Double, Double) {
+            var times: ([Double], [Double]) = ([], [])
             for _ in 0..<runs {
-                let start = Bench.now()
-                try launch()
-                times.append(Bench.now() - start)
+                var start = Bench.now()
+                try first()
+                times.0.append(Bench.now() - start)
+                start = Bench.now()
+                try second()
+                times.1.append(Bench.now() - start)
             }
-            return times.sorted()[runs / 2] * 1000
+            return (times.0.sorted()[runs / 2] * 1000, times.1.sorted()[runs / 2] * 1000)
         }
-        let c = try median { _ = try Bench.spawn(client, ["\(simulator.port)"]) }
-        let ours = try median { try eslsh(["-P", "\(simulator.port)", "-x", "status"]) }
-        line("startup.eslsh_x_status", ours, "ms")
-        line("startup.c_client_baseline", c, "ms")
-        line("startup.ratio", ours / c, "x")
+        for (name, delay) in [("", nil), (".slow_switch", Duration.microseconds(300))] as [(String, Duration?)] {
+            var configuration = SimulatorConfiguration()
+            configuration.port = 0
+            configuration.heartbeatInterval = nil
+            configuration.answerDelay = delay
+            let simulator = try Simulator(configuration)
+            defer { simulator.stop() }
+            let port = "\(simulator.port)"
+            let (ours, c) = try medians({ _ = try eslsh(["-P", port, "-x", "status"]) }, { _ = try Bench.spawn(client, [port]) })
+            line("startup\(name).eslsh_x_status", ours, "ms")
+            line("startup\(name).c_client_baseline", c, "ms")
+            line("startup\(name).ratio", ours / c, "x")
+            guard delay == nil else { continue }
+            let (three, threeC) = try medians({ _ = try eslsh(["-P", port, "-x", "status", "-x", "status", "-x", "status"]) },
+                                              { for _ in 0..<3 { _ = try Bench.spawn(client, [port]) } })
+            line("startup.eslsh_x_3_commands", three, "ms")
+            line("startup.c_client_3_runs", threeC, "ms")
+            line("startup.3_commands_ratio", three / threeC, "x")
+        }
     }
 
     // MARK: memory
@@ -292,6 +309,7 @@ do {
     if only == nil || only == "drain" { try bench.drain() }
     if only == nil || only == "startup" { try bench.startup() }
     if only == nil || only == "memory" { try bench.memory() }
+    if only == nil || only == "stall" { try bench.stall() }
     if only == nil || only == "console" { try bench.console() }
     if only == nil || only == "top" { bench.top() }
     if only == nil || only == "tables" { try bench.tables() }

@@ -8,6 +8,7 @@ import Glibc
 #endif
 
 extension ColorMode: ExpressibleByArgument {}
+extension EscapeMode: ExpressibleByArgument {}
 extension EventOutputFormat: ExpressibleByArgument {}
 
 /// The command line. Options are declared once here; help, the man page and completions come from them.
@@ -104,8 +105,10 @@ struct ESLShell: ParsableCommand {
     @Flag(name: [.customShort("b"), .customLong("batchmode")], help: "Batch mode: run the lines of standard input without the line editor, even at a terminal; ends at the end of input.")
     var batch = false
 
-    @Option(name: .long, help: "Events held for a slow output before the oldest are dropped (and counted).")
-    var buffer = 10_000
+    @Option(name: .long, help: ArgumentHelp(
+        "What is held for a slow output before the oldest events are dropped (and counted): a size (64M, 512K, 1G) or, as before, a number of events (the 64M bound then still holds); default 10000 events within 64M.",
+        valueName: "size|n"), transform: BufferSize.parse)
+    var buffer = BufferSize.standard
 
     @Option(name: .long, help: "Outbound mode: wait for FreeSWITCH's socket application on [ip:]port (default 127.0.0.1:8084) and run the script (-f or standard input) on each call; at a terminal without -f, a shell bound to the calls.")
     var listen: String?
@@ -159,6 +162,7 @@ struct ESLShell: ParsableCommand {
         run.bail = bail
         run.quiet = terminal.errorsOnly
         run.color = terminal.noColor ? .never : terminal.color
+        run.escape = terminal.escape
         run.connectTimeout = connectTimeout
         run.timeout = timeout
         run.retry = retries ?? (retry ? 120 : 0)
@@ -197,3 +201,12 @@ struct ESLShell: ParsableCommand {
 }
 
 extension TimeSpan: ExpressibleByArgument {}
+extension BufferSize {
+    /// A value that does not parse names what would.
+    static func parse(_ text: String) throws -> BufferSize {
+        guard let size = BufferSize(argument: text) else {
+            throw ValidationError("use a size (64M, 512K, 1G) or a number of events")
+        }
+        return size
+    }
+}

@@ -1,4 +1,5 @@
 import EslshKit
+import ConsoleUI
 
 /// The start-up fast path. Most runs of eslsh are one-shot commands from scripts, cron jobs and
 /// monitoring checks (`eslsh -H pbx -p … -x status`), and swift-argument-parser spends most of such a
@@ -39,6 +40,11 @@ enum QuickParse {
         Option(short: "t", long: "timeout") { invocation, text in
             guard invocation.timeout == nil, let span = TimeSpan(argument: text) else { return false }
             invocation.timeout = span
+            return true
+        },
+        Option(short: nil, long: "escape") { invocation, text in
+            guard invocation.escape == nil, let mode = EscapeMode(rawValue: text) else { return false }
+            invocation.escape = mode
             return true
         },
         Option(short: "T", long: "connect-timeout") { invocation, text in

@@ -87,6 +87,7 @@ struct ReplayCommand: ParsableCommand {
         var replay = Replay(file: file, selection: (try? selection()) ?? EventSelection(), format: view.format ?? .summary, timestamps: view.timestamps,
                             replies: replies, pace: fast ? nil : (speed ?? 1), count: view.count, quiet: terminal.errorsOnly,
                             color: terminal.noColor ? .never : terminal.color ?? .auto)
+        replay.escape = terminal.escape ?? .auto
         replay.trace = trace.uuid
         return replay.run()
     }

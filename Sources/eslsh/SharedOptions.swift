@@ -28,4 +28,9 @@ struct TerminalOptions: ParsableArguments {
     var color: ColorMode?
     @Flag(name: [.customShort("n"), .customLong("no-color")], help: "No colour (--color never).")
     var noColor = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Control characters from the switch (a caller name holding ESC, a log line's bare CR) shown as escapes such as \\x1B: auto (always in summary, headers, log lines and replies; in plain, xml and API output only when standard output is a terminal), always, or never (the bytes as they came, even at a terminal). JSON is escaped by its own encoding. The console always escapes.",
+        valueName: "when"))
+    var escape: EscapeMode?
 }

@@ -82,3 +82,17 @@ import Testing
         #expect(view.render(.event(event, format: .plain)) == "Event-Name: HEARTBEAT\nCore-UUID: c\n\n")
     }
 }
+
+/// A streamed answer shown piece by piece keeps a UTF-8 sequence split between pieces whole.
+@Suite struct UTF8PiecesTests {
+    @Test func aSplitSequenceWaitsForItsEnd() {
+        var pieces = UTF8Pieces()
+        let bytes = Array("é€😀".utf8)
+        var text = ""
+        for byte in bytes { text += pieces.take([byte]) }
+        #expect(text == "é€😀")
+        #expect(pieces.take([0xE2, 0x82]) == "")
+        #expect(pieces.take([], ending: true) == "\u{FFFD}")
+        #expect(pieces.take([]) == "")
+    }
+}

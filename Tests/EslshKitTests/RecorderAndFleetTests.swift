@@ -4,7 +4,9 @@ import Glibc
 import ConsoleUI
 import ESLClient
 import ESLProtocol
+import Foundation
 import Testing
+import TestSupport
 @testable import EslshKit
 
 @Suite struct FrameRecorderTests {
@@ -103,5 +105,98 @@ import Testing
         #expect(tables.map(\.line) == ["hostname", "status", "hostname"])
         #expect(rows(tables[0].table) == [["host", "output"], ["a", "pbx-a"], ["b", "pbx-b"]])
         #expect(rows(tables[2].table) == [["host", "output"], ["a", "pbx-a again"]])
+    }
+}
+
+/// The recorder's backlog is bounded in bytes (issue 14, class 4): a writer stuck on a fifo nobody
+/// reads holds at most the budget, and the frames left out are counted.
+@Suite struct FrameRecorderBudgetTests {
+    static func frame(_ size: Int) -> FramePart {
+        .frame(Frame(headers: ["Content-Type": "text/event-plain"], body: Array(repeating: 0x61, count: size)))
+    }
+
+    /// A fifo with a reader that reads nothing until `drain` is called.
+    final class StalledFifo: Sendable {
+        let path = temporaryPath("stalled.fifo")
+        let reader: Int32
+        init() {
+            mkfifo(path, 0o600)
+            reader = open(path, O_RDONLY | O_NONBLOCK)
+        }
+        func drain() -> Int {
+            _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) & ~O_NONBLOCK)
+            var total = 0
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while case let count = read(reader, &chunk, chunk.count), count > 0 { total += count }
+            return total
+        }
+        deinit {
+            close(reader)
+            unlink(path)
+        }
+    }
+
+    @Test func aStalledWriterHoldsAtMostTheBudgetAndCountsWhatItLeftOut() throws {
+        let fifo = StalledFifo()
+        let recorder = try FrameRecorder(path: fifo.path, budget: 1 << 20)
+        for _ in 0..<40 { recorder.record(Self.frame(256 << 10)) }
+        #expect(recorder.backlogBytes <= 1 << 20)
+        _ = startThread { _ = fifo.drain() }
+        let message = try #require(recorder.close())
+        #expect(message.hasSuffix("frames were not recorded in \(fifo.path): the disk did not keep up"))
+        let lost = try #require(Int(message.prefix { $0 != " " }))
+        #expect(lost >= 36 && lost < 40)
+        #expect(recorder.backlogBytes == 0)
+    }
+
+    @Test func aStreamedBodyPastTheBudgetIsCutAndCounted() throws {
+        let fifo = StalledFifo()
+        let recorder = try FrameRecorder(path: fifo.path, budget: 1 << 20)
+        recorder.record(.head(["Content-Type": "api/response", "Content-Length": "\(8 << 20)"], length: 8 << 20))
+        for _ in 0..<32 { recorder.record(.chunk(Array(repeating: 0x61, count: 256 << 10))) }
+        recorder.record(.end)
+        #expect(recorder.backlogBytes <= 1 << 20)
+        _ = startThread { _ = fifo.drain() }
+        #expect(recorder.close() == "1 frames were not recorded in \(fifo.path): the disk did not keep up")
+    }
+}
+
+/// A fleet's document is gathered whole, so its answers are bounded in bytes (issue 14, class 4).
+@Suite struct FleetDocumentBudgetTests {
+    @Test func answersPastTheBudgetAreLeftOutAndCounted() {
+        let document = FleetDocument(hosts: ["a", "b", "c"], lines: ["status"], budget: 100)
+        document.add(host: "a", line: "status", output: String(repeating: "x", count: 60) + "\n")
+        document.add(host: "b", line: "status", output: String(repeating: "y", count: 60) + "\n")
+        document.add(host: "c", line: "status", output: "UP\n")
+        #expect(document.leftOut == 1)
+        let rows = document.tables()[0].table.rows
+        #expect(rows.map { $0[0] } == ["a", "b", "c"])
+        #expect(rows[1][1] == FleetDocument.leftOutText)
+        #expect(rows[2][1] == "UP")
+    }
+}
+
+/// A tagged printer writes whole lines, but holds no line past `longestLine` (issue 14, class 4).
+@Suite struct TaggedPrinterTests {
+    @Test func aLineLongerThanTheBoundGoesOutTaggedOnce() throws {
+        var pipe: [Int32] = [0, 0]
+        #expect(Glibc.pipe(&pipe) == 0)
+        let printer = Printer(quiet: false, tag: "[a] ", output: pipe[1], errors: 2)
+        let collected = Locked<[UInt8]>([])
+        let readEnd = pipe[0]
+        _ = startThread {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while case let count = read(readEnd, &chunk, chunk.count), count > 0 { collected.withLock { $0 += chunk[0..<count] } }
+        }
+        printer.out(bytes: Array(repeating: 0x61, count: Printer.longestLine + 10))
+        // Written before the line ended: the printer does not hold it.
+        #expect(waitUntil { collected.withLock { $0.count } >= Printer.longestLine })
+        printer.out("b\nnext\n")
+        printer.finish()
+        close(pipe[1])
+        #expect(waitUntil { collected.withLock { $0.last } == 0x0A && collected.withLock { $0.count } == Printer.longestLine + 10 + 4 + 2 + 9 })
+        let text = String(decoding: collected.withLock { $0 }, as: UTF8.self)
+        #expect(text == "[a] " + String(repeating: "a", count: Printer.longestLine + 10) + "b\n[a] next\n")
+        close(pipe[0])
     }
 }

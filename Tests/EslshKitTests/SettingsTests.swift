@@ -1,4 +1,5 @@
 import ConsoleUI
+import ESLClient
 import ESLProtocol
 import Testing
 @testable import EslshKit
@@ -15,6 +16,7 @@ import Testing
         connect-timeout = 700
         loglevel = info
         color = never
+        escape = Always
         format = json
         key_F3 = show calls
         [other]
@@ -34,6 +36,7 @@ import Testing
         #expect(settings.connect.user == nil)
         #expect(settings.replyTimeout == nil)
         #expect(settings.color == .auto)
+        #expect(settings.escape == .auto)
         #expect(settings.format == nil)
         #expect(settings.history)
         #expect(settings.fleet.isEmpty)
@@ -52,6 +55,7 @@ import Testing
         #expect(settings.connect.connectTimeoutMilliseconds == 700)
         #expect(settings.logLevel == "info")
         #expect(settings.color == .never)
+        #expect(settings.escape == .always)
         #expect(settings.format == .json)
         #expect(settings.functionKeys == [3: "show calls"])
     }
@@ -79,10 +83,11 @@ import Testing
         invocation.timeout = TimeSpan(argument: "2s")
         invocation.connectTimeout = TimeSpan(argument: "300")
         invocation.color = .always
+        invocation.escape = .never
         invocation.format = .xml
         invocation.log = "err"
         invocation.quiet = true
-        invocation.buffer = 50
+        invocation.buffer = .events(50)
         let environment = ["ESL_HOST": "envhost", "ESL_PORT": "8023", "ESL_USER": "u", "ESL_PASSWORD": "envsecret"]
         let settings = try resolve(invocation, environment: environment, config: config)
         #expect(settings.connect.host == "clihost")
@@ -92,6 +97,7 @@ import Testing
         #expect(settings.replyTimeout == .seconds(2))
         #expect(settings.connect.connectTimeoutMilliseconds == 300)
         #expect(settings.color == .always)
+        #expect(settings.escape == .never)
         #expect(settings.format == .xml)
         #expect(settings.logLevel == "err")
         #expect(settings.quiet)
@@ -140,6 +146,7 @@ import Testing
         #expect(try failure("[p]\nport = 80000\n") == "conf:2: port must be a number in 1-65535, not '80000'")
         #expect(try failure("[p]\n\ntimeout = soon\n") == "conf:3: timeout must be a number in 0-86400000, not 'soon'")
         #expect(try failure("[p]\ncolor = pink\n") == "conf:2: color must be auto, always or never")
+        #expect(try failure("[p]\nescape = sometimes\n") == "conf:2: escape must be auto, always or never")
         #expect(try failure("[p]\nformat = yaml\n") == "conf:2: format must be one of summary, headers, plain, json, ndjson, xml")
         #expect(try failure("[p]\n", environment: ["ESL_PORT": "eighty"]) == "ESL_PORT must be a port number, not 'eighty'")
         #expect(try failure("[p]\n", environment: ["ESL_PORT": "0"]) == "ESL_PORT must be a port number, not '0'")
@@ -203,5 +210,41 @@ import Testing
         let prompt = InteractiveConsole.colored("freeswitch@vm> ", style: Style(enabled: true), color: "\u{1B}[31m", input: "\u{1B}[44m")
         #expect(prompt == "\u{1}\u{1B}[31m\u{1}freeswitch@vm>\u{1}\u{1B}[0m\u{1B}[44m\u{1} ")
         #expect(InteractiveConsole.colored("p> ", style: Style(enabled: false), color: "\u{1B}[31m") == "p> ")
+    }
+}
+
+/// `--buffer`: a plain number keeps its old meaning (events), a size bounds the bytes.
+@Suite struct BufferSizeTests {
+    @Test(arguments: [("10000", BufferSize.events(10_000)), ("50", .events(50)), ("64M", .bytes(64 << 20)), ("512k", .bytes(512 << 10)),
+                      ("1G", .bytes(1 << 30)), ("64MiB", .bytes(64 << 20)), ("2mb", .bytes(2 << 20))])
+    func parses(_ text: String, _ expected: BufferSize) {
+        #expect(BufferSize(argument: text) == expected)
+    }
+
+    @Test(arguments: ["", "M", "64Q", "-5", "1.5M", "64 M", "99999999999999999999", "9999999999999999T"])
+    func refuses(_ text: String) {
+        #expect(BufferSize(argument: text) == nil)
+    }
+
+    @Test func theRangeIsChecked() {
+        #expect(BufferSize.events(0).problem == "--buffer must be 1 or more")
+        #expect(BufferSize.bytes(1 << 10).problem == "--buffer takes a size from 64K to 1T")
+        #expect(BufferSize.bytes(64 << 10).problem == nil)
+    }
+
+    @Test func aCountKeepsTheDefaultBytesAndASizeLiftsTheCount() {
+        var options = ConnectOptions()
+        BufferSize.events(50).apply(to: &options)
+        #expect(options.queueCapacity == 50)
+        #expect(options.queueBytes == InboundQueue.defaultBytes)
+        BufferSize.bytes(8 << 20).apply(to: &options)
+        #expect(options.queueBytes == 8 << 20)
+        #expect(options.queueCapacity == .max)
+    }
+
+    @Test func aFleetSharesTheBudget() {
+        #expect(Fleet.share(64 << 20, hosts: 4) == 16 << 20)
+        #expect(Fleet.share(64 << 20, hosts: 1000) == 1 << 20)
+        #expect(Fleet.share(64 << 20, hosts: 1) == 64 << 20)
     }
 }

@@ -23,6 +23,8 @@ import Testing
         ["-x", "status", "office"],
         ["-H", "[::1]:8022", "-H", "pbx2", "-x", "status"],
         ["-x", ""],
+        ["--escape", "never", "-x", "status"],
+        ["-x", "status", "--escape=always"],
         ["office"],
         [],
     ])
@@ -39,6 +41,7 @@ import Testing
         ["-P", "1", "-P", "2"], ["-t", "0", "-x", "status"], ["-t", "soon"], ["--events", "ALL"], ["-q", "-x", "status"],
         ["--", "-x"], ["a", "b"], ["--execute"], ["--bogus"], ["-Hpbx"], ["--host=pbx", "--record", "f"],
         ["-p", "a", "-p", "b"], ["-u", "a", "-u", "b"], ["-T", "1", "-T", "2"], ["-t", "1", "-t", "2"],
+        ["--escape", "sometimes", "-x", "status"], ["--escape", "auto", "--escape", "never"],
     ])
     func leavesTheRestToArgumentParser(_ arguments: [String]) {
         #expect(QuickParse.parse(arguments) == nil)

@@ -111,7 +111,7 @@ import Testing
         }
         let run = try EslshTests.run(["-P", "\(server.port)", "-x", "status"])
         #expect(run.status == 4)
-        #expect(run.stderr == "eslsh: authentication failed at 127.0.0.1:\(server.port): -ERR no\\x1B[2J\\x7way (wrong password or user?)\n")
+        #expect(run.stderr == "eslsh: authentication failed at 127.0.0.1:\(server.port): -ERR no\\x1B[2J\\x07way (wrong password or user?)\n")
     }
 
     @Test func escapedForDisplayShowsEveryControlCharacter() {
@@ -280,13 +280,13 @@ import Testing
         #expect(run.stderr.isEmpty)
     }
 
-    /// Past 64 MiB a streamed answer is not held to be shaped: it is printed as it came, with a note.
-    @Test func anAnswerOver64MiBIsPrintedAsItCame() throws {
-        let body = Array("uuid,name\n".utf8) + [UInt8](repeating: 0x79, count: (64 << 20) + 10) + Array("\n\n1 total.\n".utf8)
+    /// Past 32 MiB a streamed answer is not held to be shaped: it is printed as it came, with a note.
+    @Test func anAnswerOver32MiBIsPrintedAsItCame() throws {
+        let body = Array("uuid,name\n".utf8) + [UInt8](repeating: 0x79, count: (32 << 20) + 10) + Array("\n\n1 total.\n".utf8)
         let server = Self.streamingServer(body)
         let run = try EslshTests.run(["-P", "\(server.port)", "-x", "show channels", "--output", "csv"])
         #expect(run.status == 0)
-        #expect(run.stderr == "eslsh: the answer to 'show channels' is over 64 MiB: printed as it came\n")
+        #expect(run.stderr == "eslsh: the answer to 'show channels' is over 32 MiB: printed as it came\n")
         #expect(run.stdout.utf8.count == body.count)
         #expect(run.stdout.hasSuffix("yyy\n\n1 total.\n"), "the table was not converted")
     }

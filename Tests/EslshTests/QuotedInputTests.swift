@@ -28,7 +28,7 @@ import Testing
         defer { unlink(path) }
         let port = try EslshTests.run(["-x", "status"], environment: ["ESLSH_CONFIG": path])
         #expect(port.status == 2)
-        #expect(port.stderr.contains("\\x1B]52;c;aGk=\\x7\\x9B2J"), "\(port.stderr)")
+        #expect(port.stderr.contains("\\x1B]52;c;aGk=\\x07\\x9B2J"), "\(port.stderr)")
         let unknown = try Self.config("[default]\n\(osc) => 1\nport => 1\n")
         defer { unlink(unknown) }
         let warned = try EslshTests.run(["-x", "status", "-P", "1"], environment: ["ESLSH_CONFIG": unknown])

@@ -72,6 +72,7 @@ extension Message {
         case .event(let event, let format): return "\(format.rawValue) \(event.name)"
         case .log(let line): return "log \(line.level)"
         case .disconnect(let notice): return "disconnect \(notice.disposition?.rawValue ?? "-")"
+        case .plainEvents(let run): return "plain events \(run.count)"
         case .rudeRejection: return "rude-rejection"
         case .malformed(_, let reason): return "malformed \(reason)"
         case .raw(let frame): return "raw \(frame.contentType ?? "-")"
