@@ -9,16 +9,27 @@ import EslshKit
 /// 3 a script's lines through the line grammar and the command encoder, 4 a delimited `show` answer.
 /// A crash, a hang or a broken invariant is a finding.
 public enum ParserFuzzTarget {
-    public static func run(_ data: UnsafeBufferPointer<UInt8>) {
+    /// The parser kinds, in the selector's order. A run may be held to one kind (`ESLFUZZ_TARGET=config`,
+    /// …): the first byte still comes first (a recording's speed is in it), but no longer picks the kind,
+    /// so the fuzzer's whole effort goes to that parser and the mixed corpus seeds it.
+    public enum Kind: Int, CaseIterable, Sendable {
+        case config, recording, show, script, tables
+
+        public init?(name: String) {
+            guard let kind = Self.allCases.first(where: { "\($0)" == name }) else { return nil }
+            self = kind
+        }
+    }
+
+    public static func run(_ data: UnsafeBufferPointer<UInt8>, only kind: Kind? = nil) {
         guard let selector = data.first else { return }
-        let bytes = Array(data.dropFirst())
-        let text = String(decoding: bytes, as: UTF8.self)
-        switch selector % 5 {
-        case 0: config(text)
-        case 1: recording(bytes, speedByte: selector)
-        case 2: showJSON(text)
-        case 3: script(text)
-        default: tables(text)
+        let bytes = UnsafeBufferPointer(rebasing: data.dropFirst())
+        switch kind ?? Kind(rawValue: Int(selector % 5))! {
+        case .config: config(String(decoding: bytes, as: UTF8.self))
+        case .recording: recording(Array(bytes), speedByte: selector)
+        case .show: showJSON(String(decoding: bytes, as: UTF8.self))
+        case .script: script(bytes)
+        case .tables: tables(String(decoding: bytes, as: UTF8.self))
         }
     }
 
@@ -57,9 +68,12 @@ public enum ParserFuzzTarget {
         render(shape)
     }
 
+    /// Why an answer is not a table is asked only of one that is not (for one that is, the answer is
+    /// nil without more work, and a second parse is what a run could least afford).
     static func tables(_ text: String) {
-        render(ShowTable.parse(text))
-        _ = TableFormatter(format: .csv).unconverted(text)
+        let shape = ShowTable.parse(text)
+        render(shape)
+        if shape == nil { _ = TableFormatter(format: .csv).unconverted(text) }
     }
 
     /// Each rendering once, the aligned one fitted to a narrow terminal (cutting and leaving out
@@ -73,8 +87,8 @@ public enum ParserFuzzTarget {
 
     /// Every line of a script; what is sent must be one command: a head without a carriage return or a
     /// blank line inside it, and exactly the body its Content-Length announces.
-    static func script(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).makeIterator()
+    static func script(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var lines = scriptLines(bytes).makeIterator()
         while let line = lines.next() {
             let action: LineAction
             do throws(CommandError) { action = try LineGrammar.parse(line) } catch { continue }
@@ -89,14 +103,39 @@ public enum ParserFuzzTarget {
         }
     }
 
+    /// A script's lines as `LineFile` reads them from a file: split at line feeds by bytes, a NUL ending
+    /// a line (`strlen`), no empty line after the last line feed (a body must not borrow one the file
+    /// does not have).
+    public static func scriptLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var split = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if split.last?.isEmpty == true { split.removeLast() }
+        return split.map { line in String(decoding: line.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// Searched by plain loops: `firstRange(of:)` and a String split were most of a run's time.
     static func check(_ command: Command) {
         guard let bytes = try? command.encode() else { return }
-        guard let end = bytes.firstRange(of: [0x0A, 0x0A]) else { preconditionFailure("a command without its blank line") }
-        let head = bytes[..<end.lowerBound]
+        guard let end = (bytes.indices.dropLast()).first(where: { bytes[$0] == 0x0A && bytes[$0 + 1] == 0x0A }) else {
+            preconditionFailure("a command without its blank line")
+        }
+        let head = bytes[..<end]
         precondition(!head.contains(0x0D), "a carriage return in a command's head")
-        let body = bytes[end.upperBound...]
-        let length = String(decoding: head, as: UTF8.self).split(separator: "\n")
-            .first { $0.hasPrefix("Content-Length: ") }.flatMap { Int($0.dropFirst(16)) }
-        precondition(body.count == (length ?? 0), "a command's body is not the length it announces")
+        let body = bytes[(end + 2)...]
+        precondition(body.count == (contentLength(head) ?? 0), "a command's body is not the length it announces")
     }
+
+    /// The value of the head's first `Content-Length: ` line, if it has one.
+    static func contentLength(_ head: ArraySlice<UInt8>) -> Int? {
+        var start = head.startIndex
+        while start < head.endIndex {
+            let end = head[start...].firstIndex(of: 0x0A) ?? head.endIndex
+            if head[start..<end].starts(with: contentLengthName) {
+                return Int(String(decoding: head[(start + contentLengthName.count)..<end], as: UTF8.self))
+            }
+            start = end + 1
+        }
+        return nil
+    }
+
+    private static let contentLengthName = Array("Content-Length: ".utf8)
 }

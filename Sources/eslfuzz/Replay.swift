@@ -5,14 +5,20 @@ import ESLClient
 import Glibc
 #endif
 
-/// `ESLFUZZ_TARGET=parsers` fuzzes the parsers of files and answers (`ParserFuzzTarget`); anything
+/// `ESLFUZZ_TARGET=parsers` fuzzes the parsers of files and answers (`ParserFuzzTarget`), the first
+/// byte picking one; `config`, `recording`, `show`, `script` or `tables` holds it to that one; anything
 /// else, the decoders of server bytes (`FuzzTarget`). One binary, so `make fuzz` builds once.
-let fuzzParsers = getenv("ESLFUZZ_TARGET").map { String(cString: $0) == "parsers" } ?? false
+let target = getenv("ESLFUZZ_TARGET").map { String(cString: $0) } ?? ""
+let fuzzParsers = target == "parsers" || ParserFuzzTarget.Kind(name: target) != nil
+let parserKind = ParserFuzzTarget.Kind(name: target)
+
+func runOne(_ input: UnsafeBufferPointer<UInt8>) {
+    if fuzzParsers { ParserFuzzTarget.run(input, only: parserKind) } else { FuzzTarget.run(input) }
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let input = UnsafeBufferPointer(start: data, count: size)
-    if fuzzParsers { ParserFuzzTarget.run(input) } else { FuzzTarget.run(input) }
+    runOne(UnsafeBufferPointer(start: data, count: size))
     return 0
 }
 
@@ -29,7 +35,7 @@ struct Replay {
                 _ = write(2, message, message.count)
                 exit(2)
             }
-            bytes.withUnsafeBufferPointer { fuzzParsers ? ParserFuzzTarget.run($0) : FuzzTarget.run($0) }
+            bytes.withUnsafeBufferPointer(runOne)
         }
     }
 }

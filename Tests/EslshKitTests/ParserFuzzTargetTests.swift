@@ -1,4 +1,5 @@
 import ESLProtocol
+import EslshKit
 import Foundation
 import Testing
 import ESLFuzzing
@@ -42,6 +43,35 @@ import TestSupport
 
     @Test(arguments: ["a,b\n1,2\n\n1 total.\n", "a|b\n1|2|3\n\n1 total.\n", "\n5 total.\n", "x\n\n0 total.\n"])
     func delimitedTables(_ text: String) { Self.run(4, text) }
+
+    /// `ESLFUZZ_TARGET`'s names for a run held to one parser, in the selector's order; the mixed target
+    /// and the decoders are not kinds.
+    @Test func kindsByName() {
+        #expect(["config", "recording", "show", "script", "tables"].map { ParserFuzzTarget.Kind(name: $0)?.rawValue } == [0, 1, 2, 3, 4])
+        #expect(ParserFuzzTarget.Kind(name: "parsers") == nil && ParserFuzzTarget.Kind(name: "decoders") == nil && ParserFuzzTarget.Kind(name: "") == nil)
+    }
+
+    /// A script is split at line feeds by bytes, as `LineFile` reads it: a CRLF script's lines each end
+    /// in a carriage return the grammar trims, and a NUL ends a line. Held to the script parser, a
+    /// selector that would pick another parser still goes to the script's.
+    @Test(arguments: [UInt8(0), 1, 2, 3, 4])
+    func scriptHeldToItsParser(_ selector: UInt8) {
+        let bytes = [selector] + Array("/sendevent CUSTOM\r\nContent-Length: 3\r\n\r\nab\r\nstatus\0\r\n/bg\r\n".utf8)
+        bytes.withUnsafeBufferPointer { ParserFuzzTarget.run($0, only: .script) }
+    }
+
+    /// The target reads a script's lines as `LineFile` reads them from a file, so what it checks is what
+    /// a script run sends: the same lines for LF and CRLF ends, a missing or doubled last line feed, a
+    /// NUL inside a line, bytes that are not UTF-8.
+    @Test(arguments: ["", "\n", "a", "a\n", "a\n\n", "a\r\nb\r\n", "a\0b\nc", "\0\n\n", "/sendevent A\nContent-Length: 4\n\nab\n"].map { Array($0.utf8) }
+          + [[0x78, 0xFF, 0x0A, 0xC3, 0x0A, 0x79]])
+    func scriptLinesAsLineFileReadsThem(_ bytes: [UInt8]) throws {
+        let path = temporaryPath("script")
+        defer { unlink(path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let read = try #require(LineFile(path: path))
+        #expect(bytes.withUnsafeBufferPointer(ParserFuzzTarget.scriptLines) == Array(read))
+    }
 
     /// Whatever the long runs found (none so far: docs/RELIABILITY.md), replayed.
     @Test func findings() throws {
