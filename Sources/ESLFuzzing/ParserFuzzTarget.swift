@@ -103,13 +103,12 @@ public enum ParserFuzzTarget {
         }
     }
 
-    /// A script's lines as `LineFile` reads them from a file: split at line feeds by bytes, a NUL ending
-    /// a line (`strlen`), no empty line after the last line feed (a body must not borrow one the file
-    /// does not have).
+    /// A script's lines as `LineFile` reads them from a file: split at line feeds by bytes, NULs kept,
+    /// no empty line after the last line feed (a body must not borrow one the file does not have).
     public static func scriptLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var split = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         if split.last?.isEmpty == true { split.removeLast() }
-        return split.map { line in String(decoding: line.prefix { $0 != 0 }, as: UTF8.self) }
+        return split.map { line in String(decoding: line, as: UTF8.self) }
     }
 
     /// Searched by plain loops: `firstRange(of:)` and a String split were most of a run's time.
@@ -120,6 +119,7 @@ public enum ParserFuzzTarget {
         }
         let head = bytes[..<end]
         precondition(!head.contains(0x0D), "a carriage return in a command's head")
+        precondition(!head.contains(0), "a NUL byte in a command's head")
         let body = bytes[(end + 2)...]
         precondition(body.count == (contentLength(head) ?? 0), "a command's body is not the length it announces")
     }

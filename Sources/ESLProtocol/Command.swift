@@ -3,6 +3,9 @@
 public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A single-line field contains CR or LF: sent as is, it would smuggle a second command.
     case lineBreak(field: String)
+    /// A field contains a NUL byte: the server reads its commands as C strings, so it would act on
+    /// the text before the NUL and drop the rest without a word.
+    case nulByte(field: String)
     /// A header name is empty or contains a colon.
     case invalidHeaderName(String)
     /// A required argument is missing.
@@ -13,6 +16,7 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lineBreak(let field): return "\(field) contains a line break; refusing to send it"
+        case .nulByte(let field): return "\(field) contains a NUL byte; refusing to send it"
         case .invalidHeaderName(let name): return "invalid header name '\(name.escapedForDisplay)'"
         case .missing(let what): return "missing \(what)"
         case .usage(let text): return text
@@ -198,5 +202,6 @@ struct CommandWriter {
 
     static func checkSingleLine(_ text: String, field: String) throws(CommandError) {
         if text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) { throw .lineBreak(field: field) }
+        if text.utf8.contains(0) { throw .nulByte(field: field) }
     }
 }

@@ -23,7 +23,9 @@ package struct LineFile: Sequence, IteratorProtocol {
         let count = getline(&line, &capacity, handle)
         guard count >= 0, let line else { return nil }
         // By bytes: Swift counts "\r\n" as one character, so `hasSuffix("\n")` misses a CRLF ending.
-        var length = strlen(line)
+        // `count`, not `strlen`: a NUL inside the line must reach the encoder, which refuses it,
+        // rather than end the line there and drop the rest in silence.
+        var length = count
         if length > 0, line[length - 1] == 0x0A { length -= 1 }
         return String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self)
     }
