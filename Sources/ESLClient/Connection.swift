@@ -263,7 +263,7 @@ public final class Connection: @unchecked Sendable {
                 switch part {
                 case .frame(let frame):
                     if let trace { trace("< \(Frame.traceSummary(frame))") }
-                    if plainEventRuns, frame.isPlainEvent, !mayBeAJobResult(frame) {
+                    if plainEventRuns, frame.isPlainEvent, !jobsWaiting {
                         run.append(frame.body)
                         // Bounded in events, so that a run is a small part of the queue's capacity, and in
                         // bytes, below malloc's mmap threshold: larger runs were each mapped, zeroed and unmapped.
@@ -318,10 +318,9 @@ public final class Connection: @unchecked Sendable {
     }
 
     /// With jobs of ours running, a plain event is looked into in case it is one's result (the job
-    /// waits for it); the check is one look at the table of jobs, not at the event.
-    private func mayBeAJobResult(_ frame: Frame) -> Bool {
-        state.withLock { correlation.hasPendingJobs }
-    }
+    /// waits for it). Asked per event, so that runs resume right after the last result; the check is
+    /// one look at the table of jobs, not at the event.
+    private var jobsWaiting: Bool { state.withLock { correlation.hasPendingJobs } }
 
     /// Queues a message for the consumer, in order with everything else this read decoded.
     private func queueForConsumer(_ message: Message) {
