@@ -13,10 +13,7 @@ extension Bench {
             print("console.skipped 0 (no tmux)")
             return
         }
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.heartbeatInterval = nil
-        let simulator = try Simulator(configuration)
+        let simulator = try Bench.simulator()
         defer { simulator.stop() }
         let session = "eslbench-\(getpid())"
         let tmux = Tmux(session: session)

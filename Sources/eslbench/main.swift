@@ -81,12 +81,17 @@ struct Bench {
 
     // MARK: draining a flood
 
-    func flooding(_ count: Int, _ run: (Int) throws -> Void) throws -> Double {
+    /// A simulator on a free port that sends nothing unasked (no heartbeats); `change` adjusts the rest.
+    static func simulator(_ change: (inout SimulatorConfiguration) -> Void = { _ in }) throws -> Simulator {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
         configuration.heartbeatInterval = nil
-        configuration.floodEvents = count
-        let simulator = try Simulator(configuration)
+        change(&configuration)
+        return try Simulator(configuration)
+    }
+
+    func flooding(_ count: Int, _ run: (Int) throws -> Void) throws -> Double {
+        let simulator = try Bench.simulator { $0.floodEvents = count }
         defer { simulator.stop() }
         let start = Bench.now()
         try run(simulator.port)
@@ -219,11 +224,7 @@ struct Bench {
             return (times.0.sorted()[runs / 2] * 1000, times.1.sorted()[runs / 2] * 1000)
         }
         for (name, delay) in [("", nil), (".slow_switch", Duration.microseconds(300))] as [(String, Duration?)] {
-            var configuration = SimulatorConfiguration()
-            configuration.port = 0
-            configuration.heartbeatInterval = nil
-            configuration.answerDelay = delay
-            let simulator = try Simulator(configuration)
+            let simulator = try Bench.simulator { $0.answerDelay = delay }
             defer { simulator.stop() }
             let port = "\(simulator.port)"
             let (ours, c) = try medians({ _ = try eslsh(["-P", port, "-x", "status"]) }, { _ = try Bench.spawn(client, [port]) })
