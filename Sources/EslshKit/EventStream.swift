@@ -46,6 +46,8 @@ package struct EventStream {
             // Each was named as it came; the total says how many at the end, where it is seen.
             if malformed > 0 { printer.note("\(malformed) malformed event\(malformed == 1 ? " was" : "s were") skipped in all") }
         }
+        // Made once: it was made anew for every event.
+        let output = self.output
         while true {
             if interruption.isRequested() { return .ok }
             let connection = session.connection
@@ -56,23 +58,20 @@ package struct EventStream {
             }
             for item in batch {
                 if case .message(.malformed) = item { malformed += 1 }
-                if let status = handle(item, seen: &seen, dropped: &dropped) { return status }
+                if let status = handle(item, output: output, seen: &seen, dropped: &dropped) { return status }
                 if interruption.isRequested() { return .ok }
             }
         }
     }
 
     /// One item of the stream; a status when the stream is over.
-    private func handle(_ item: Inbound, seen: inout Int, dropped: inout Int) -> ExitStatus? {
+    private func handle(_ item: Inbound, output: StreamPrinter, seen: inout Int, dropped: inout Int) -> ExitStatus? {
         switch item {
-        case .message(.plainEvents(let run)):
-            // The drain's hot path: the bytes as they are, unless they are to be escaped (not asked for then).
-            if formatter.terminal.raw { output.show(.plainEvents(run), received: nil) } else { printer.out(bytes: run.bytes) }
-            seen += run.count
         case .message(let message):
             let received = formatter.timestamps ? WallClock.microseconds() : nil
             if output.show(message, received: received) {
-                seen += 1
+                // A run of plain events counts its events (runs are not asked for with `--count`).
+                seen += message.itemCount
                 if let count, seen >= count { return .ok }
             }
         case .dropped(let lost):
