@@ -292,9 +292,14 @@ final class HeaderTable: Sendable {
 
     /// True when `base[name]` is `query`, ignoring ASCII case.
     static func matches(_ base: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, _ query: String) -> Bool {
-        guard name.count == query.utf8.count else { return false }
+        var query = query
+        return query.withUTF8 { matches(base, name, $0) }
+    }
+
+    static func matches(_ base: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, _ query: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.count == query.count else { return false }
         var position = name.lowerBound
-        for byte in query.utf8 {
+        for byte in query {
             let have = base[position]
             if have != byte && asciiLower(have) != asciiLower(byte) { return false }
             position += 1
@@ -304,16 +309,37 @@ final class HeaderTable: Sendable {
 
     /// The first field named `query` (ignoring ASCII case), compared without making strings.
     func firstIndex(named query: String) -> Int? {
-        let fields = layout.fields
-        return bytes.withUnsafeBufferPointer { base in
-            fields.indices.first { Self.matches(base, Int(fields[$0].nameStart)..<Int(fields[$0].nameEnd), query) }
-        }
+        var found: Int?
+        search(query) { found = $0; return false }
+        return found
     }
 
     func indices(named query: String) -> [Int] {
+        var found: [Int] = []
+        search(query) { found.append($0); return true }
+        return found
+    }
+
+    /// Calls `take` with each field named `query`, in order, while it answers true. A formatter asks
+    /// for a dozen names an event mostly lacks, each a pass over a hundred fields: a field whose length
+    /// or first letter differs is passed over before its bytes are compared (issue 16, `drain.summary`).
+    private func search(_ query: String, _ take: (Int) -> Bool) {
+        var query = query
         let fields = layout.fields
-        return bytes.withUnsafeBufferPointer { base in
-            fields.indices.filter { Self.matches(base, Int(fields[$0].nameStart)..<Int(fields[$0].nameEnd), query) }
+        query.withUTF8 { wanted in
+            let first = wanted.first.map(asciiLower) ?? 0
+            let length = wanted.count
+            bytes.withUnsafeBufferPointer { base in
+                fields.withUnsafeBufferPointer { fields in
+                    for index in fields.indices {
+                        let start = Int(fields[index].nameStart)
+                        let end = Int(fields[index].nameEnd)
+                        guard end - start == length, length == 0 || asciiLower(base[start]) == first,
+                              Self.matches(base, start..<end, wanted) else { continue }
+                        if !take(index) { return }
+                    }
+                }
+            }
         }
     }
 
