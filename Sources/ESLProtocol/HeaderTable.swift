@@ -353,6 +353,12 @@ final class HeaderTable: Sendable {
         var wrote = false
         let (fields, extras) = (layout.fields, layout.extras)
         bytes.withUnsafeBufferPointer { base in
+            // One look over the bytes the names and values come from, instead of one per name and per
+            // value (two hundred short looks an event): FreeSWITCH's events are nearly always ASCII with
+            // nothing JSON escapes. Their decoded values (`%22` is a quote) are still looked at one by one.
+            let extent = fields.reduce(0) { max($0, Int($1.nameEnd), Int($1.valueEnd)) }
+            let asIs = !JSONText.blockNeedsCare(UnsafeBufferPointer(rebasing: base[0..<extent]))
+            out.reserveCapacity(out.count + extent + fields.count * 6 + 16)
             var index = 0
             while index < fields.count {
                 let name = Int(fields[index].nameStart)..<Int(fields[index].nameEnd)
@@ -360,12 +366,12 @@ final class HeaderTable: Sendable {
                 while end < fields.count, Self.sameName(base, name, fields[end]) { end += 1 }
                 if wrote { out.append(UInt8(ascii: ",")) }
                 wrote = true
-                JSONText.appendQuoted(UnsafeBufferPointer(rebasing: base[name]), to: &out)
+                Self.appendJSONText(UnsafeBufferPointer(rebasing: base[name]), asIs: asIs, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if end - index > 1 { out.append(UInt8(ascii: "[")) }
                 for position in index..<end {
                     if position > index { out.append(UInt8(ascii: ",")) }
-                    Self.appendJSONValue(fields[position], extras, base, &scratch, to: &out)
+                    Self.appendJSONValue(fields[position], extras, base, asIs: asIs, &scratch, to: &out)
                 }
                 if end - index > 1 { out.append(UInt8(ascii: "]")) }
                 index = end
@@ -374,7 +380,7 @@ final class HeaderTable: Sendable {
         return wrote
     }
 
-    private static func appendJSONValue(_ field: Field, _ extras: [String], _ base: UnsafeBufferPointer<UInt8>, _ scratch: inout [UInt8], to out: inout [UInt8]) {
+    private static func appendJSONValue(_ field: Field, _ extras: [String], _ base: UnsafeBufferPointer<UInt8>, asIs: Bool, _ scratch: inout [UInt8], to out: inout [UInt8]) {
         if field.valueStart < 0 {
             JSONText.appendQuoted(extras[Int(-field.valueStart) - 1], to: &out)
             return
@@ -382,7 +388,7 @@ final class HeaderTable: Sendable {
         let raw = UnsafeBufferPointer(rebasing: base[Int(field.valueStart)..<Int(field.valueEnd)])
         switch field.coding {
         case .none:
-            JSONText.appendQuoted(raw, to: &out)
+            appendJSONText(raw, asIs: asIs, to: &out)
         case .json:
             // Unescaped and quoted again, so the bytes are the encoder's (`\/` and `\u00e9` are not).
             JSONText.appendQuoted(JSONEventReader.unescape(raw), to: &out)
@@ -394,6 +400,18 @@ final class HeaderTable: Sendable {
                 // Decoded bytes need not be UTF-8; the String repairs them as the slow path would.
                 JSONText.appendQuoted(String(decoding: scratch, as: UTF8.self), to: &out)
             }
+        }
+    }
+
+    /// A name or an unencoded value: as it is when the block needs no care, escaped when it is ASCII,
+    /// else through `String`, which repairs bytes that are not UTF-8 as the decoded header has them.
+    private static func appendJSONText(_ raw: UnsafeBufferPointer<UInt8>, asIs: Bool, to out: inout [UInt8]) {
+        if asIs {
+            JSONText.appendQuotedAsIs(raw, to: &out)
+        } else if JSONEventReader.isASCII(raw) {
+            JSONText.appendQuoted(raw, to: &out)
+        } else {
+            JSONText.appendQuoted(String(decoding: raw, as: UTF8.self), to: &out)
         }
     }
 

@@ -46,6 +46,42 @@ public enum JSONText {
         return false
     }
 
+    /// Whether the bytes of a plain event's header block hold, in any of its names or values, a byte
+    /// that needs care: one that `appendQuoted` escapes, or any byte past ASCII (it may not be UTF-8, and
+    /// the decoded header, whose JSON this must equal, has it repaired). A line break, between fields and
+    /// never in one, is fine. Exact per byte, so a line break beside another control still counts that one.
+    static func blockNeedsCare(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // The high bit of each byte that is zero, or below 0x20: no carry crosses a byte in either.
+        @inline(__always) func zero(_ word: UInt64) -> UInt64 { ~(((word & low) &+ low) | word | low) }
+        @inline(__always) func control(_ word: UInt64) -> UInt64 { ~(((word & low) &+ ones &* 0x60) | word) & highs }
+        var position = 0
+        while position + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let hits = control(word) & ~zero(word ^ (ones &* 0x0A)) | zero(word ^ (ones &* 0x22)) | zero(word ^ (ones &* 0x5C))
+                | zero(word ^ (ones &* 0x7F)) | word & highs
+            if hits != 0 { return true }
+            position += 8
+        }
+        while position < text.count {
+            let byte = base[position]
+            if byte != 0x0A, byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            position += 1
+        }
+        return false
+    }
+
+    /// `text` quoted as it is: for ASCII bytes already known to need no escape (`blockNeedsCare`).
+    static func appendQuotedAsIs(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: text)
+        out.append(UInt8(ascii: "\""))
+    }
+
     public static func appendQuoted(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Nearly every value needs no escape: then it is one copy.

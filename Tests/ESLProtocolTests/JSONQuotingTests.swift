@@ -72,3 +72,46 @@ import Testing
         }
     }
 }
+
+/// `--format ndjson` writes a decoded event's JSON from its bytes (one look for escapes over the whole
+/// header block); it must give what encoding the decoded header list gives, for captured events and for
+/// header blocks holding every byte that needs care in a name, a value, or an encoded value.
+@Suite struct EventJSONFromBytesTests {
+    /// From the bytes (`append`) against from the decoded list (`encoded`).
+    static func expectSame(_ event: Event, _ label: String) {
+        var fromBytes: [UInt8] = []
+        event.append(as: .json, to: &fromBytes)
+        #expect(fromBytes == event.encoded(as: .json), "\(label)")
+    }
+
+    @Test("captured events", arguments: ["call-trace-plain", "call-events-plain", "sofia-register-plain", "busy-switch-json", "bgapi"])
+    func capturedEvents(name: String) throws {
+        var checked = 0
+        for frame in try Fixtures.frames(Fixtures.received(name)).frames {
+            guard let format = EventFormat(contentType: frame.contentType ?? "") else { continue }
+            Self.expectSame(try Event.decode(frame.body, format: format), "\(name) #\(checked)")
+            checked += 1
+        }
+        #expect(checked > 0)
+    }
+
+    @Test func everyAwkwardByteInEveryPlace() throws {
+        let awkward: [UInt8] = [0x00, 0x01, 0x09, 0x0D, 0x1B, 0x1F, 0x22, 0x5C, 0x7F, 0xC2, 0x9B, 0x80]
+        for byte in awkward {
+            for place in ["name", "value", "encoded", "none"] {
+                var block = Array("Event-Name: CUSTOM\nA-Header-Name: some value here\n".utf8)
+                switch place {
+                case "name": block += Array("X-".utf8) + [byte] + Array("-Y: v\n".utf8)
+                case "value": block += Array("X-Y: before ".utf8) + [byte] + Array(" after\n".utf8)
+                case "encoded": block += Array("X-Y: %\(String(byte, radix: 16, uppercase: true).count == 1 ? "0" : "")\(String(byte, radix: 16, uppercase: true)) and %22\n".utf8)
+                default: block += Array("X-Y: plain\n".utf8)
+                }
+                block += Array("Last: one\n\n".utf8)
+                let event = try Event.decode(block, format: .plain)
+                Self.expectSame(event, "byte \(byte) in \(place)")
+            }
+        }
+        // CR line ends: the CR is not part of the value, but the block holds it.
+        Self.expectSame(try Event.decode(Array("Event-Name: A\r\nB: c\r\n\r\n".utf8), format: .plain), "CRLF")
+    }
+}
