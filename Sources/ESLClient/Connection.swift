@@ -256,11 +256,18 @@ public final class Connection: @unchecked Sendable {
     /// Routes every whole frame and streamed piece; returns the framing error that ends the stream, if any.
     private func drain(_ decoder: inout FrameDecoder) -> DecodeError? {
         defer { flushPending() }
-        // Plain events the decoder can pass on as bytes need no frame; a trace or a recording sees frames.
-        let takesRuns = plainEventRuns && trace == nil && onFrame == nil
+        // Plain events in FreeSWITCH's own header block need no `Frame`: their bytes join a run, or their
+        // body is decoded at once. A trace or a recording sees every frame.
+        let shortcut = trace == nil && onFrame == nil
+        let takesRuns = shortcut && plainEventRuns
         while true {
             while takesRuns, !jobsWaiting, decoder.takePlainEvent(into: &run, streaming: streamPolicy) {
                 if runIsFull { queueRun() }
+            }
+            if shortcut, let body = decoder.nextPlainEventBody(streaming: streamPolicy) {
+                queueRun()
+                route(Message(plainEventBody: body, indexing: headerIndexing))
+                continue
             }
             do throws(DecodeError) {
                 guard let part = try decoder.nextPart(streaming: streamPolicy) else { return nil }

@@ -142,16 +142,42 @@ public struct FrameDecoder: Sendable {
     /// answer is false, and `nextPart` takes the frame as any other: a different header block, a frame
     /// still arriving, a length past the limits, an error all go the one general way.
     public mutating func takePlainEvent(into run: inout PlainEventRun, streaming policy: StreamPolicy) -> Bool {
-        guard failure == nil, pending == nil, streamRemaining == nil else { return false }
+        guard let (body, length, _) = plainEventAhead(policy) else { return false }
+        buffer.withUnsafeBufferPointer { run.append(UnsafeBufferPointer(rebasing: $0[body..<(body + length)])) }
+        consume(upTo: body + length)
+        return true
+    }
+
+    /// The same for a reader that decodes events: the body of a whole plain event with FreeSWITCH's
+    /// header block, with its length written as `String(length)` writes it, so that
+    /// `Frame.plainEvent(body:)` is the frame `nextPart` would have given; nil, with nothing consumed,
+    /// for anything else.
+    public mutating func nextPlainEventBody(streaming policy: StreamPolicy) -> [UInt8]? {
+        guard let (body, length, canonical) = plainEventAhead(policy), canonical else { return nil }
+        let bytes = Array(buffer[body..<(body + length)])
+        consume(upTo: body + length)
+        return bytes
+    }
+
+    private mutating func consume(upTo end: Int) {
+        start = end
+        scanFrom = end
+        compact()
+    }
+
+    /// Where the body of a plain event in FreeSWITCH's exact header block starts and how long it is,
+    /// when all of it is here and within the limits; `canonical` when its length has no leading zero.
+    private func plainEventAhead(_ policy: StreamPolicy) -> (body: Int, length: Int, canonical: Bool)? {
+        guard failure == nil, pending == nil, streamRemaining == nil else { return nil }
         let limit = limits.body
         let streamsPlain = policy.contentTypes.contains("text/event-plain")
-        let taken: Int? = buffer.withUnsafeBufferPointer { base -> Int? in
+        return buffer.withUnsafeBufferPointer { base -> (Int, Int, Bool)? in
             let count = base.count
             var at = start
             while at < count, base[at] == 0x0A || base[at] == 0x0D { at += 1 }
             let blockStart = at
             let prefix = Self.plainEventStart
-            guard count - at > prefix.count + 1 + Self.plainEventType.count,
+            guard count - at >= prefix.count + 1 + Self.plainEventType.count,
                   memcmp(base.baseAddress! + at, prefix, prefix.count) == 0 else { return nil }
             at += prefix.count
             var length = 0
@@ -162,19 +188,14 @@ public struct FrameDecoder: Sendable {
                 if length > limit { return nil }
                 at += 1
             }
+            let canonical = at - digits == 1 || base[digits] != 0x30
             let type = Self.plainEventType
             guard at > digits, count - at >= type.count, memcmp(base.baseAddress! + at, type, type.count) == 0 else { return nil }
             at += type.count
             guard at - 1 - blockStart <= limits.headerBlock else { return nil }
             guard count - at >= length, !(streamsPlain && length > policy.threshold) else { return nil }
-            run.append(UnsafeBufferPointer(rebasing: base[at..<(at + length)]))
-            return at + length
+            return (at, length, canonical)
         }
-        guard let taken else { return false }
-        start = taken
-        scanFrom = taken
-        compact()
-        return true
     }
 
     /// Finds and parses the next header block; false when it is not complete yet.

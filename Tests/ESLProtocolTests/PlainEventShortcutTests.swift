@@ -167,4 +167,75 @@ import Testing
         }
         #expect(run.count == 4000)
     }
+
+    // MARK: decoded events
+
+    /// A reader that decodes: plain events through `nextPlainEventBody`, the rest through `nextPart`.
+    static func messages(_ bytes: [UInt8], chunks: [Int]) throws -> (messages: [Message], shortcut: Int) {
+        var decoder = FrameDecoder()
+        var messages: [Message] = []
+        var shortcut = 0
+        var offset = 0
+        var chunk = 0
+        while offset < bytes.count {
+            let size = chunks.isEmpty ? bytes.count : chunks[chunk % chunks.count]
+            chunk += 1
+            let end = min(bytes.count, offset + size)
+            decoder.feed(bytes[offset..<end])
+            offset = end
+            while true {
+                if let body = decoder.nextPlainEventBody(streaming: .init()) {
+                    shortcut += 1
+                    messages.append(Message(plainEventBody: body, indexing: .atOnce))
+                    continue
+                }
+                guard let part = try decoder.nextPart(streaming: .init()) else { break }
+                guard case .frame(let frame) = part else { Issue.record("a streamed part"); break }
+                messages.append(Message(frame: frame, indexing: .atOnce))
+            }
+        }
+        #expect(decoder.isIdle)
+        return (messages, shortcut)
+    }
+
+    @Test("decoded, the captures give the same messages", arguments: Fixtures.names)
+    func capturesDecodeTheSame(name: String) throws {
+        let bytes = Fixtures.received(name)
+        let expected = try Fixtures.frames(bytes).frames.map { Message(frame: $0, indexing: .atOnce) }
+        for chunks in [[], [5, 1, 300]] {
+            let (messages, shortcut) = try Self.messages(bytes, chunks: chunks)
+            #expect(messages == expected, "\(name)")
+            if chunks.isEmpty { #expect(shortcut == expected.filter { if case .event(_, .plain) = $0 { true } else { false } }.count) }
+        }
+    }
+
+    @Test func aMalformedEventKeepsTheFrameTheGeneralWayWouldHaveMade() throws {
+        // The inner length says 2; the body holds more: malformed (issue 14, lying lengths).
+        let inner = Array("Event-Name: CUSTOM\nContent-Length: 2\n\nabcdef".utf8)
+        let frame = Array("Content-Length: \(inner.count)\nContent-Type: text/event-plain\n\n".utf8) + inner
+        var decoder = FrameDecoder()
+        decoder.feed(frame)
+        let taken = decoder.nextPlainEventBody(streaming: .init())
+        let body = try #require(taken)
+        let shortcut = Message(plainEventBody: body, indexing: .atOnce)
+        var general = FrameDecoder()
+        general.feed(frame)
+        let whole = try general.next()
+        let expected = Message(frame: try #require(whole), indexing: .atOnce)
+        guard case .malformed = expected else { Issue.record("not malformed: \(expected)"); return }
+        #expect(shortcut == expected)
+    }
+
+    @Test func aLengthWithALeadingZeroIsLeftToTheGeneralWay() throws {
+        var decoder = FrameDecoder()
+        decoder.feed(Array("Content-Length: 036\nContent-Type: text/event-plain\n\n".utf8) + Self.body)
+        let none = decoder.nextPlainEventBody(streaming: .init())
+        #expect(none == nil)
+        guard case .frame(let frame)? = try decoder.nextPart(streaming: .init()) else { Issue.record("no frame"); return }
+        #expect(frame.headers["Content-Length"] == "036")
+        var zero = FrameDecoder()
+        zero.feed(Array("Content-Length: 0\nContent-Type: text/event-plain\n\n".utf8))
+        let empty = zero.nextPlainEventBody(streaming: .init())
+        #expect(empty == [])
+    }
 }
