@@ -75,13 +75,6 @@ public enum JSONText {
         return false
     }
 
-    /// `text` quoted as it is: for ASCII bytes already known to need no escape (`blockNeedsCare`).
-    static func appendQuotedAsIs(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: text)
-        out.append(UInt8(ascii: "\""))
-    }
-
     public static func appendQuoted(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Nearly every value needs no escape: then it is one copy.

@@ -98,11 +98,12 @@ import Testing
     @Test func everyAwkwardByteInEveryPlace() throws {
         let awkward: [UInt8] = [0x00, 0x01, 0x09, 0x0D, 0x1B, 0x1F, 0x22, 0x5C, 0x7F, 0xC2, 0x9B, 0x80]
         for byte in awkward {
-            for place in ["name", "value", "encoded", "none"] {
+            for place in ["name", "value", "encoded", "line start", "none"] {
                 var block = Array("Event-Name: CUSTOM\nA-Header-Name: some value here\n".utf8)
                 switch place {
                 case "name": block += Array("X-".utf8) + [byte] + Array("-Y: v\n".utf8)
                 case "value": block += Array("X-Y: before ".utf8) + [byte] + Array(" after\n".utf8)
+                case "line start": block += [byte] + Array("Z: v\n".utf8)
                 case "encoded": block += Array("X-Y: %\(String(byte, radix: 16, uppercase: true).count == 1 ? "0" : "")\(String(byte, radix: 16, uppercase: true)) and %22\n".utf8)
                 default: block += Array("X-Y: plain\n".utf8)
                 }
@@ -110,6 +111,11 @@ import Testing
                 let event = try Event.decode(block, format: .plain)
                 Self.expectSame(event, "byte \(byte) in \(place)")
             }
+        }
+        // Every shape of member, in a block that needs no care and in one that does (the last line).
+        for tail in ["", "Z: caf\u{E9}\n"] {
+            let shapes = "Event-Name: CUSTOM\nEmpty:\nR: 1\nR: 2\nR: 3\nP: a%20b%22c%0A\nQ: ARRAY::x|:y%22|:z\nS: s\nR: 4\n" + tail + "\n"
+            Self.expectSame(try Event.decode(Array(shapes.utf8), format: .plain), "shapes \(tail.isEmpty ? "as is" : "with care")")
         }
         // CR line ends: the CR is not part of the value, but the block holds it.
         Self.expectSame(try Event.decode(Array("Event-Name: A\r\nB: c\r\n\r\n".utf8), format: .plain), "CRLF")
