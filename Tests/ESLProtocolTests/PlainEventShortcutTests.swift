@@ -5,7 +5,7 @@ import Testing
 /// `FrameDecoder.takePlainEvent`: the reader's way past `Frame` for plain events given on as bytes.
 /// It must give what the general way gives (the body of every plain event, in order, among the same
 /// other frames), whatever the chunking, and leave every other shape to the general way untouched.
-@Suite struct PlainEventShortcutTests {
+@Suite(.timeLimit(.minutes(1))) struct PlainEventShortcutTests {
     /// What a reader sees: a plain event's body as the run holds it (body + LF), or any other frame.
     enum Seen: Equatable {
         case event([UInt8])
