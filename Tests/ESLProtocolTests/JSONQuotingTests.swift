@@ -112,9 +112,9 @@ import Testing
                 Self.expectSame(event, "byte \(byte) in \(place)")
             }
         }
-        // Every shape of member, in a block that needs no care and in one that does (the last line).
+        // Every shape of member (one value, two, three, parts of an ARRAY), in a block that needs no care and in one that does (the last line).
         for tail in ["", "Z: caf\u{E9}\n"] {
-            let shapes = "Event-Name: CUSTOM\nEmpty:\nR: 1\nR: 2\nR: 3\nP: a%20b%22c%0A\nQ: ARRAY::x|:y%22|:z\nS: s\nR: 4\n" + tail + "\n"
+            let shapes = "Event-Name: CUSTOM\nEmpty:\nR: 1\nR: 2\nR: 3\nT: a\nT: b\nP: a%20b%22c%0A\nQ: ARRAY::x|:y%22|:z\nS: s\nR: 4\n" + tail + "\n"
             Self.expectSame(try Event.decode(Array(shapes.utf8), format: .plain), "shapes \(tail.isEmpty ? "as is" : "with care")")
         }
         // CR line ends: the CR is not part of the value, but the block holds it.
