@@ -8,10 +8,16 @@
 /// keeps its place, so its late answer is discarded instead of being taken for the next command's.
 /// A BACKGROUND_JOB goes to the job registered under its Job-UUID before its `bgapi` was sent (so even
 /// an instant result finds it); other clients' jobs, events, log lines and notices go to the consumer.
+///
+/// What every command passes through (`init`, `commandSent`, `route`, `streamBegins`) is `@inlinable`,
+/// so that the connection runs it specialised for its waiter types. Called across the module boundary
+/// unspecialised, it instantiated this type's and its arrays' generic metadata at run time and went
+/// through the generic `removeFirst`: a seventh of a one-shot run's instructions (callgrind).
 public struct ReplyCorrelation<Waiter, JobWaiter> {
     /// A command's place in line.
     public struct Ticket: Hashable, Sendable {
-        let number: UInt64
+        @usableFromInline let number: UInt64
+        @usableFromInline init(number: UInt64) { self.number = number }
     }
 
     /// Where a received message goes.
@@ -29,25 +35,29 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
         case inbound
     }
 
-    private struct Place {
-        let ticket: Ticket
+    @usableFromInline struct Place {
+        @usableFromInline let ticket: Ticket
         /// Nil once the waiter gave up.
-        var waiter: Waiter?
+        @usableFromInline var waiter: Waiter?
+        @usableFromInline init(ticket: Ticket, waiter: Waiter?) {
+            self.ticket = ticket
+            self.waiter = waiter
+        }
     }
 
-    private var line: [Place] = []
-    private var nextNumber: UInt64 = 0
-    private var jobs: [String: JobWaiter] = [:]
+    @usableFromInline var line: [Place] = []
+    @usableFromInline var nextNumber: UInt64 = 0
+    @usableFromInline var jobs: [String: JobWaiter] = [:]
     /// The last goodbye (a disconnect notice that is not a linger notice): why the peer will close.
     public private(set) var goodbye: DisconnectNotice?
     /// The linger notice, once one came: the call's last events follow, for at most its `lingerTime`.
     public private(set) var lingering: DisconnectNotice?
     public private(set) var isClosed = false
 
-    public init() {}
+    @inlinable public init() {}
 
     /// A command was written: its waiter takes the next place. Nil once closed (nothing will answer).
-    public mutating func commandSent(_ waiter: Waiter) -> Ticket? {
+    @inlinable public mutating func commandSent(_ waiter: Waiter) -> Ticket? {
         guard !isClosed else { return nil }
         let ticket = Ticket(number: nextNumber)
         nextNumber += 1
@@ -88,13 +98,13 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
     public mutating func forgetJob(uuid: String) -> JobWaiter? { jobs.removeValue(forKey: uuid) }
 
     /// Whether any job started here still waits for its BACKGROUND_JOB.
-    public var hasPendingJobs: Bool { !jobs.isEmpty }
+    @inlinable public var hasPendingJobs: Bool { !jobs.isEmpty }
 
     /// Jobs whose result has not arrived.
     public var pendingJobs: [JobWaiter] { Array(jobs.values) }
 
     /// Routes one whole received message.
-    public mutating func route(_ message: Message) -> Delivery {
+    @inlinable public mutating func route(_ message: Message) -> Delivery {
         switch message {
         case .reply(let reply):
             return answerOldest(with: .reply(reply)) ?? .inbound
@@ -109,16 +119,22 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
             if let uuid = message.malformedJobUUID, let job = jobs.removeValue(forKey: uuid) { return .malformedJob(job, reason: reason) }
             return .inbound
         case .disconnect(let notice):
-            if notice.disposition == .linger { lingering = notice } else { goodbye = notice }
+            noteDisconnect(notice)
             return .inbound
         default:
             return .inbound
         }
     }
 
+    /// A disconnect notice: the last goodbye, or the linger notice. Not inlinable: it sets properties
+    /// whose setters are private, and a notice comes once per session.
+    @usableFromInline mutating func noteDisconnect(_ notice: DisconnectNotice) {
+        if notice.disposition == .linger { lingering = notice } else { goodbye = notice }
+    }
+
     /// The head of a streamed `api/response` arrived: it answers the oldest command like a whole one.
     /// `.inbound` here means nobody asked for it (the stream is then read and dropped).
-    public mutating func streamBegins(_ stream: any BodyStream) -> Delivery {
+    @inlinable public mutating func streamBegins(_ stream: any BodyStream) -> Delivery {
         answerOldest(with: .apiStream(stream)) ?? .inbound
     }
 
@@ -137,7 +153,7 @@ public struct ReplyCorrelation<Waiter, JobWaiter> {
         return (line.compactMap { $0.waiter }, Array(jobs.values))
     }
 
-    private mutating func answerOldest(with response: Response) -> Delivery? {
+    @inlinable mutating func answerOldest(with response: Response) -> Delivery? {
         guard !line.isEmpty else { return nil }
         guard let waiter = line.removeFirst().waiter else { return .late }
         return .answer(waiter, response)
