@@ -106,33 +106,36 @@ public struct EventFormatter: Sendable {
         func value(_ name: String) -> String? { event[name].map(field) }
         var parts: [String] = []
         if let micros = event["Event-Date-Timestamp"].flatMap(Int.init) { parts.append(style.paint(Self.clock(micros, date: false), .dim)) }
-        var name = style.paint(field(event.name), .bold)
+        // The name once: each look-up of a header is a pass over the event's fields, and headers that
+        // only some events' summaries show are looked up only for those events.
+        let eventName = event.name
+        var name = style.paint(field(eventName), .bold)
         if let subclass = event.subclass { name += " " + field(subclass) }
         parts.append(name)
         let uuid = (event.uniqueID ?? event.jobUUID).map(field)
         // CUSTOM events say who and what in headers of their own (sofia registrations, conferences).
-        if let custom = CustomEventSummary.parts(event) {
+        if eventName == "CUSTOM", let custom = CustomEventSummary.parts(event) {
             parts += custom.map(field)
             if let uuid = event.uniqueID.map(field) { parts.append(style.paint("[\(uuid)]", .dim)) }
             return parts.joined(separator: " ")
         }
         let named = parts.count
         if let channel = value("Channel-Name") { parts.append(channel) }
-        if let state = value("Channel-State"), event.name == "CHANNEL_STATE" { parts.append(state) }
-        if let callState = value("Channel-Call-State"), event.name == "CHANNEL_CALLSTATE" { parts.append(callState) }
+        if eventName == "CHANNEL_STATE", let state = value("Channel-State") { parts.append(state) }
+        if eventName == "CHANNEL_CALLSTATE", let callState = value("Channel-Call-State") { parts.append(callState) }
         if let app = value("Application") {
             parts.append(app + (value("Application-Data").map { $0.isEmpty ? "" : "(\($0))" } ?? ""))
         }
-        if let cause = value("Hangup-Cause"), event.name.hasPrefix("CHANNEL_HANGUP") { parts.append(cause) }
+        if eventName.hasPrefix("CHANNEL_HANGUP"), let cause = value("Hangup-Cause") { parts.append(cause) }
         let caller = [value("Caller-Caller-ID-Name"), value("Caller-Caller-ID-Number").map { "<\($0)>" }].compactMap { $0 }
         if let destination = value("Caller-Destination-Number") {
             parts.append((caller.isEmpty ? "" : caller.joined(separator: " ") + " → ") + destination)
         }
         if let command = value("API-Command") { parts.append(command + (value("API-Command-Argument").map { " " + $0 } ?? "")) }
         if let job = value("Job-Command") { parts.append(job + (value("Job-Command-Arg").map { " " + $0 } ?? "")) }
-        if event.name == "CUSTOM", parts.count == named { parts += CustomEventSummary.tellingHeaders(event).map(field) }
+        if eventName == "CUSTOM", parts.count == named { parts += CustomEventSummary.tellingHeaders(event).map(field) }
         if let uuid { parts.append(style.paint("[\(uuid)]", .dim)) }
-        if event.name == "BACKGROUND_JOB", let body = event.body {
+        if eventName == "BACKGROUND_JOB", let body = event.body {
             let firstLine = body.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
             parts.append("→ " + field(firstLine))
         }

@@ -256,7 +256,19 @@ public final class Connection: @unchecked Sendable {
     /// Routes every whole frame and streamed piece; returns the framing error that ends the stream, if any.
     private func drain(_ decoder: inout FrameDecoder) -> DecodeError? {
         defer { flushPending() }
+        // Plain events in FreeSWITCH's own header block need no `Frame`: their bytes join a run, or their
+        // body is decoded at once. A trace or a recording sees every frame.
+        let shortcut = trace == nil && onFrame == nil
+        let takesRuns = shortcut && plainEventRuns
         while true {
+            while takesRuns, !jobsWaiting, decoder.takePlainEvent(into: &run, streaming: streamPolicy) {
+                if runIsFull { queueRun() }
+            }
+            if shortcut, let body = decoder.nextPlainEventBody(streaming: streamPolicy) {
+                queueRun()
+                route(Message(plainEventBody: body, indexing: headerIndexing))
+                continue
+            }
             do throws(DecodeError) {
                 guard let part = try decoder.nextPart(streaming: streamPolicy) else { return nil }
                 onFrame?(part)
@@ -265,9 +277,7 @@ public final class Connection: @unchecked Sendable {
                     if let trace { trace("< \(Frame.traceSummary(frame))") }
                     if plainEventRuns, frame.isPlainEvent, !jobsWaiting {
                         run.append(frame.body)
-                        // Bounded in events, so that a run is a small part of the queue's capacity, and in
-                        // bytes, below malloc's mmap threshold: larger runs were each mapped, zeroed and unmapped.
-                        if run.bytes.count >= 64 * 1024 || run.count >= max(1, inbound.capacity / 4) { queueRun() }
+                        if runIsFull { queueRun() }
                         continue
                     }
                     queueRun()
@@ -309,6 +319,10 @@ public final class Connection: @unchecked Sendable {
         inbound.push(pending, pace: pace && waiterReading == nil)
         pending.removeAll(keepingCapacity: true)
     }
+
+    /// A run is bounded in events, so that it is a small part of the queue's capacity, and in bytes,
+    /// below malloc's mmap threshold: larger runs were each mapped, zeroed and unmapped.
+    private var runIsFull: Bool { run.bytes.count >= 64 * 1024 || run.count >= max(1, inbound.capacity / 4) }
 
     /// The plain events gathered so far go to the consumer, ahead of whatever follows them.
     private func queueRun() {

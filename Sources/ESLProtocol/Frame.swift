@@ -10,6 +10,11 @@ public struct Frame: Sendable, Equatable {
 
     public var contentType: String? { headers["Content-Type"] }
 
+    /// A plain event's frame as FreeSWITCH writes it (`FrameDecoder.nextPlainEventBody`).
+    public static func plainEvent(body: [UInt8]) -> Frame {
+        Frame(headers: Headers([Header("Content-Length", String(body.count)), Header("Content-Type", "text/event-plain")]), body: body)
+    }
+
     /// `text/event-plain`, in any case.
     public var isPlainEvent: Bool { contentType?.equalsIgnoringASCIICase("text/event-plain") ?? false }
 

@@ -74,10 +74,12 @@ public struct FrameDecoder: Sendable {
     public var isIdle: Bool { pending == nil && streamRemaining == nil && bufferedByteCount == 0 }
 
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
+        dropConsumed()
         buffer.append(contentsOf: bytes)
     }
 
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        dropConsumed()
         buffer.append(contentsOf: bytes)
     }
 
@@ -125,6 +127,75 @@ public struct FrameDecoder: Sendable {
             return .head(headers, length: length)
         }
         return try next().map(FramePart.frame)
+    }
+
+    // MARK: Plain events as bytes
+
+    /// What FreeSWITCH writes before every plain event, around the body's length.
+    private static let plainEventStart = Array("Content-Length: ".utf8)
+    private static let plainEventType = Array("\nContent-Type: text/event-plain\n\n".utf8)
+
+    /// For a reader that passes plain events on as their bytes (`--events --format plain`): when the
+    /// next frame is whole and has exactly the header block FreeSWITCH writes for a plain event
+    /// (`Content-Length: N`, `Content-Type: text/event-plain`, a blank line), its body joins `run` and
+    /// the answer is true, with no `Frame` or `Headers` made. Otherwise nothing is consumed and the
+    /// answer is false, and `nextPart` takes the frame as any other: a different header block, a frame
+    /// still arriving, a length past the limits, an error all go the one general way.
+    public mutating func takePlainEvent(into run: inout PlainEventRun, streaming policy: StreamPolicy) -> Bool {
+        guard let (body, length, _) = plainEventAhead(policy) else { return false }
+        buffer.withUnsafeBufferPointer { run.append(UnsafeBufferPointer(rebasing: $0[body..<(body + length)])) }
+        consume(upTo: body + length)
+        return true
+    }
+
+    /// The same for a reader that decodes events: the body of a whole plain event with FreeSWITCH's
+    /// header block, with its length written as `String(length)` writes it, so that
+    /// `Frame.plainEvent(body:)` is the frame `nextPart` would have given; nil, with nothing consumed,
+    /// for anything else.
+    public mutating func nextPlainEventBody(streaming policy: StreamPolicy) -> [UInt8]? {
+        guard let (body, length, canonical) = plainEventAhead(policy), canonical else { return nil }
+        let bytes = Array(buffer[body..<(body + length)])
+        consume(upTo: body + length)
+        return bytes
+    }
+
+    private mutating func consume(upTo end: Int) {
+        start = end
+        scanFrom = end
+        compact()
+    }
+
+    /// Where the body of a plain event in FreeSWITCH's exact header block starts and how long it is,
+    /// when all of it is here and within the limits; `canonical` when its length has no leading zero.
+    private func plainEventAhead(_ policy: StreamPolicy) -> (body: Int, length: Int, canonical: Bool)? {
+        guard failure == nil, pending == nil, streamRemaining == nil else { return nil }
+        let limit = limits.body
+        let streamsPlain = policy.contentTypes.contains("text/event-plain")
+        return buffer.withUnsafeBufferPointer { base -> (Int, Int, Bool)? in
+            let count = base.count
+            var at = start
+            while at < count, base[at] == 0x0A || base[at] == 0x0D { at += 1 }
+            let blockStart = at
+            let prefix = Self.plainEventStart
+            guard count - at >= prefix.count + 1 + Self.plainEventType.count,
+                  memcmp(base.baseAddress! + at, prefix, prefix.count) == 0 else { return nil }
+            at += prefix.count
+            var length = 0
+            let digits = at
+            while at < count, base[at] >= 0x30, base[at] <= 0x39 {
+                length = length * 10 + Int(base[at] - 0x30)
+                // Past the limit the general path gives the error (and an overflow is never reached).
+                if length > limit { return nil }
+                at += 1
+            }
+            let canonical = at - digits == 1 || base[digits] != 0x30
+            let type = Self.plainEventType
+            guard at > digits, count - at >= type.count, memcmp(base.baseAddress! + at, type, type.count) == 0 else { return nil }
+            at += type.count
+            guard at - 1 - blockStart <= limits.headerBlock else { return nil }
+            guard count - at >= length, !(streamsPlain && length > policy.threshold) else { return nil }
+            return (at, length, canonical)
+        }
     }
 
     /// Finds and parses the next header block; false when it is not complete yet.
@@ -192,17 +263,28 @@ public struct FrameDecoder: Sendable {
         throw error
     }
 
-    /// Drops consumed bytes once they are most of the buffer, so memory follows the largest frame.
+    /// Frees the buffer once every byte in it is consumed, so memory follows the largest frame. A
+    /// partly consumed buffer is left as it is until the next `feed`: moving the rest forward after each
+    /// frame moved most of a 256 KiB read again for every few frames taken from it.
     private mutating func compact() {
         if start == buffer.count {
             buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
             start = 0
             scanFrom = 0
-        } else if start > 1 << 16, start * 2 > buffer.count {
-            buffer.removeSubrange(0..<start)
-            scanFrom -= start
-            start = 0
         }
+    }
+
+    /// Before new bytes are appended: the consumed ones go, so only the unfinished frame is moved, once
+    /// per read.
+    private mutating func dropConsumed() {
+        guard start > 0 else { return }
+        if start == buffer.count {
+            compact()
+            return
+        }
+        buffer.removeSubrange(0..<start)
+        scanFrom -= start
+        start = 0
     }
 
     /// The body length a header block announces: 0 when absent; every copy must agree.

@@ -40,19 +40,22 @@ struct JSONEventReader {
     }
 
     static func isASCII(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var position = 0
-            var high: UInt64 = 0
-            while position + 8 <= raw.count {
-                high |= raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                position += 8
-            }
-            while position < raw.count {
-                high |= UInt64(raw[position])
-                position += 1
-            }
-            return high & 0x8080_8080_8080_8080 == 0
+        bytes.withUnsafeBufferPointer(isASCII)
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var position = 0
+        var high: UInt64 = 0
+        while position + 8 <= raw.count {
+            high |= raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            position += 8
         }
+        while position < raw.count {
+            high |= UInt64(raw[position])
+            position += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// A checked JSON string's text (the bytes between the quotes).

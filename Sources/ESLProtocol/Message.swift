@@ -56,6 +56,16 @@ public enum Message: Sendable, Equatable {
             }
         }
     }
+
+    /// A plain event's body from `FrameDecoder.nextPlainEventBody`: what `init(frame:indexing:)` makes of
+    /// `Frame.plainEvent(body:)`, without the frame's headers unless it is malformed.
+    public init(plainEventBody body: [UInt8], indexing: HeaderIndexing) {
+        do throws(DecodeError) {
+            self = .event(try Event.decode(body, format: .plain, indexing: indexing), format: .plain)
+        } catch {
+            self = .malformed(Frame.plainEvent(body: body), reason: error.description)
+        }
+    }
 }
 
 extension Message {

@@ -15,6 +15,13 @@ public struct PlainEventRun: Sendable, Equatable {
         count += 1
     }
 
+    /// An event's body straight from the decoder's buffer (`FrameDecoder.takePlainEvent`).
+    public mutating func append(_ body: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: body)
+        bytes.append(0x0A)
+        count += 1
+    }
+
     public mutating func reserve(_ capacity: Int) { bytes.reserveCapacity(capacity) }
 }
 
