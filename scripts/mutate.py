@@ -57,9 +57,21 @@ class Restore:
         return False
 
 
+# A mutation can make a test loop for ever; past this the run is stopped and the mutation counts as
+# caught, as the suites' own time limits would count it (a hang is a failure, not a pass).
+HANG_SECONDS = 600
+
+
 def run(command, log):
+    """The command's exit status; None when it ran past HANG_SECONDS (it and its children are killed)."""
     with open(log, "w") as out:
-        return subprocess.call(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            return process.wait(timeout=HANG_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return None
 
 
 def main():
@@ -117,7 +129,7 @@ def main():
             else:
                 status = run([args.swift, "test", "--skip-build", "--no-parallel", "--filter", mutation["filter"]], log + ".test.log")
                 verdict = "caught" if status != 0 else "SURVIVED"
-                detail = f"[{mutation['filter']}]"
+                detail = f"[{mutation['filter']}]" + (f" (hung past {HANG_SECONDS} s)" if status is None else "")
         results["error" if verdict == "ERROR" else verdict.lower()] += 1
         print(f"{verdict:8} {label} {detail} {time.time() - started:.0f} s", flush=True)
     if args.list:

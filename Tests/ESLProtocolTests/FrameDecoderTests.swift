@@ -2,7 +2,7 @@ import ESLProtocol
 import TestSupport
 import Testing
 
-@Suite struct FrameDecoderTests {
+@Suite(.timeLimit(.minutes(1))) struct FrameDecoderTests {
     @Test("every capture decodes to whole frames with no bytes left over", arguments: Fixtures.names)
     func capturesDecodeFully(name: String) throws {
         let (frames, leftover) = try Fixtures.frames(Fixtures.received(name))

@@ -5,43 +5,47 @@ import Testing
 /// `FrameDecoder.takePlainEvent`: the reader's way past `Frame` for plain events given on as bytes.
 /// It must give what the general way gives (the body of every plain event, in order, among the same
 /// other frames), whatever the chunking, and leave every other shape to the general way untouched.
-@Suite struct PlainEventShortcutTests {
+@Suite(.timeLimit(.minutes(1))) struct PlainEventShortcutTests {
     /// What a reader sees: a plain event's body as the run holds it (body + LF), or any other frame.
     enum Seen: Equatable {
         case event([UInt8])
         case frame(Frame)
     }
 
-    /// The reader with the shortcut: plain events through it where it takes them, the rest by `nextPart`.
-    static func read(_ bytes: [UInt8], chunks: [Int], decoder start: FrameDecoder = FrameDecoder(),
-                     policy: FrameDecoder.StreamPolicy = .init()) throws -> (seen: [Seen], shortcut: Int) {
-        var decoder = start
-        var seen: [Seen] = []
-        var shortcut = 0
+    /// Feeds `bytes` in pieces of the sizes `chunks` cycles through (all at once when empty), calling
+    /// `drain` after each; the decoder is idle at the end.
+    static func feed(_ bytes: [UInt8], chunks: [Int], _ drain: (inout FrameDecoder) throws -> Void) rethrows {
+        var decoder = FrameDecoder()
         var offset = 0
         var chunk = 0
-        func drain() throws {
-            while true {
-                var run = PlainEventRun()
-                while decoder.takePlainEvent(into: &run, streaming: policy) {
-                    shortcut += 1
-                    seen.append(.event(run.bytes))
-                    run = PlainEventRun()
-                }
-                guard let part = try decoder.nextPart(streaming: policy) else { return }
-                guard case .frame(let frame) = part else { Issue.record("a streamed part: \(part)"); return }
-                seen.append(frame.isPlainEvent ? .event(frame.body + [0x0A]) : .frame(frame))
-            }
-        }
         while offset < bytes.count {
             let size = chunks.isEmpty ? bytes.count : chunks[chunk % chunks.count]
             chunk += 1
             let end = min(bytes.count, offset + size)
             decoder.feed(bytes[offset..<end])
             offset = end
-            try drain()
+            try drain(&decoder)
         }
         #expect(decoder.isIdle)
+    }
+
+    /// The reader with the shortcut: plain events through it where it takes them, the rest by `nextPart`.
+    static func read(_ bytes: [UInt8], chunks: [Int]) throws -> (seen: [Seen], shortcut: Int) {
+        var seen: [Seen] = []
+        var shortcut = 0
+        try feed(bytes, chunks: chunks) { decoder in
+            while true {
+                var run = PlainEventRun()
+                while decoder.takePlainEvent(into: &run, streaming: .init()) {
+                    shortcut += 1
+                    seen.append(.event(run.bytes))
+                    run = PlainEventRun()
+                }
+                guard let part = try decoder.nextPart(streaming: .init()) else { return }
+                guard case .frame(let frame) = part else { Issue.record("a streamed part: \(part)"); return }
+                seen.append(frame.isPlainEvent ? .event(frame.body + [0x0A]) : .frame(frame))
+            }
+        }
         return (seen, shortcut)
     }
 
@@ -172,29 +176,20 @@ import Testing
 
     /// A reader that decodes: plain events through `nextPlainEventBody`, the rest through `nextPart`.
     static func messages(_ bytes: [UInt8], chunks: [Int]) throws -> (messages: [Message], shortcut: Int) {
-        var decoder = FrameDecoder()
         var messages: [Message] = []
         var shortcut = 0
-        var offset = 0
-        var chunk = 0
-        while offset < bytes.count {
-            let size = chunks.isEmpty ? bytes.count : chunks[chunk % chunks.count]
-            chunk += 1
-            let end = min(bytes.count, offset + size)
-            decoder.feed(bytes[offset..<end])
-            offset = end
+        try feed(bytes, chunks: chunks) { decoder in
             while true {
                 if let body = decoder.nextPlainEventBody(streaming: .init()) {
                     shortcut += 1
                     messages.append(Message(plainEventBody: body, indexing: .atOnce))
                     continue
                 }
-                guard let part = try decoder.nextPart(streaming: .init()) else { break }
-                guard case .frame(let frame) = part else { Issue.record("a streamed part"); break }
+                guard let part = try decoder.nextPart(streaming: .init()) else { return }
+                guard case .frame(let frame) = part else { Issue.record("a streamed part"); return }
                 messages.append(Message(frame: frame, indexing: .atOnce))
             }
         }
-        #expect(decoder.isIdle)
         return (messages, shortcut)
     }
 
