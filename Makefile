@@ -6,7 +6,7 @@ DEB_PACKAGES = libedit-dev libncurses-dev pkg-config tmux groff-base
 DEB_TOOLS = dpkg-dev binutils lintian man-db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deb-deps build release install uninstall deb deb-check test tsan sanitize demo man fuzz bench mutate clean
+.PHONY: all deps deb-deps build release install uninstall deb deb-check test tsan sanitize demo man fuzz bench mutate startup-order clean
 
 all: build
 
@@ -34,13 +34,26 @@ STATIC_ESLSH = .build-static/release/eslsh
 release: deps $(STATIC_ESLSH)
 	$(SWIFT) build -c release
 
+# The functions a one-shot run executes, placed together by lld, so that `eslsh -x status` faults in
+# about 36 windows of text instead of 80 spread over the Swift runtime and libraries (docs/PERFORMANCE.md).
+# `make startup-order` regenerates the list from a profile; a name that no longer exists is skipped, so
+# a stale list only clusters less. lld comes with the Swift toolchain (clang finds it beside itself);
+# without it the default linker links in its own order.
+STARTUP_ORDER = Sources/eslsh/Generated/startup-order.txt
+LLD := $(shell d=$$(dirname "$$(readlink -f "$$(command -v swiftc)")" 2>/dev/null); [ -x "$$d/ld.lld" ] && echo "$$d/ld.lld" || command -v ld.lld)
+STATIC_ORDER = $(if $(LLD),-Xswiftc -use-ld=lld -Xlinker --symbol-ordering-file=$(CURDIR)/$(STARTUP_ORDER) -Xlinker --no-warn-symbol-ordering)
+
 $(STATIC_ESLSH): Package.swift $(wildcard Package.resolved) $(shell find Sources -type f) | deps
 	@mkdir -p .build-static
 	@status=0; $(SWIFT) build -c release --product eslsh --scratch-path .build-static -Xswiftc -static-executable \
-		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd > .build-static/build.log 2>&1 || status=$$?; \
+		-Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd $(STATIC_ORDER) > .build-static/build.log 2>&1 || status=$$?; \
 		grep -v "statically linked applications requires at runtime\|use of .mktemp. is dangerous" .build-static/build.log; \
 		exit $$status
 	@test -x $@ && touch $@
+
+# Regenerates $(STARTUP_ORDER) from a callgrind profile of `eslsh -x status` against eslsim (valgrind).
+startup-order: release
+	scripts/startup-order.sh $(STATIC_ESLSH) .build/release/eslsim $(STARTUP_ORDER)
 
 # The static eslsh, its manual and shell completions (generated from the option definitions).
 # `make install PREFIX=/usr/local` (the default); DESTDIR for staging.

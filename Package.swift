@@ -37,13 +37,14 @@ let package = Package(
         .target(name: "ConsoleUI", dependencies: ["ESLProtocol", "CLibEdit", "CNcurses"]),
         // What eslsh does: settings and profiles, sessions, the mode runners. Tested without the binary.
         .target(name: "EslshKit", dependencies: ["ESLProtocol", "ESLClient", "ConsoleUI"]),
-        // Options and dispatch only.
+        // Options and dispatch only. Generated/startup-order.txt is for the linker (Makefile, `make release`).
         .executableTarget(
             name: "eslsh",
             dependencies: [
                 "ESLProtocol", "ESLClient", "ConsoleUI", "EslshKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["Generated"]
         ),
         .executableTarget(
             name: "eslsim",

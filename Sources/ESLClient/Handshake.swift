@@ -19,10 +19,14 @@ struct Handshake {
     mutating func run(until deadline: Deadline) throws(ConnectError) -> Reply {
         let peer = socket.peer
         let timeout = options.connectTimeoutMilliseconds
+        // One read buffer for the whole handshake, not zeroed: only the bytes a read wrote are fed on.
+        // (A zeroed [UInt8] per wait was a tenth of a one-shot run's instructions, and its pages faulted in.)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+        defer { chunk.deallocate() }
         // Wait for auth/request. Frames of any other kind before it are skipped (a confused proxy's
         // banner), but a rude rejection ends the attempt with the server's own words.
         waitForRequest: while true {
-            switch try nextMessage(until: deadline) {
+            switch try nextMessage(until: deadline, reading: chunk) {
             case .authRequest?:
                 break waitForRequest
             case .rudeRejection(let text)?:
@@ -41,7 +45,7 @@ struct Handshake {
         options.trace?("> \(command.redactedLine)")
         guard socket.write(bytes) else { throw .closedBeforeAuth(peer: peer) }
         while true {
-            switch try nextMessage(until: deadline) {
+            switch try nextMessage(until: deadline, reading: chunk) {
             case .reply(let reply)?:
                 guard reply.text.lowercasedASCII == "+ok accepted" else {
                     throw .authenticationFailed(peer: peer, replyText: reply.text)
@@ -57,9 +61,8 @@ struct Handshake {
         }
     }
 
-    /// The next message, nil on timeout; a close before it is `closedBeforeAuth`.
-    private mutating func nextMessage(until deadline: Deadline) throws(ConnectError) -> Message? {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+    /// The next message, nil on timeout; a close before it is `closedBeforeAuth`. `chunk`: where reads go.
+    private mutating func nextMessage(until deadline: Deadline, reading chunk: UnsafeMutableRawBufferPointer) throws(ConnectError) -> Message? {
         while true {
             do throws(DecodeError) {
                 if let frame = try decoder.next() {
@@ -70,9 +73,9 @@ struct Handshake {
                 throw .protocolError(peer: socket.peer, error)
             }
             guard socket.waitReadable(until: deadline) else { return nil }
-            let count = chunk.withUnsafeMutableBytes { socket.read(into: $0) }
+            let count = socket.read(into: chunk)
             if count <= 0 { throw .closedBeforeAuth(peer: socket.peer) }
-            decoder.feed(chunk[0..<count])
+            decoder.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
         }
     }
 }

@@ -74,9 +74,10 @@ public final class InboundQueue: @unchecked Sendable {
         self.capacity = max(1, capacity)
         self.byteBudget = max(1, bytes)
         self.pacing = pacing
-        // The ring grows on demand up to `capacity`: a one-shot command that sees three replies should
-        // not pay for zeroing (and faulting in) room for ten thousand events at start-up.
-        self.ring = Array(repeating: nil, count: min(self.capacity, 64))
+        // The ring grows on demand up to `capacity`, from nothing: a one-shot command that sees only
+        // replies should not pay for room for events at start-up (zeroing, faulting in, and the first
+        // use of the `[Entry?]` array type, which the Swift runtime instantiates).
+        self.ring = []
         self.onPush = onPush
     }
 
@@ -234,12 +235,14 @@ public final class InboundQueue: @unchecked Sendable {
         }
     }
 
-    /// Doubles the ring (at most to `capacity`), oldest message first. Called with the lock held.
+    /// Doubles the ring (at most to `capacity`; the first push makes room for 64), oldest message
+    /// first. Called with the lock held.
     private func grow() {
+        let size = min(capacity, max(64, ring.count * 2))
         var larger: [Entry?] = []
-        larger.reserveCapacity(min(capacity, ring.count * 2))
+        larger.reserveCapacity(size)
         for offset in 0..<count { larger.append(ring[(head + offset) % ring.count]) }
-        larger.append(contentsOf: repeatElement(nil, count: min(capacity, ring.count * 2) - count))
+        larger.append(contentsOf: repeatElement(nil, count: size - count))
         ring = larger
         head = 0
     }

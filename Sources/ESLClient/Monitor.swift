@@ -7,11 +7,13 @@ import ESLProtocol
 
 /// A mutex with a condition variable on the monotonic clock: the one primitive the connection needs for
 /// timed waits (Synchronization's Mutex has no condition, and Foundation is kept off the start-up path).
-final class Monitor: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+/// `withLock` is inlinable, as are `Lock`'s and `Locked`'s: called across modules unspecialised, each
+/// call's result type had its generic metadata made at run time (`Int32?`, tuples), on the start-up path.
+@usableFromInline final class Monitor: @unchecked Sendable {
+    @usableFromInline let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    @usableFromInline init() {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -29,7 +31,7 @@ final class Monitor: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    @inlinable func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()

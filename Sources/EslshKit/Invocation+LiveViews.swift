@@ -4,7 +4,8 @@ extension Invocation {
     /// `--top` and `--trace`: modes of their own, like `--stats`.
     func validateLiveViews() throws(UsageError) {
         try Self.checkTrace(trace, format: format)
-        if [stats, top, trace != nil].filter({ $0 }).count > 1 { throw UsageError("--stats, --top and --trace are modes of their own: choose one") }
+        // Counted without an array: a `[Bool]` here was that array type's first use on every run's way in.
+        if (stats ? 1 : 0) + (top ? 1 : 0) + (trace != nil ? 1 : 0) > 1 { throw UsageError("--stats, --top and --trace are modes of their own: choose one") }
         if top || trace != nil, events != nil || !execute.isEmpty || file != nil || listen != nil {
             throw UsageError("--top and --trace cannot be combined with --events, -x, -f or --listen")
         }

@@ -26,10 +26,10 @@ package final class Printer: Sendable {
     package let output: Int32
     package let errors: Int32
     /// Printers of a fleet share the descriptors: one write at a time on each, so lines never
-    /// interleave. One lock per descriptor, so a full stdout never holds up stderr. (They count the
-    /// writes: a lock around a zero-sized value trips the thread sanitizer's access checks.)
-    private static let writingOut = Locked<Int>(0)
-    private static let writingErr = Locked<Int>(0)
+    /// interleave. One lock per descriptor, so a full stdout never holds up stderr. Each guards an
+    /// action, not a value: `Lock` (a `Locked<Int>` cost a one-shot run the instantiation of its type).
+    private static let writingOut = Lock()
+    private static let writingErr = Lock()
 
     /// Whether results can still be written. Process-wide: every printer shares stdout, and a
     /// recording that cannot be written ends the run as stdout does. Once not `.writing`, the modes
@@ -161,10 +161,9 @@ package final class Printer: Sendable {
     }
 
     /// Every byte written, or the errno of the write that failed.
-    private static func write(_ fd: Int32, _ bytes: [UInt8], lock: Locked<Int>) -> Int32? {
-        lock.withLock { count in
-            count &+= 1
-            return bytes.withUnsafeBytes { raw -> Int32? in
+    private static func write(_ fd: Int32, _ bytes: [UInt8], lock: Lock) -> Int32? {
+        lock.withLock {
+            bytes.withUnsafeBytes { raw -> Int32? in
                 var offset = 0
                 while offset < raw.count {
                     let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)

@@ -11,7 +11,7 @@ pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 signal(SIGPIPE, SIG_IGN)
 // The common one-shot shapes skip the argument parser's reflection (QuickParse); the rest is its.
 // Invoked as fs_cli (a symlink or a copy): fs_cli's profile files and -x output, eslsh's exit codes.
-let asFsCli = CommandLine.arguments.first.map { $0.split(separator: "/").last == "fs_cli" } ?? false
+let asFsCli = ProgramName.isFsCli(CommandLine.arguments.first ?? "")
 let status: ExitStatus
 if var quick = QuickParse.parse(Array(CommandLine.arguments.dropFirst())) {
     quick.asFsCli = asFsCli
