@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ESLProtocol
+import Synchronization
 
 /// How events are shown: `/format` in the console, `--format` for `--events`.
 public enum EventOutputFormat: String, CaseIterable, Sendable {
@@ -159,13 +160,32 @@ public struct EventFormatter: Sendable {
 
     /// `HH:MM:SS.mmm` (local time), with the date in front when asked.
     public static func clock(_ microseconds: Int, date: Bool) -> String {
-        var seconds = microseconds / 1_000_000
+        let seconds = microseconds / 1_000_000
+        let millis = (microseconds / 1000) % 1000
+        return secondText(seconds, date: date) + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + String(millis)
+    }
+
+    /// The last second written, per form: a stream's events mostly share their second, and
+    /// `localtime_r` with `strftime` for each was a twentieth of a summary's time (issue 16).
+    private static let lastSecond = Mutex<LastSecond>(LastSecond())
+    private struct LastSecond {
+        var time: (seconds: Int, text: String)?
+        var dateAndTime: (seconds: Int, text: String)?
+        subscript(date: Bool) -> (seconds: Int, text: String)? {
+            get { date ? dateAndTime : time }
+            set { if date { dateAndTime = newValue } else { time = newValue } }
+        }
+    }
+
+    private static func secondText(_ seconds: Int, date: Bool) -> String {
+        if let last = lastSecond.withLock({ $0[date] }), last.seconds == seconds { return last.text }
+        var time = seconds
         var parts = tm()
-        localtime_r(&seconds, &parts)
+        localtime_r(&time, &parts)
         var buffer = [CChar](repeating: 0, count: 32)
         let count = strftime(&buffer, buffer.count, date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &parts)
         let text = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let millis = (microseconds / 1000) % 1000
-        return text + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + String(millis)
+        lastSecond.withLock { $0[date] = (seconds, text) }
+        return text
     }
 }

@@ -310,22 +310,29 @@ final class HeaderTable: Sendable {
     /// The first field named `query` (ignoring ASCII case), compared without making strings.
     func firstIndex(named query: String) -> Int? {
         var found: Int?
-        search(query) { found = $0; return false }
+        search(query, layout.fields) { found = $0; return false }
         return found
+    }
+
+    /// The first value of `query`: the layout taken once for the search and the value.
+    func firstValue(named query: String) -> String? {
+        let layout = layout
+        var found: Int?
+        search(query, layout.fields) { found = $0; return false }
+        return found.map { Self.value(bytes, layout.extras, layout.fields[$0]) }
     }
 
     func indices(named query: String) -> [Int] {
         var found: [Int] = []
-        search(query) { found.append($0); return true }
+        search(query, layout.fields) { found.append($0); return true }
         return found
     }
 
     /// Calls `take` with each field named `query`, in order, while it answers true. A formatter asks
     /// for a dozen names an event mostly lacks, each a pass over a hundred fields: a field whose length
     /// or first letter differs is passed over before its bytes are compared (issue 16, `drain.summary`).
-    private func search(_ query: String, _ take: (Int) -> Bool) {
+    private func search(_ query: String, _ fields: [Field], _ take: (Int) -> Bool) {
         var query = query
-        let fields = layout.fields
         query.withUTF8 { wanted in
             let first = wanted.first.map(asciiLower) ?? 0
             let length = wanted.count

@@ -93,7 +93,7 @@ public struct Headers: Sendable, Equatable, RandomAccessCollection, ExpressibleB
             for header in list where header.name.equalsIgnoringASCIICase(name) { return header.value }
             return nil
         case .table(let table):
-            return table.firstIndex(named: name).map(table.value)
+            return table.firstValue(named: name)
         }
     }
 

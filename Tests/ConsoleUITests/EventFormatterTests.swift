@@ -151,4 +151,21 @@ import Testing
 
             """)
     }
+
+    /// The text of a second is kept for the next event of that second (per form, with or without the
+    /// date); another second, or the other form, is written anew.
+    @Test func theClockOfEachSecondAndForm() {
+        let base = 1_795_739_358_000_000
+        let first = EventFormatter.clock(base, date: false)
+        let later = EventFormatter.clock(base + 1_000_000, date: false)
+        let dated = EventFormatter.clock(base, date: true)
+        let again = EventFormatter.clock(base + 5_000, date: false)
+        #expect(first.hasSuffix(".000"))
+        #expect(first != later)
+        #expect(later.hasSuffix(".000"))
+        #expect(dated.hasSuffix(" " + first))
+        #expect(dated.count == first.count + 11)
+        #expect(again == String(first.dropLast(3)) + "005")
+        #expect(EventFormatter.clock(base, date: false) == first)
+    }
 }
