@@ -140,27 +140,37 @@ struct Bench {
 
     func drain() throws {
         let count = quick ? 100_000 : 500_000
-        // Each figure is the median of three runs: one run moves with the kernel's writeback of the
-        // previous run's gigabyte and with where the scheduler puts three busy threads on two cores.
-        func median(_ run: () throws -> Double) rethrows -> Double {
-            try (0..<3).map { _ in try run() }.sorted()[1]
-        }
-        let floor = try median { try flooding(count) { try readOnly($0) } }
-        line("drain.readonly_floor", floor, "events/s")
+        let formats = ["plain", "summary", "ndjson"]
+        // Rounds of the floor and each format, one after another, and each format's ratio taken to the
+        // floor of its own round: the machine's speed moves from one half-minute to the next (the floor
+        // alone measured 230k and 470k events/s in two runs of a minute apart), and a ratio to a floor
+        // measured earlier took that change for eslsh's. The figures are the medians over the rounds.
+        let rounds = quick ? 3 : 5
         let file = NSTemporaryDirectory() + "eslbench-events.out"
-        for format in ["plain", "summary", "ndjson"] {
-            let rate = try median {
+        var floors: [Double] = []
+        var rates = [String: [Double]]()
+        var ratios = [String: [Double]]()
+        for _ in 0..<rounds {
+            let floor = try flooding(count) { try readOnly($0) }
+            floors.append(floor)
+            for format in formats {
                 // Removed outside the clock: truncating the last run's gigabyte on open takes longer
                 // than some runs.
                 try? FileManager.default.removeItem(atPath: file)
-                return try flooding(count) { port in
+                let rate = try flooding(count) { port in
                     try eslsh(["-P", "\(port)", "--events", "ALL", "--format", format, "--buffer", "100000"], output: file)
                 }
+                rates[format, default: []].append(rate)
+                ratios[format, default: []].append(rate / floor)
             }
-            line("drain.\(format)", rate, "events/s")
-            line("drain.\(format).ratio_to_floor", rate / floor, "x")
         }
         try? FileManager.default.removeItem(atPath: file)
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        line("drain.readonly_floor", median(floors), "events/s")
+        for format in formats {
+            line("drain.\(format)", median(rates[format] ?? [0]), "events/s")
+            line("drain.\(format).ratio_to_floor", median(ratios[format] ?? [0]), "x")
+        }
     }
 
     // MARK: start-up
