@@ -56,17 +56,24 @@ public enum JSONText {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         let highs: UInt64 = 0x8080_8080_8080_8080
-        // The high bit of each byte that is zero, or below 0x20: no carry crosses a byte in either.
-        @inline(__always) func zero(_ word: UInt64) -> UInt64 { ~(((word & low) &+ low) | word | low) }
-        @inline(__always) func control(_ word: UInt64) -> UInt64 { ~(((word & low) &+ ones &* 0x60) | word) & highs }
+        var found: UInt64 = 0
         var position = 0
         while position + 8 <= text.count {
             let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            let hits = control(word) & ~zero(word ^ (ones &* 0x0A)) | zero(word ^ (ones &* 0x22)) | zero(word ^ (ones &* 0x5C))
-                | zero(word ^ (ones &* 0x7F)) | word & highs
-            if hits != 0 { return true }
+            // Each test sets a byte's high bit, exactly and without a carry into the next byte, from
+            // its low seven bits; a byte past ASCII is caught by its own high bit (`| word`).
+            let seven = word & low
+            let control = ~(seven &+ ones &* 0x60)  // below 0x20
+            let lineBreak = ~((seven ^ ones &* 0x0A) &+ low)
+            let quote = ~((seven ^ ones &* 0x22) &+ low)
+            let backslash = ~((seven ^ ones &* 0x5C) &+ low)
+            let delete = seven &+ ones
+            found |= control & ~lineBreak | quote | backslash | delete | word
             position += 8
+            // Looked at every 64 bytes, not every word: nearly every block is clean to its end.
+            if position & 63 == 0, found & highs != 0 { return true }
         }
+        if found & highs != 0 { return true }
         while position < text.count {
             let byte = base[position]
             if byte != 0x0A, byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }

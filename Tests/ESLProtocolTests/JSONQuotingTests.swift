@@ -120,4 +120,25 @@ import Testing
         // CR line ends: the CR is not part of the value, but the block holds it.
         Self.expectSame(try Event.decode(Array("Event-Name: A\r\nB: c\r\n\r\n".utf8), format: .plain), "CRLF")
     }
+
+    /// The look over the block goes a word at a time and decides every 64 bytes: a byte that needs care
+    /// is found wherever it stands, before or after those points, in the tail after the last word.
+    @Test func aByteThatNeedsCareAnywhereInALongBlock() throws {
+        for length in [7, 8, 9, 40, 63, 64, 65, 127, 130] {
+            for place in 0..<length {
+                for byte: UInt8 in [0x01, 0x22, 0x5C, 0x7F, 0xC3] {
+                    var value = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    value[place] = byte
+                    let block = Array("Event-Name: CUSTOM\nV: ".utf8) + value + Array("\n\n".utf8)
+                    let event = try Event.decode(block, format: .plain)
+                    var fromBytes: [UInt8] = []
+                    event.append(as: .json, to: &fromBytes)
+                    if fromBytes != event.encoded(as: .json) {
+                        Issue.record("byte \(byte) at \(place) of \(length)")
+                        return
+                    }
+                }
+            }
+        }
+    }
 }
