@@ -72,7 +72,7 @@ extension HeaderTable {
             }
             @inline(__always) func putQuoted(_ from: Int32, _ to: Int32) {
                 put(UInt8(ascii: "\""))
-                memcpy(target + at, source + Int(from), Int(to - from))
+                copy(target + at, source + Int(from), Int(to - from))
                 at += Int(to - from)
                 put(UInt8(ascii: "\""))
             }
@@ -101,6 +101,26 @@ extension HeaderTable {
             return at
         }
         out.removeLast(start + room - end)
+    }
+
+    /// `count` bytes: names and values are mostly under 16 bytes, where two overlapping word moves
+    /// cost less than a call of `memcpy` (two hundred an event).
+    @inline(__always)
+    private static func copy(_ target: UnsafeMutablePointer<UInt8>, _ source: UnsafePointer<UInt8>, _ count: Int) {
+        let to = UnsafeMutableRawPointer(target)
+        let from = UnsafeRawPointer(source)
+        switch count {
+        case 16...:
+            memcpy(to, from, count)
+        case 8...:
+            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (to + count - 8).storeBytes(of: (from + count - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        case 4...:
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            (to + count - 4).storeBytes(of: (from + count - 4).loadUnaligned(as: UInt32.self), as: UInt32.self)
+        default:
+            for offset in 0..<count { target[offset] = source[offset] }
+        }
     }
 
     /// Each member: the index of its first field and the end of the run of fields with its name.

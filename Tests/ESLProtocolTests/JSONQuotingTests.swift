@@ -123,6 +123,14 @@ import Testing
 
     /// The look over the block goes a word at a time and decides every 64 bytes: a byte that needs care
     /// is found wherever it stands, before or after those points, in the tail after the last word.
+    @Test func cleanNamesAndValuesOfEveryShortLength() throws {
+        for length in 0...40 {
+            let text = String(repeating: "n", count: max(1, length)) + ": " + String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            let event = try Event.decode(Array("Event-Name: CUSTOM\n\(text)\n\n".utf8), format: .plain)
+            Self.expectSame(event, "length \(length)")
+        }
+    }
+
     @Test func aByteThatNeedsCareAnywhereInALongBlock() throws {
         for length in [7, 8, 9, 40, 63, 64, 65, 127, 130] {
             for place in 0..<length {
