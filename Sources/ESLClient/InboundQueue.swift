@@ -11,7 +11,7 @@ import ESLProtocol
 /// descheduled) gets a short pause of the reader instead (`Pacing`): the kernel's socket buffer holds
 /// the difference, and memory stays near the pause mark rather than the capacity.
 public final class InboundQueue: @unchecked Sendable {
-    /// When the reader pauses for the consumer: above `pauseAbove` messages (or half the byte budget),
+    /// When the reader pauses for the consumer: above `pauseAbove` events and log lines (or half the byte budget),
     /// while the consumer has taken one within `activeWithin`, until the depth is down to `resumeAt` (and
     /// a quarter of the budget) or `longestPause` has passed,
     /// and for at most `share` of the time (so a consumer that is slower for good still ends in drops,
@@ -122,7 +122,9 @@ public final class InboundQueue: @unchecked Sendable {
                 bytes += size
             }
             monitor.broadcast()
-            return count > pacing.pauseAbove || bytes > byteBudget / 2
+            // In events and log lines, as the capacity: a run of thirty plain events is thirty, or the
+            // reader would run 256 runs (7,500 events) ahead before a pause and memory would follow.
+            return held > pacing.pauseAbove || bytes > byteBudget / 2
         }
         onPush?()  // before any pause: it may be what wakes the consumer
         if deep, pace { pause() }
@@ -157,7 +159,7 @@ public final class InboundQueue: @unchecked Sendable {
     }
 
     /// Down to the resume mark, in messages and in bytes (a quarter of the budget).
-    private var shallowLocked: Bool { count <= pacing.resumeAt && bytes <= byteBudget / 4 }
+    private var shallowLocked: Bool { held <= pacing.resumeAt && bytes <= byteBudget / 4 }
 
     func close(_ reason: ConnectionError) {
         monitor.withLock {

@@ -56,6 +56,30 @@ import Testing
         #expect(runBytes == Self.after + "\n" + Self.last + "\n")
     }
 
+    /// The pause mark counts events, as the capacity does: four runs of three events are twelve, above a
+    /// mark of ten, and the reader waits for a consumer that is taking (counted in messages they were
+    /// four, and the reader ran on: with runs of thirty, 7,500 events ahead and the memory with them).
+    @Test func thePauseMarkCountsTheEventsOfRuns() {
+        let pacing = InboundQueue.Pacing(pauseAbove: 10, resumeAt: 4, longestPause: .seconds(30), activeWithin: .seconds(30), share: 1)
+        let queue = InboundQueue(capacity: 100, pacing: pacing)
+        queue.push(.rudeRejection("first"))
+        #expect(queue.poll() == .message(.rudeRejection("first")))  // the consumer is now active
+        func run(_ events: Int) -> Message {
+            var run = PlainEventRun()
+            for _ in 0..<events { run.append(Array(Self.after.utf8)) }
+            return .plainEvents(run)
+        }
+        let consumer = Thread {
+            while queue.depth < 4 { usleep(1000) }
+            _ = queue.nextBatch(limit: 3, until: nil)
+        }
+        consumer.start()
+        queue.push([run(3), run(3), run(3), run(3)])
+        // The push returned only once the consumer had taken three runs: one is left.
+        #expect(queue.depth == 1)
+        #expect(queue.droppedTotal == 0)
+    }
+
     @Test func dropsCountTheEventsOfARun() {
         let queue = InboundQueue(capacity: 5)
         func run(_ events: Int) -> Message {
