@@ -252,6 +252,7 @@ final class HeaderTable: Sendable {
     }
 
     /// `ARRAY::` or its encoded form `ARRAY%3A%3A`.
+    @inline(__always)
     private static func mayBeArray(_ base: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         end - start >= 7 && base[start] == 0x41 && base[start + 1] == 0x52 && base[start + 2] == 0x52
             && base[start + 3] == 0x41 && base[start + 4] == 0x59
