@@ -10,9 +10,7 @@ public struct PlainEventRun: Sendable, Equatable {
     public var isEmpty: Bool { count == 0 }
 
     public mutating func append(_ body: [UInt8]) {
-        bytes.append(contentsOf: body)
-        bytes.append(0x0A)
-        count += 1
+        body.withUnsafeBufferPointer { append($0) }
     }
 
     /// An event's body straight from the decoder's buffer (`FrameDecoder.takePlainEvent`).
@@ -21,8 +19,6 @@ public struct PlainEventRun: Sendable, Equatable {
         bytes.append(0x0A)
         count += 1
     }
-
-    public mutating func reserve(_ capacity: Int) { bytes.reserveCapacity(capacity) }
 }
 
 extension Message {
