@@ -309,18 +309,18 @@ final class HeaderTable: Sendable {
     }
 
     /// The first field named `query` (ignoring ASCII case), compared without making strings.
-    func firstIndex(named query: String) -> Int? {
-        var found: Int?
-        search(query, layout.fields) { found = $0; return false }
-        return found
-    }
+    func firstIndex(named query: String) -> Int? { firstIndex(named: query, in: layout.fields) }
 
     /// The first value of `query`: the layout taken once for the search and the value.
     func firstValue(named query: String) -> String? {
         let layout = layout
+        return firstIndex(named: query, in: layout.fields).map { Self.value(bytes, layout.extras, layout.fields[$0]) }
+    }
+
+    private func firstIndex(named query: String, in fields: [Field]) -> Int? {
         var found: Int?
-        search(query, layout.fields) { found = $0; return false }
-        return found.map { Self.value(bytes, layout.extras, layout.fields[$0]) }
+        search(query, fields) { found = $0; return false }
+        return found
     }
 
     func indices(named query: String) -> [Int] {
