@@ -115,7 +115,7 @@ public struct EventFormatter: Sendable {
         parts.append(name)
         let uuid = (event.uniqueID ?? event.jobUUID).map(field)
         // CUSTOM events say who and what in headers of their own (sofia registrations, conferences).
-        if eventName == "CUSTOM", let custom = CustomEventSummary.parts(event) {
+        if let custom = CustomEventSummary.parts(event) {
             parts += custom.map(field)
             if let uuid = event.uniqueID.map(field) { parts.append(style.paint("[\(uuid)]", .dim)) }
             return parts.joined(separator: " ")
