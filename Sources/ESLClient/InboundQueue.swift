@@ -158,7 +158,7 @@ public final class InboundQueue: @unchecked Sendable {
         if producerPaused, shallowLocked { monitor.broadcast() }
     }
 
-    /// Down to the resume mark, in messages and in bytes (a quarter of the budget).
+    /// Down to the resume mark, in events and log lines and in bytes (a quarter of the budget).
     private var shallowLocked: Bool { held <= pacing.resumeAt && bytes <= byteBudget / 4 }
 
     func close(_ reason: ConnectionError) {
