@@ -1,4 +1,4 @@
-# eslsh — make deps | build | test | demo | release | install | deb | deb-check | bench | man | fuzz | clean
+# eslsh — make deps | build | test | demo | release | install | deb | deb-check | bench | man | fuzz | mutate | startup-order | clean
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
 DEB_PACKAGES = libedit-dev libncurses-dev pkg-config tmux groff-base
